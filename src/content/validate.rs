@@ -1,0 +1,222 @@
+//! The rules a content file must follow: Discord's limits for what the bot renders from it,
+//! and our own (seven steps in order, unique FAQ keys, enough prompts to rotate).
+//!
+//! Every rule that fails is reported, not just the first, so an admin fixes a file in one go.
+
+use std::collections::HashSet;
+
+use super::{ContentFile, ContentIssue};
+use crate::domain::text::first_sentence;
+
+/// Discord's documented limits, and the room our own rendering needs inside them.
+pub mod limits {
+    /// Choices in an autocomplete reply, options in a select menu.
+    pub const CHOICES: usize = 25;
+    /// A choice name, a select option label or value.
+    pub const CHOICE_NAME: usize = 100;
+    pub const EMBED_TITLE: usize = 256;
+    pub const EMBED_DESCRIPTION: usize = 4096;
+    pub const EMBED_FIELD_VALUE: usize = 1024;
+    /// All text in one message's embeds together.
+    pub const EMBED_TOTAL: usize = 6000;
+    pub const MESSAGE_CONTENT: usize = 2000;
+    pub const CUSTOM_ID: usize = 100;
+    /// The longest prefix the bot puts before an FAQ key in a custom id ("faq:pick:").
+    pub const FAQ_CUSTOM_ID_PREFIX: usize = 16;
+    /// The crisis reply (message and resources): it shares the /help embed with the
+    /// about text, so both together stay inside one embed description.
+    pub const CRISIS_TEXT: usize = 2048;
+    /// The /help about text.
+    pub const HELP_ABOUT: usize = 1024;
+    /// Steps in the program.
+    pub const STEPS: usize = 7;
+    /// At least this many check-in prompts and encouragements per step, so rotation never
+    /// repeats the previous one.
+    pub const MIN_ROTATION: usize = 2;
+    /// The most days a step may ask for before the next one is offered.
+    pub const MAX_MIN_DAYS: u32 = 365;
+}
+
+use limits::*;
+
+struct Checker {
+    issues: Vec<ContentIssue>,
+}
+
+impl Checker {
+    fn fail(&mut self, entry: &str, rule: String) {
+        self.issues.push(ContentIssue { entry: entry.to_owned(), rule });
+    }
+
+    fn non_empty(&mut self, entry: &str, field: &str, text: &str) {
+        if text.trim().is_empty() {
+            self.fail(entry, format!("`{field}` must not be empty"));
+        }
+    }
+
+    fn at_most(&mut self, entry: &str, field: &str, text: &str, limit: usize, why: &str) {
+        let length = text.chars().count();
+        if length > limit {
+            self.fail(
+                entry,
+                format!("`{field}` is {length} characters; {why} allows at most {limit}"),
+            );
+        }
+    }
+
+    fn text(&mut self, entry: &str, field: &str, text: &str, limit: usize, why: &str) {
+        self.non_empty(entry, field, text);
+        self.at_most(entry, field, text, limit, why);
+    }
+}
+
+pub(super) fn check(file: &ContentFile) -> Vec<ContentIssue> {
+    let mut checker = Checker { issues: Vec::new() };
+    check_steps(&mut checker, file);
+    check_steps_overview(&mut checker, file);
+    check_faq(&mut checker, file);
+    check_crisis(&mut checker, file);
+    check_rest(&mut checker, file);
+    checker.issues
+}
+
+fn check_steps(checker: &mut Checker, file: &ContentFile) {
+    if file.steps.len() != STEPS {
+        checker.fail(
+            "steps",
+            format!("the program has exactly {STEPS} steps; found {}", file.steps.len()),
+        );
+    }
+    for (position, step) in file.steps.iter().enumerate() {
+        let entry = format!("steps[{}] ({})", position + 1, step.title);
+        let expected = position + 1;
+        if usize::from(step.number) != expected {
+            checker.fail(
+                &entry,
+                format!("`number` is {}; steps must be numbered 1 to 7 in order, so this one is {expected}", step.number),
+            );
+        }
+        // The title is an embed title after "Step N · ".
+        checker.text(&entry, "title", &step.title, EMBED_TITLE - 12, "an embed title");
+        checker.text(&entry, "summary", &step.summary, EMBED_FIELD_VALUE, "an embed field");
+        if step.min_days > MAX_MIN_DAYS {
+            checker.fail(&entry, format!("`min_days` is {}; at most {MAX_MIN_DAYS}", step.min_days));
+        }
+        if step.practices.is_empty() {
+            checker.fail(&entry, "`practices` needs at least one practice".into());
+        }
+        let practices_field: usize = step.practices.iter().map(|p| p.chars().count() + 3).sum();
+        if practices_field > EMBED_FIELD_VALUE {
+            checker.fail(
+                &entry,
+                format!("`practices` take {practices_field} characters as a bulleted list; an embed field allows at most {EMBED_FIELD_VALUE}"),
+            );
+        }
+        for (list, items) in [("prompts", &step.prompts), ("encouragements", &step.encouragements)] {
+            if items.len() < MIN_ROTATION {
+                checker.fail(
+                    &entry,
+                    format!("`{list}` needs at least {MIN_ROTATION} entries so the bot never repeats the previous one; found {}", items.len()),
+                );
+            }
+            for (index, item) in items.iter().enumerate() {
+                let field = format!("{list}[{}]", index + 1);
+                // Prompts and encouragements are sent as part of a message beside other text.
+                checker.text(&entry, &field, item, EMBED_FIELD_VALUE, "a check-in message");
+            }
+        }
+    }
+}
+
+/// `/steps` lists every step's title and first sentence in one embed.
+fn check_steps_overview(checker: &mut Checker, file: &ContentFile) {
+    // The overview's own description and footer.
+    const OVERVIEW_FRAME: usize = 400;
+    let total: usize = OVERVIEW_FRAME
+        + file
+            .steps
+            .iter()
+            .map(|step| step.title.chars().count() + 4 + first_sentence(&step.summary).chars().count())
+            .sum::<usize>();
+    if total > EMBED_TOTAL {
+        checker.fail(
+            "steps",
+            format!("the /steps overview (titles and first sentences of the summaries) takes {total} characters; one message's embeds allow at most {EMBED_TOTAL}; shorten the first sentences"),
+        );
+    }
+}
+
+fn check_faq(checker: &mut Checker, file: &ContentFile) {
+    if file.faq.is_empty() {
+        checker.fail("faq", "needs at least one entry".into());
+    }
+    if file.faq.len() > CHOICES {
+        checker.fail(
+            &format!("faq[{}] (key \"{}\")", CHOICES + 1, file.faq[CHOICES].key),
+            format!("at most {CHOICES} FAQ entries fit in a Discord autocomplete list or select menu; found {}", file.faq.len()),
+        );
+    }
+    let mut keys = HashSet::new();
+    for (position, faq) in file.faq.iter().enumerate() {
+        let entry = format!("faq[{}] (key \"{}\")", position + 1, faq.key);
+        let key_ok = !faq.key.is_empty()
+            && faq.key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !key_ok {
+            checker.fail(&entry, "`key` must be lower-case letters, digits and '-' only".into());
+        }
+        checker.at_most(&entry, "key", &faq.key, CUSTOM_ID - FAQ_CUSTOM_ID_PREFIX, "a custom id with its prefix");
+        if !keys.insert(faq.key.as_str()) {
+            checker.fail(&entry, "`key` is used by an earlier entry; keys must be unique".into());
+        }
+        checker.text(&entry, "question", &faq.question, CHOICE_NAME, "a Discord choice name or select option label");
+        checker.text(&entry, "answer", &faq.answer, EMBED_DESCRIPTION, "a Discord embed description");
+        for (index, alias) in faq.aliases.iter().enumerate() {
+            checker.non_empty(&entry, &format!("aliases[{}]", index + 1), alias);
+        }
+    }
+}
+
+fn check_crisis(checker: &mut Checker, file: &ContentFile) {
+    let crisis = &file.crisis;
+    if crisis.phrases.is_empty() {
+        checker.fail("crisis", "`phrases` needs at least one phrase".into());
+    }
+    for (index, phrase) in crisis.phrases.iter().enumerate() {
+        checker.non_empty("crisis", &format!("phrases[{}]", index + 1), phrase);
+    }
+    if crisis.resources.is_empty() {
+        checker.fail("crisis", "`resources` needs at least one resource".into());
+    }
+    let mut rendered = crisis.message.chars().count();
+    for (index, resource) in crisis.resources.iter().enumerate() {
+        let entry = format!("crisis.resources[{}] ({})", index + 1, resource.name);
+        checker.non_empty(&entry, "region", &resource.region);
+        checker.non_empty(&entry, "name", &resource.name);
+        checker.non_empty(&entry, "contact", &resource.contact);
+        rendered += resource.region.chars().count()
+            + resource.name.chars().count()
+            + resource.contact.chars().count()
+            + 12;
+    }
+    checker.non_empty("crisis", "message", &crisis.message);
+    if rendered > CRISIS_TEXT {
+        checker.fail(
+            "crisis",
+            format!("`message` and `resources` together render to {rendered} characters; the crisis reply shares the /help embed and may take at most {CRISIS_TEXT}"),
+        );
+    }
+}
+
+fn check_rest(checker: &mut Checker, file: &ContentFile) {
+    checker.text("help", "about", &file.help.about, HELP_ABOUT, "the /help embed");
+    checker.text("help", "not_therapy", &file.help.not_therapy, EMBED_FIELD_VALUE, "an embed field");
+    for (index, message) in file.public_encouragements.iter().enumerate() {
+        checker.text(
+            "public_encouragements",
+            &format!("[{}]", index + 1),
+            message,
+            MESSAGE_CONTENT,
+            "a Discord message",
+        );
+    }
+}

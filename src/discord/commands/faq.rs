@@ -1,0 +1,59 @@
+//! `/faq [topic] [share]`: answers from the content file.
+
+use poise::serenity_prelude as serenity;
+use poise::CreateReply;
+
+use crate::discord::{render, Context, Error};
+use crate::service;
+
+/// Answers to the questions people here ask most
+#[poise::command(slash_command)]
+pub async fn faq(
+    ctx: Context<'_>,
+    #[description = "A topic or question, e.g. no contact, jealous, astrology"]
+    #[autocomplete = "autocomplete_topic"]
+    topic: Option<String>,
+    #[description = "Post the answer for everyone in this channel (otherwise only you see it)"]
+    share: Option<bool>,
+) -> Result<(), Error> {
+    let data = ctx.data();
+    let content = data.content.get();
+    let reply = match topic {
+        None => CreateReply::default()
+            .embed(render::faq_list(&content))
+            .components(vec![render::faq_menu(&content, None)]),
+        Some(topic) => match service::faq::answer(&data.store, &content, &topic).await {
+            Some(entry) => {
+                return send(ctx, CreateReply::default().embed(render::faq_answer(&entry)), share).await
+            }
+            None => CreateReply::default()
+                .content(render::faq_not_found(&topic))
+                .embed(render::faq_list(&content))
+                .components(vec![render::faq_menu(&content, None)]),
+        },
+    };
+    ctx.send(reply.ephemeral(true)).await?;
+    Ok(())
+}
+
+/// Only an answer can be shared; everything else stays private.
+async fn send(ctx: Context<'_>, reply: CreateReply, share: Option<bool>) -> Result<(), Error> {
+    ctx.send(reply.ephemeral(!share.unwrap_or(false))).await?;
+    Ok(())
+}
+
+/// Suggests questions while the member types: every question for an empty box, else the
+/// best matches over questions, keys and aliases.
+async fn autocomplete_topic(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let content = ctx.data().content.get();
+    let choices: Vec<serenity::AutocompleteChoice> = if partial.trim().is_empty() {
+        content.faq.iter().map(choice).collect()
+    } else {
+        content.search_faq(partial).map(choice).collect()
+    };
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+fn choice(entry: &crate::content::FaqEntry) -> serenity::AutocompleteChoice {
+    serenity::AutocompleteChoice::new(entry.question.clone(), entry.key.clone())
+}

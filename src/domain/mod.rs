@@ -1,0 +1,9 @@
+//! Pure decisions: no sqlx, no serenity, no clock reads.
+//!
+//! Everything here takes its inputs as arguments (including the current instant, where time
+//! matters) and returns a value, so unit tests can cover every rule without Discord or a
+//! database. The Discord adapter and the services call into this module; it never calls out.
+
+pub mod faq_search;
+pub mod settings;
+pub mod text;

@@ -1,0 +1,27 @@
+//! Rekindle: a gentle Discord bot for a relationship-recovery support server.
+//!
+//! It answers the server's frequently asked questions, walks each member privately through
+//! a seven-step program with check-ins by direct message, and sends scheduled
+//! encouragement. Privacy, gentleness and reliability are the product.
+//!
+//! # Map of the modules
+//!
+//! - [`config`]: settings from `config/default.toml` and the environment, validated.
+//! - [`content`]: the steps, FAQ, encouragements and crisis resources from
+//!   `config/content.toml`, checked against Discord's limits.
+//! - [`domain`]: pure decisions (FAQ search, settings parsing, ...): no database, no
+//!   Discord, no clock reads.
+//! - [`store`]: SQLite through sqlx; migrations embedded.
+//! - [`service`]: use cases that the Discord adapter calls: (store, input) -> outcome.
+//! - [`discord`]: the only place serenity and poise appear: commands, components,
+//!   rendering, and the client's start and shutdown.
+//! - [`app`]: wires it all together for `main` and for the end-to-end tests.
+
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod content;
+pub mod discord;
+pub mod domain;
+pub mod service;
+pub mod store;

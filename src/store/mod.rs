@@ -1,0 +1,79 @@
+//! SQLite through sqlx: the only module that writes SQL.
+//!
+//! One file per table group. The database file and its folder are created on first start;
+//! migrations are embedded in the binary and run at start. Connections use WAL (readers never
+//! wait for the writer), enforce foreign keys (deleting a member cascades to everything about
+//! them) and wait up to five seconds for a lock instead of failing at once.
+
+mod faq_usage;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+pub use faq_usage::TopicCount;
+
+/// A handle on the database; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `url` and brings its schema up to date.
+    pub async fn connect(url: &str) -> anyhow::Result<Store> {
+        let options = SqliteConnectOptions::from_str(url)
+            .with_context(|| format!("DATABASE_URL “{url}” is not a SQLite URL like sqlite://data/rekindle.db"))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // With WAL, NORMAL loses no committed transaction on a process crash.
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        if let Some(folder) = options.get_filename().parent().filter(|p| !p.as_os_str().is_empty()) {
+            create_folder(folder).await?;
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .with_context(|| format!("cannot open the database {url}"))?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .context("cannot bring the database schema up to date")?;
+        Ok(Store { pool })
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Waits for every connection to finish and closes the pool: the last step of shutdown.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+async fn create_folder(folder: &Path) -> anyhow::Result<()> {
+    tokio::fs::create_dir_all(folder)
+        .await
+        .with_context(|| format!("cannot create the database folder {}", folder.display()))
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::Store;
+
+    /// A fresh database in a temporary folder, kept alive by the returned guard.
+    pub async fn temp_store() -> (Store, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let url = format!("sqlite://{}", dir.path().join("nested/rekindle.db").display());
+        let store = Store::connect(&url).await.expect("the database opens");
+        (store, dir)
+    }
+}
