@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::domain::crisis::CrisisDetector;
 use crate::domain::faq_search::{FaqIndex, Searchable};
 
 pub use validate::limits;
@@ -112,6 +113,7 @@ pub struct Content {
     pub crisis: Crisis,
     pub help: Help,
     faq_index: FaqIndex,
+    crisis_detector: CrisisDetector,
 }
 
 #[derive(Debug, Deserialize)]
@@ -156,7 +158,9 @@ impl Content {
             question: &entry.question,
             aliases: &entry.aliases,
         }));
+        let crisis_detector = CrisisDetector::new(file.crisis.phrases.iter().map(String::as_str));
         Ok(Content {
+            crisis_detector,
             steps: file.steps,
             faq: file.faq,
             public_encouragements: file.public_encouragements,
@@ -178,6 +182,11 @@ impl Content {
     /// FAQ entries matching `query`, best first.
     pub fn search_faq(&self, query: &str) -> impl Iterator<Item = &FaqEntry> {
         self.faq_index.search(query).into_iter().filter_map(|position| self.faq.get(position))
+    }
+
+    /// Whether a member's text calls for the crisis reply.
+    pub fn is_crisis(&self, text: &str) -> bool {
+        self.crisis_detector.matches(text)
     }
 
     /// Finds the entry a member means by `topic`: its key, or else the best search match.

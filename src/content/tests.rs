@@ -170,3 +170,13 @@ fn resolve_finds_by_key_then_by_search() {
     assert_eq!(content.resolve_faq("love spells").map(|e| e.key.as_str()), Some("astrology"));
     assert!(content.resolve_faq("quantum chromodynamics").is_none());
 }
+
+#[test]
+fn the_shipped_crisis_phrases_catch_danger_and_spare_ordinary_words() {
+    let content = shipped();
+    assert!(content.is_crisis("honestly I want to kill myself"));
+    assert!(content.is_crisis("I don’t want to live anymore"));
+    assert!(content.is_crisis("thinking about self-harm"));
+    assert!(!content.is_crisis("I'm killing it at the gym lately"));
+    assert!(!content.is_crisis("I miss them and I feel low"));
+}

@@ -4,6 +4,10 @@
 //! matters) and returns a value, so unit tests can cover every rule without Discord or a
 //! database. The Discord adapter and the services call into this module; it never calls out.
 
+pub mod checkin;
+pub mod crisis;
 pub mod faq_search;
+pub mod member;
+pub mod program;
 pub mod settings;
 pub mod text;

@@ -1,7 +1,30 @@
 //! Use cases: what commands, components and the scheduler call.
 //!
-//! Each function takes the store, the content and its input, decides with `domain`, writes
-//! what has to be written and returns an outcome for the Discord adapter to render. Nothing
-//! here knows about serenity, so the same calls serve tests and benchmarks.
+//! Each function takes a [`Ctx`] (store, content, the current instant, the defaults) and its
+//! input, decides with `domain`, writes what has to be written, and returns an outcome for the
+//! Discord adapter to render. Nothing here knows about serenity, so the same calls serve the
+//! tests and the benchmarks.
 
+pub mod checkin;
+mod error;
 pub mod faq;
+pub mod program;
+pub mod settings;
+
+use chrono::{DateTime, Utc};
+
+pub use error::ServiceError;
+
+use crate::content::Content;
+use crate::domain::member::MemberSettings;
+use crate::store::Store;
+
+/// What a use case may reach.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    pub store: &'a Store,
+    pub content: &'a Content,
+    pub now: DateTime<Utc>,
+    /// Settings a new member starts with.
+    pub defaults: MemberSettings,
+}

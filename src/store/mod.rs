@@ -5,7 +5,11 @@
 //! wait for the writer), enforce foreign keys (deleting a member cascades to everything about
 //! them) and wait up to five seconds for a lock instead of failing at once.
 
+mod checkins;
 mod faq_usage;
+mod members;
+mod program;
+mod time;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -15,7 +19,10 @@ use anyhow::Context as _;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
+pub use checkins::{CheckinRow, CheckinSummary};
 pub use faq_usage::TopicCount;
+pub use members::MemberRow;
+pub use program::HistoryRow;
 
 /// A handle on the database; cheap to clone.
 #[derive(Debug, Clone)]

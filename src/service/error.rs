@@ -1,0 +1,34 @@
+//! Errors from use cases: either something the member should read, or an internal failure
+//! that the adapter logs and answers with a generic apology.
+
+use thiserror::Error;
+
+use crate::domain::checkin::AnswerError;
+use crate::domain::program::Refusal;
+use crate::domain::settings::SettingError;
+
+#[derive(Debug, Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    #[error(transparent)]
+    Answer(#[from] AnswerError),
+    #[error(transparent)]
+    Setting(#[from] SettingError),
+    /// A check-in id that does not exist or belongs to someone else: the same words for both,
+    /// so nobody learns anything about another member.
+    #[error("I couldn't find that check-in. /checkin sends you a fresh one.")]
+    UnknownCheckin,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ServiceError {
+    /// The text to show the member, or `None` for an internal error (apologise instead).
+    pub fn member_message(&self) -> Option<String> {
+        match self {
+            ServiceError::Internal(_) => None,
+            other => Some(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Members and their settings, reachability and cached DM channel.
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+
+use super::{time, Store};
+use crate::domain::member::{MemberId, MemberSettings};
+use crate::domain::settings::{Frequency, LocalTime, Timezone};
+
+/// A member's row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRow {
+    pub id: MemberId,
+    pub settings: MemberSettings,
+    pub reachable: bool,
+    /// The member has not yet been told that their DMs were found closed.
+    pub unreachable_notice_pending: bool,
+    pub dm_channel_id: Option<u64>,
+}
+
+type RawMember = (i64, String, String, String, i64, i64, i64, Option<i64>);
+
+fn parse_member(row: RawMember) -> anyhow::Result<MemberRow> {
+    let (id, timezone, checkin_time, frequency, encouragement, reachable, notice, channel) = row;
+    let settings = MemberSettings {
+        timezone: Timezone::parse(&timezone).context("stored timezone")?,
+        checkin_time: LocalTime::parse(&checkin_time).context("stored check-in time")?,
+        frequency: Frequency::parse(&frequency).context("stored frequency")?,
+        encouragement: encouragement != 0,
+    };
+    Ok(MemberRow {
+        id: MemberId::from_db(id),
+        settings,
+        reachable: reachable != 0,
+        unreachable_notice_pending: notice != 0,
+        dm_channel_id: channel.and_then(|c| u64::try_from(c).ok()),
+    })
+}
+
+impl Store {
+    pub async fn member(&self, id: MemberId) -> anyhow::Result<Option<MemberRow>> {
+        let row: Option<RawMember> = sqlx::query_as(
+            "SELECT id, timezone, checkin_time, frequency, encouragement, reachable,
+                    unreachable_notice_pending, dm_channel_id
+             FROM members WHERE id = ?1",
+        )
+        .bind(id.to_db())
+        .fetch_optional(self.pool())
+        .await
+        .context("cannot read a member")?;
+        row.map(parse_member).transpose()
+    }
+
+    pub async fn update_member_settings(&self, id: MemberId, settings: MemberSettings) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE members SET timezone = ?2, checkin_time = ?3, frequency = ?4, encouragement = ?5
+             WHERE id = ?1",
+        )
+        .bind(id.to_db())
+        .bind(settings.timezone.name())
+        .bind(settings.checkin_time.to_string())
+        .bind(settings.frequency.as_str())
+        .bind(settings.encouragement)
+        .execute(self.pool())
+        .await
+        .context("cannot update a member's settings")?;
+        Ok(())
+    }
+
+    /// Records that DMs to this member fail (closed DMs): no more sends until they fix it.
+    pub async fn mark_unreachable(&self, id: MemberId) -> anyhow::Result<()> {
+        sqlx::query("UPDATE members SET reachable = 0, unreachable_notice_pending = 1 WHERE id = ?1")
+            .bind(id.to_db())
+            .execute(self.pool())
+            .await
+            .context("cannot mark a member unreachable")?;
+        Ok(())
+    }
+
+    /// A DM reached the member again.
+    pub async fn mark_reachable(&self, id: MemberId) -> anyhow::Result<()> {
+        sqlx::query("UPDATE members SET reachable = 1, unreachable_notice_pending = 0 WHERE id = ?1")
+            .bind(id.to_db())
+            .execute(self.pool())
+            .await
+            .context("cannot mark a member reachable")?;
+        Ok(())
+    }
+
+    /// Takes the pending "your DMs are closed" notice, if any: true once, then false.
+    pub async fn take_unreachable_notice(&self, id: MemberId) -> anyhow::Result<bool> {
+        let changed = sqlx::query(
+            "UPDATE members SET unreachable_notice_pending = 0
+             WHERE id = ?1 AND unreachable_notice_pending = 1",
+        )
+        .bind(id.to_db())
+        .execute(self.pool())
+        .await
+        .context("cannot read a member's notice")?
+        .rows_affected();
+        Ok(changed == 1)
+    }
+
+    pub async fn cache_dm_channel(&self, id: MemberId, channel: Option<u64>) -> anyhow::Result<()> {
+        sqlx::query("UPDATE members SET dm_channel_id = ?2 WHERE id = ?1")
+            .bind(id.to_db())
+            .bind(channel.and_then(|c| i64::try_from(c).ok()))
+            .execute(self.pool())
+            .await
+            .context("cannot cache a DM channel")?;
+        Ok(())
+    }
+
+    /// Inserts the member with `settings` unless they exist; returns whether it was inserted.
+    pub(crate) async fn insert_member(
+        tx: &mut sqlx::SqliteConnection,
+        id: MemberId,
+        settings: MemberSettings,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        let inserted = sqlx::query(
+            "INSERT INTO members (id, timezone, checkin_time, frequency, encouragement, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id.to_db())
+        .bind(settings.timezone.name())
+        .bind(settings.checkin_time.to_string())
+        .bind(settings.frequency.as_str())
+        .bind(settings.encouragement)
+        .bind(time::to_db(now))
+        .execute(&mut *tx)
+        .await
+        .context("cannot add a member")?
+        .rows_affected();
+        Ok(inserted == 1)
+    }
+}
