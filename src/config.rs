@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use thiserror::Error;
 
+use crate::domain::member::MemberSettings;
 use crate::domain::settings::{Frequency, LocalTime, SettingError, Timezone};
 
 /// Where the settings file is looked for when no `--config` is given.
@@ -87,15 +88,6 @@ pub struct DiscordSettings {
     pub guild_id: Option<u64>,
 }
 
-/// What a new member starts with.
-#[derive(Debug, Clone, Copy)]
-pub struct MemberDefaults {
-    pub timezone: Timezone,
-    pub checkin_time: LocalTime,
-    pub frequency: Frequency,
-    pub encouragement: bool,
-}
-
 #[derive(Debug, Clone, Copy)]
 pub struct QuietHours {
     pub start: LocalTime,
@@ -125,7 +117,8 @@ pub struct Settings {
     pub discord: DiscordSettings,
     pub database_url: String,
     pub content_path: PathBuf,
-    pub defaults: MemberDefaults,
+    /// What a new member starts with.
+    pub defaults: MemberSettings,
     pub quiet_hours: QuietHours,
     pub schedule: ScheduleSettings,
     pub delivery: DeliverySettings,
@@ -216,7 +209,7 @@ impl Settings {
                 Ok(value)
             }
         };
-        let defaults = MemberDefaults {
+        let defaults = MemberSettings {
             timezone: Timezone::parse(&file.defaults.timezone)
                 .map_err(|e| invalid("defaults.timezone", e))?,
             checkin_time: LocalTime::parse(&file.defaults.checkin_time)

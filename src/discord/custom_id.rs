@@ -1,25 +1,63 @@
-//! Component `custom_id`s: the state a button or select carries across restarts.
+//! Component `custom_id`s: the state a button, select or modal carries across restarts.
 //!
-//! Discord gives a component's `custom_id` back when it is used, up to 100 characters. We put
-//! in it what the handler needs to act without any in-memory collector, so a menu sent before
-//! a restart still works after it.
+//! Discord gives a component's `custom_id` back when it is used (up to 100 characters). We put
+//! in it what the handler needs to act without any in-memory collector, so a check-in sent
+//! before a restart still works after it. Ids carry no secret and prove nothing: handlers
+//! check that a check-in belongs to the member who pressed the button.
 
 use std::fmt;
 
+use crate::domain::program::Outcome;
+
 /// Everything a component of ours can mean.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CustomId {
     /// The FAQ select menu: the chosen key arrives as the selected value.
     FaqPick,
+    /// Consent given on the privacy notice of `/program start`.
+    Begin,
+    /// "Not now" on the privacy notice.
+    NotNow,
+    /// The step-7 outcome buttons.
+    Outcome(Outcome),
+    /// The mood select on a check-in.
+    Mood(i64),
+    /// "Write a reflection": opens the modal.
+    Reflect(i64),
+    /// The reflection modal itself.
+    ReflectionModal(i64),
+    /// "Ready for the next step".
+    Next(i64),
+    /// "Snooze a day".
+    Snooze(i64),
+    /// "Pause".
+    Pause(i64),
 }
 
 impl CustomId {
     /// Parses a `custom_id`; `None` for anything we did not make (or no longer make).
     pub fn parse(raw: &str) -> Option<CustomId> {
-        match raw {
-            "faq:pick" => Some(CustomId::FaqPick),
-            _ => None,
-        }
+        let mut parts = raw.split(':');
+        let id = match (parts.next(), parts.next(), parts.next(), parts.next()) {
+            (Some("faq"), Some("pick"), None, _) => CustomId::FaqPick,
+            (Some("pg"), Some("begin"), None, _) => CustomId::Begin,
+            (Some("pg"), Some("notnow"), None, _) => CustomId::NotNow,
+            (Some("pg"), Some("outcome"), Some(outcome), None) => CustomId::Outcome(Outcome::parse(outcome)?),
+            (Some("ci"), Some(action), Some(number), None) => {
+                let checkin = number.parse::<i64>().ok().filter(|n| *n > 0)?;
+                match action {
+                    "mood" => CustomId::Mood(checkin),
+                    "reflect" => CustomId::Reflect(checkin),
+                    "modal" => CustomId::ReflectionModal(checkin),
+                    "next" => CustomId::Next(checkin),
+                    "snooze" => CustomId::Snooze(checkin),
+                    "pause" => CustomId::Pause(checkin),
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        Some(id)
     }
 }
 
@@ -27,6 +65,15 @@ impl fmt::Display for CustomId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CustomId::FaqPick => f.write_str("faq:pick"),
+            CustomId::Begin => f.write_str("pg:begin"),
+            CustomId::NotNow => f.write_str("pg:notnow"),
+            CustomId::Outcome(outcome) => write!(f, "pg:outcome:{}", outcome.as_str()),
+            CustomId::Mood(id) => write!(f, "ci:mood:{id}"),
+            CustomId::Reflect(id) => write!(f, "ci:reflect:{id}"),
+            CustomId::ReflectionModal(id) => write!(f, "ci:modal:{id}"),
+            CustomId::Next(id) => write!(f, "ci:next:{id}"),
+            CustomId::Snooze(id) => write!(f, "ci:snooze:{id}"),
+            CustomId::Pause(id) => write!(f, "ci:pause:{id}"),
         }
     }
 }
@@ -37,16 +84,29 @@ mod tests {
 
     #[test]
     fn every_custom_id_round_trips_and_fits_discord() {
-        for id in [CustomId::FaqPick] {
+        let mut all = vec![CustomId::FaqPick, CustomId::Begin, CustomId::NotNow];
+        all.extend(Outcome::ALL.map(CustomId::Outcome));
+        for id in [1, i64::MAX] {
+            all.extend([
+                CustomId::Mood(id),
+                CustomId::Reflect(id),
+                CustomId::ReflectionModal(id),
+                CustomId::Next(id),
+                CustomId::Snooze(id),
+                CustomId::Pause(id),
+            ]);
+        }
+        for id in all {
             let text = id.to_string();
-            assert!(text.len() <= 100);
-            assert_eq!(CustomId::parse(&text), Some(id));
+            assert!(text.len() <= 100, "{text}");
+            assert_eq!(CustomId::parse(&text), Some(id), "{text}");
         }
     }
 
     #[test]
-    fn an_unknown_custom_id_is_not_ours() {
-        assert_eq!(CustomId::parse("faq:pick:extra"), None);
-        assert_eq!(CustomId::parse(""), None);
+    fn an_unknown_or_malformed_custom_id_is_not_ours() {
+        for raw in ["faq:pick:extra", "", "ci:mood", "ci:mood:x", "ci:mood:-3", "ci:mood:0", "ci:dance:4", "pg:outcome:ghosted", "ci:mood:4:5"] {
+            assert_eq!(CustomId::parse(raw), None, "{raw}");
+        }
     }
 }

@@ -3,10 +3,10 @@
 //! A member sees a short, kind, ephemeral message; the cause chain goes to the log (which
 //! never holds the token or a member's words: handlers log ids and kinds, not content).
 
-use poise::serenity_prelude as serenity;
 use poise::{CreateReply, FrameworkError};
 
 use super::{Data, Error};
+use crate::service::ServiceError;
 
 const APOLOGY: &str = "Sorry, something went wrong on my side. Nothing you did caused it. Please try again in a moment.";
 
@@ -14,8 +14,8 @@ pub fn on_error(error: FrameworkError<'_, Data, Error>) -> poise::BoxFuture<'_, 
     Box::pin(async move {
         match error {
             FrameworkError::Command { error, ctx, .. } => {
-                tracing::error!(command = %ctx.command().qualified_name, error = format!("{error:#}"), "command failed");
-                reply(ctx, APOLOGY).await;
+                let text = member_text(&error, "command", &ctx.command().qualified_name);
+                reply(ctx, &text).await;
             }
             FrameworkError::ArgumentParse { ctx, input, error, .. } => {
                 tracing::info!(command = %ctx.command().qualified_name, error = %error, "argument not understood");
@@ -50,10 +50,13 @@ async fn reply(ctx: poise::Context<'_, Data, Error>, text: &str) {
     }
 }
 
-/// Best effort: tell the member a component failed, if the interaction is still open.
-pub async fn apologise_component(ctx: &serenity::Context, interaction: &serenity::ComponentInteraction) {
-    let message = serenity::CreateInteractionResponseMessage::new().content(APOLOGY).ephemeral(true);
-    if let Err(error) = interaction.create_response(&ctx.http, serenity::CreateInteractionResponse::Message(message)).await {
-        tracing::warn!(error = %error, "could not apologise for a failed component");
+/// What the member reads for `error`: a refusal's own words, or an apology (and the cause
+/// chain goes to the log). `kind` and `name` say where it happened, for the log only.
+pub fn member_text(error: &Error, kind: &str, name: &str) -> String {
+    if let Some(text) = error.downcast_ref::<ServiceError>().and_then(ServiceError::member_message) {
+        tracing::debug!(kind, name, "refused: {text}");
+        return text;
     }
+    tracing::error!(kind, name, error = format!("{error:#}"), "failed");
+    APOLOGY.to_owned()
 }

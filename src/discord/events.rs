@@ -1,8 +1,8 @@
-//! Gateway events that are not slash commands: components (and, later, modals and DMs).
+//! Gateway events that are not slash commands: components, modals and direct messages.
 
 use poise::serenity_prelude as serenity;
 
-use super::{components, Data, Error};
+use super::{components, direct, Data, Error};
 
 /// poise's `event_handler`: routes what poise does not handle itself.
 pub fn handle<'a>(
@@ -14,14 +14,13 @@ pub fn handle<'a>(
         let data = framework.user_data;
         match event {
             serenity::FullEvent::InteractionCreate { interaction: serenity::Interaction::Component(component) } => {
-                if let Err(error) = components::handle(ctx, data, component).await {
-                    tracing::error!(
-                        custom_id = %component.data.custom_id,
-                        error = format!("{error:#}"),
-                        "component failed"
-                    );
-                    super::errors::apologise_component(ctx, component).await;
-                }
+                components::handle_component(ctx, data, component).await?;
+            }
+            serenity::FullEvent::InteractionCreate { interaction: serenity::Interaction::Modal(modal) } => {
+                components::handle_modal(ctx, data, modal).await?;
+            }
+            serenity::FullEvent::Message { new_message } if new_message.guild_id.is_none() && !new_message.author.bot => {
+                direct::handle(ctx, data, new_message).await?;
             }
             serenity::FullEvent::Ready { data_about_bot } => {
                 tracing::info!(user = %data_about_bot.user.name, guilds = data_about_bot.guilds.len(), "connected to Discord");

@@ -8,6 +8,8 @@ pub mod client;
 mod commands;
 mod components;
 pub mod custom_id;
+mod direct;
+mod dm;
 mod errors;
 mod events;
 mod render;
@@ -16,7 +18,8 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::content::SharedContent;
+use crate::content::{Content, SharedContent};
+use crate::service;
 use crate::store::Store;
 
 /// What every handler can reach.
@@ -26,6 +29,13 @@ pub struct Data {
     pub store: Store,
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
+}
+
+impl Data {
+    /// What a use case needs, at this instant, with this snapshot of the content.
+    pub fn service<'a>(&'a self, content: &'a Content) -> service::Ctx<'a> {
+        service::Ctx { store: &self.store, content, now: self.clock.now(), defaults: self.settings.defaults }
+    }
 }
 
 /// Handlers return `anyhow` errors; [`errors::on_error`] is the one place that turns them

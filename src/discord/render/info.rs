@@ -1,7 +1,4 @@
-//! How content and outcomes look in Discord: embeds and components, nothing else.
-//!
-//! Every length here was checked when the content was loaded (see `content::limits`), so
-//! rendering never has to truncate a member's answer.
+//! The FAQ, the steps, `/help` and the crisis reply.
 
 use poise::serenity_prelude as serenity;
 use serenity::{
@@ -9,11 +6,9 @@ use serenity::{
     CreateSelectMenuOption,
 };
 
-use super::custom_id::CustomId;
+use super::{COLOUR, CRISIS_COLOUR};
 use crate::content::{Content, FaqEntry, Step};
-
-/// A soft rose: warm, calm, not alarming.
-const COLOUR: u32 = 0xE8_8D_A0;
+use crate::discord::custom_id::CustomId;
 
 const FAQ_FOOTER: &str = "Rekindle · general guidance, not professional advice · /help";
 
@@ -98,11 +93,16 @@ pub fn step_detail(step: &Step) -> CreateEmbed {
 /// The crisis resources as one block of text: the content's message, then each resource.
 pub fn crisis_text(content: &Content) -> String {
     let mut text = content.crisis.message.trim().to_owned();
-    text.push_str("\n");
+    text.push('\n');
     for resource in &content.crisis.resources {
         text.push_str(&format!("\n**{}**: {} ({})", resource.name, resource.contact, resource.region));
     }
     text
+}
+
+/// The crisis reply: sent at once, before anything else, when a member may be in danger.
+pub fn crisis(content: &Content) -> CreateEmbed {
+    CreateEmbed::new().colour(CRISIS_COLOUR).title("You're not alone").description(crisis_text(content))
 }
 
 /// `/help`: what the bot does, the crisis resources, and that it is not therapy.

@@ -1,0 +1,59 @@
+//! `/settings`: show or change your timezone, check-in time, frequency and encouragement.
+
+use poise::serenity_prelude as serenity;
+use poise::CreateReply;
+
+use crate::discord::{render, Context, Error};
+use crate::domain::member::MemberId;
+use crate::service::settings::{self, RawChange};
+
+/// How often you'd like a check-in.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum FrequencyChoice {
+    #[name = "daily"]
+    Daily,
+    #[name = "every_2_days"]
+    EveryTwoDays,
+    #[name = "weekly"]
+    Weekly,
+}
+
+impl FrequencyChoice {
+    fn as_str(self) -> &'static str {
+        match self {
+            FrequencyChoice::Daily => "daily",
+            FrequencyChoice::EveryTwoDays => "every_2_days",
+            FrequencyChoice::Weekly => "weekly",
+        }
+    }
+}
+
+/// Your check-in settings; with no options, shows them
+#[poise::command(slash_command)]
+pub async fn settings(
+    ctx: Context<'_>,
+    #[description = "Your timezone, e.g. Europe/Berlin or America/New_York"]
+    #[autocomplete = "autocomplete_timezone"]
+    timezone: Option<String>,
+    #[description = "Check-in time, 24-hour HH:MM, e.g. 19:30"] checkin_time: Option<String>,
+    #[description = "How often you'd like a check-in"] frequency: Option<FrequencyChoice>,
+    #[description = "Encouraging messages between check-ins"] encouragement: Option<bool>,
+) -> Result<(), Error> {
+    let data = ctx.data();
+    let content = data.content.get();
+    let raw = RawChange {
+        timezone: timezone.as_deref(),
+        checkin_time: checkin_time.as_deref(),
+        frequency: frequency.map(FrequencyChoice::as_str),
+        encouragement,
+    };
+    let changed = raw.timezone.is_some() || raw.checkin_time.is_some() || raw.frequency.is_some() || raw.encouragement.is_some();
+    let now = settings::update(data.service(&content), MemberId::new(ctx.author().id.get()), raw).await?;
+    ctx.send(CreateReply::default().embed(render::settings(&now, changed)).ephemeral(true)).await?;
+    Ok(())
+}
+
+async fn autocomplete_timezone(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let choices = settings::timezone_suggestions(partial, 25).into_iter().map(serenity::AutocompleteChoice::from).collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}

@@ -1,0 +1,15 @@
+//! How content and outcomes look in Discord: embeds, components and texts, nothing else.
+//!
+//! Every length drawn from the content file was checked when it was loaded (see
+//! `content::limits`), so rendering never has to truncate a member's words.
+
+mod info;
+mod program;
+
+pub use info::*;
+pub use program::*;
+
+/// A soft rose: warm, calm, not alarming.
+const COLOUR: u32 = 0xE8_8D_A0;
+/// For crisis resources: noticeable, still gentle.
+const CRISIS_COLOUR: u32 = 0xF2_B1_34;
