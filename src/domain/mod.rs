@@ -9,5 +9,6 @@ pub mod crisis;
 pub mod faq_search;
 pub mod member;
 pub mod program;
+pub mod schedule;
 pub mod settings;
 pub mod text;

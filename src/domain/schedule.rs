@@ -1,0 +1,143 @@
+//! Schedule arithmetic: when the next check-in, encouragement or public post is due.
+//!
+//! Slots are local calendar dates at a local time in the member's IANA timezone, so each
+//! local day has exactly one slot whatever DST does: a local time that does not exist (spring
+//! forward) moves to the next valid instant, an ambiguous one (fall back) takes the earlier.
+//! Pure: the current instant is always an argument.
+
+use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use super::settings::{Frequency, LocalTime};
+
+/// The instant of local `date` at `time` in `tz`.
+pub fn local_instant(tz: Tz, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+    let wanted = date.and_time(time);
+    match tz.from_local_datetime(&wanted) {
+        LocalResult::Single(at) => at.with_timezone(&Utc),
+        LocalResult::Ambiguous(first, second) => first.min(second).with_timezone(&Utc),
+        LocalResult::None => {
+            // Inside a gap: the first local minute after it is the next valid instant. Gaps
+            // are whole minutes long and at most a few hours.
+            (1..=24 * 60)
+                .find_map(|minutes| match tz.from_local_datetime(&(wanted + Duration::minutes(minutes))) {
+                    LocalResult::Single(at) => Some(at.with_timezone(&Utc)),
+                    LocalResult::Ambiguous(first, _) => Some(first.with_timezone(&Utc)),
+                    LocalResult::None => None,
+                })
+                .unwrap_or_else(|| Utc.from_utc_datetime(&wanted))
+        }
+    }
+}
+
+/// The local date at `at` in `tz`.
+pub fn local_date(tz: Tz, at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&tz).date_naive()
+}
+
+/// When and how often: one member's check-in rhythm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rhythm {
+    pub tz: Tz,
+    pub time: LocalTime,
+    pub frequency: Frequency,
+}
+
+/// A slot: a local date and the instant it falls on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slot {
+    pub date: NaiveDate,
+    pub at: DateTime<Utc>,
+}
+
+impl Rhythm {
+    pub fn slot(&self, date: NaiveDate) -> Slot {
+        Slot { date, at: local_instant(self.tz, date, self.time.as_naive()) }
+    }
+
+    /// The first slot strictly after `now`, starting from today's local date: what a new
+    /// member (or a changed setting) gets.
+    pub fn first_after(&self, now: DateTime<Utc>) -> Slot {
+        let today = local_date(self.tz, now);
+        let slot = self.slot(today);
+        if slot.at > now {
+            slot
+        } else {
+            self.slot(today + Duration::days(1))
+        }
+    }
+
+    /// The slot after `previous`, by the frequency.
+    pub fn following(&self, previous: NaiveDate) -> Slot {
+        self.slot(previous + Duration::days(i64::from(self.frequency.days())))
+    }
+}
+
+/// What to do with a member whose next slot has come.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Catchup {
+    /// The one slot to send now, if it is recent enough.
+    pub send: Option<Slot>,
+    /// Slots that passed while nobody could send them: recorded as missed, never sent.
+    pub missed: Vec<Slot>,
+    /// The next slot, strictly after `now`.
+    pub next: Slot,
+}
+
+/// The most slots of one member recorded as missed in one go (a very long downtime).
+pub const MAX_MISSED: usize = 31;
+
+/// Given the member's due slot (`due.at <= now`), sends at most the latest due slot, and
+/// only if it is younger than `stale_after`; every earlier one is missed. Never a burst.
+pub fn catch_up(rhythm: &Rhythm, due: Slot, now: DateTime<Utc>, stale_after: Duration) -> Catchup {
+    let mut passed = vec![due];
+    let mut next = rhythm.following(due.date);
+    while next.at <= now {
+        passed.push(next);
+        next = rhythm.following(next.date);
+    }
+    let latest = passed.pop().unwrap_or(due);
+    let send = (now - latest.at < stale_after).then_some(latest);
+    if send.is_none() {
+        passed.push(latest);
+    }
+    let skip = passed.len().saturating_sub(MAX_MISSED);
+    Catchup { send, missed: passed.into_iter().skip(skip).collect(), next }
+}
+
+/// Whether `time` lies in the quiet window `start..end` (which may cross midnight).
+pub fn is_quiet(time: NaiveTime, start: NaiveTime, end: NaiveTime) -> bool {
+    if start <= end {
+        start <= time && time < end
+    } else {
+        time >= start || time < end
+    }
+}
+
+/// `at`, or the end of the quiet window if `at` falls inside it (local to `tz`).
+pub fn outside_quiet_hours(tz: Tz, at: DateTime<Utc>, start: NaiveTime, end: NaiveTime) -> DateTime<Utc> {
+    let local = at.with_timezone(&tz);
+    if !is_quiet(local.time(), start, end) {
+        return at;
+    }
+    let date = local.date_naive();
+    let end_date = if local.time() >= end { date + Duration::days(1) } else { date };
+    local_instant(tz, end_date, end)
+}
+
+/// When to send a member's next private encouragement: `every_days` after the last (or
+/// from now), at local noon, moved out of quiet hours if noon falls inside them.
+pub fn next_encouragement(
+    tz: Tz,
+    from: DateTime<Utc>,
+    every_days: u32,
+    quiet_start: NaiveTime,
+    quiet_end: NaiveTime,
+) -> DateTime<Utc> {
+    let date = local_date(tz, from) + Duration::days(i64::from(every_days));
+    let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(NaiveTime::MIN);
+    outside_quiet_hours(tz, local_instant(tz, date, noon), quiet_start, quiet_end)
+}
+
+#[cfg(test)]
+mod tests;
