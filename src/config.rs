@@ -248,6 +248,15 @@ impl Settings {
         })
     }
 
+    /// The scheduling rules, for the pure schedule arithmetic.
+    pub fn policy(&self) -> crate::domain::schedule::Policy {
+        crate::domain::schedule::Policy {
+            quiet_start: self.quiet_hours.start.as_naive(),
+            quiet_end: self.quiet_hours.end.as_naive(),
+            encouragement_every_days: self.schedule.encouragement_every_days,
+        }
+    }
+
     /// The token, or the error that tells the operator how to set it.
     pub fn token(&self) -> Result<&Token, ConfigError> {
         self.discord.token.as_ref().ok_or(ConfigError::MissingToken)

@@ -8,6 +8,8 @@
 use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+use super::member::MemberSettings;
+use super::program::Event;
 use super::settings::{Frequency, LocalTime};
 
 /// The instant of local `date` at `time` in `tz`.
@@ -137,6 +139,48 @@ pub fn next_encouragement(
     let date = local_date(tz, from) + Duration::days(i64::from(every_days));
     let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(NaiveTime::MIN);
     outside_quiet_hours(tz, local_instant(tz, date, noon), quiet_start, quiet_end)
+}
+
+/// The rules that shape every member's schedule (from the settings file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    pub quiet_start: NaiveTime,
+    pub quiet_end: NaiveTime,
+    pub encouragement_every_days: u32,
+}
+
+/// A member's next check-in and encouragement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    pub checkin: Slot,
+    pub encouragement_at: Option<DateTime<Utc>>,
+}
+
+/// What a change to the program does to the schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScheduleChange {
+    Keep,
+    /// Nothing more is sent (paused, finished, unreachable).
+    Clear,
+    Set(Plan),
+}
+
+/// A fresh schedule from `now` for a member with these settings.
+pub fn plan(settings: &MemberSettings, now: DateTime<Utc>, policy: &Policy) -> Plan {
+    let rhythm = Rhythm { tz: settings.timezone.tz(), time: settings.checkin_time, frequency: settings.frequency };
+    let encouragement_at = settings.encouragement.then(|| {
+        next_encouragement(rhythm.tz, now, policy.encouragement_every_days, policy.quiet_start, policy.quiet_end)
+    });
+    Plan { checkin: rhythm.first_after(now), encouragement_at }
+}
+
+/// What happens to the schedule when the program records `event`.
+pub fn change_for(event: Event, settings: &MemberSettings, now: DateTime<Utc>, policy: &Policy) -> ScheduleChange {
+    match event {
+        Event::Enrolled | Event::Restarted | Event::Resumed => ScheduleChange::Set(plan(settings, now, policy)),
+        Event::Paused | Event::Finished(_) => ScheduleChange::Clear,
+        Event::Advanced { .. } | Event::Unchanged => ScheduleChange::Keep,
+    }
 }
 
 #[cfg(test)]

@@ -29,6 +29,11 @@ pub async fn prepare(ctx: Ctx<'_>, member: MemberId) -> Result<Prepared, Service
     Ok(Prepared { id, step, prompt_index, offer_next: super::program::offers_next_step(ctx, program) })
 }
 
+/// The check-in reached the member.
+pub async fn delivered(ctx: Ctx<'_>, member: MemberId) -> Result<(), ServiceError> {
+    super::program::reachable_again(ctx, member).await
+}
+
 /// The check-in could not be delivered because the member's DMs are closed: forget it and
 /// stop sending until they open them.
 pub async fn undeliverable(ctx: Ctx<'_>, member: MemberId, checkin: i64) -> Result<(), ServiceError> {

@@ -4,13 +4,27 @@ use super::{Ctx, ServiceError};
 use crate::domain::checkin::{sparkline, streak, trend};
 use crate::domain::member::MemberId;
 use crate::domain::program::{self, apply, Command, Outcome, Program, Refusal, StepNumber, Transition};
+use crate::domain::schedule::{self, ScheduleChange};
 
-/// Applies `command` for `member` and stores the result.
+/// Applies `command` for `member` and stores the result with its effect on the schedule.
 async fn change(ctx: Ctx<'_>, member: MemberId, command: Command) -> Result<Transition, ServiceError> {
     let current = ctx.store.program(member).await?;
     let transition = apply(current, command, ctx.now, min_days(ctx, current))?;
-    ctx.store.save_transition(member, transition, ctx.defaults, ctx.now).await?;
+    save(ctx, member, transition).await?;
     Ok(transition)
+}
+
+async fn save(ctx: Ctx<'_>, member: MemberId, transition: Transition) -> Result<(), ServiceError> {
+    let row = ctx.store.member(member).await?;
+    let settings = row.as_ref().map_or(ctx.settings.defaults, |row| row.settings);
+    // A member whose DMs are closed gets nothing scheduled until they are reachable again.
+    let reachable = row.as_ref().is_none_or(|row| row.reachable);
+    let schedule = match schedule::change_for(transition.event, &settings, ctx.now, &ctx.policy()) {
+        ScheduleChange::Set(_) if !reachable => ScheduleChange::Clear,
+        other => other,
+    };
+    ctx.store.save_transition(member, transition, ctx.settings.defaults, schedule, ctx.now).await?;
+    Ok(())
 }
 
 fn min_days(ctx: Ctx<'_>, program: Option<Program>) -> u32 {
@@ -57,7 +71,7 @@ pub async fn next_step(ctx: Ctx<'_>, member: MemberId) -> Result<NextStep, Servi
         }
     }
     let transition = apply(current, Command::NextStep, ctx.now, min_days(ctx, current))?;
-    ctx.store.save_transition(member, transition, ctx.defaults, ctx.now).await?;
+    save(ctx, member, transition).await?;
     match transition.program {
         Program::InStep { step, .. } => Ok(NextStep::Advanced(step)),
         Program::Finished { .. } => Ok(NextStep::AskOutcome),
@@ -103,6 +117,18 @@ pub async fn status(ctx: Ctx<'_>, member: MemberId) -> Result<Status, ServiceErr
         trend: trend(&summary.moods),
         reachable: member_row.is_some_and(|m| m.reachable),
     })
+}
+
+/// DMs reached the member again: resume their schedule if their program is running.
+pub async fn reachable_again(ctx: Ctx<'_>, member: MemberId) -> Result<(), ServiceError> {
+    let Some(row) = ctx.store.member(member).await? else { return Ok(()) };
+    if row.reachable {
+        return Ok(());
+    }
+    let running = matches!(ctx.store.program(member).await?, Some(Program::InStep { paused: false, .. }));
+    let plan = running.then(|| schedule::plan(&row.settings, ctx.now, &ctx.policy()));
+    ctx.store.mark_reachable(member, plan).await?;
+    Ok(())
 }
 
 /// Whether the member may be offered "Ready for the next step" now.

@@ -34,7 +34,8 @@ pub async fn update(ctx: Ctx<'_>, member: MemberId, raw: RawChange<'_>) -> Resul
         return Ok(current);
     }
     let updated = change.apply_to(current);
-    ctx.store.update_member_settings(member, updated).await?;
+    let plan = crate::domain::schedule::plan(&updated, ctx.now, &ctx.policy());
+    ctx.store.update_member_settings(member, updated, plan).await?;
     Ok(updated)
 }
 

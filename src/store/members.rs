@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{time, Store};
 use crate::domain::member::{MemberId, MemberSettings};
+use crate::domain::schedule::{Plan, ScheduleChange};
 use crate::domain::settings::{Frequency, LocalTime, Timezone};
 
 /// A member's row.
@@ -51,7 +52,10 @@ impl Store {
         row.map(parse_member).transpose()
     }
 
-    pub async fn update_member_settings(&self, id: MemberId, settings: MemberSettings) -> anyhow::Result<()> {
+    /// Saves new settings and, if the member has something scheduled, the schedule `plan`
+    /// made from them; in one transaction.
+    pub async fn update_member_settings(&self, id: MemberId, settings: MemberSettings, plan: Plan) -> anyhow::Result<()> {
+        let mut tx = self.pool().begin().await.context("cannot begin a transaction")?;
         sqlx::query(
             "UPDATE members SET timezone = ?2, checkin_time = ?3, frequency = ?4, encouragement = ?5
              WHERE id = ?1",
@@ -61,29 +65,59 @@ impl Store {
         .bind(settings.checkin_time.to_string())
         .bind(settings.frequency.as_str())
         .bind(settings.encouragement)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .context("cannot update a member's settings")?;
+        sqlx::query(
+            "UPDATE programs SET next_checkin_date = ?2, next_checkin_at = ?3, next_encouragement_at = ?4
+             WHERE member_id = ?1 AND next_checkin_at IS NOT NULL",
+        )
+        .bind(id.to_db())
+        .bind(plan.checkin.date.to_string())
+        .bind(time::to_db(plan.checkin.at))
+        .bind(plan.encouragement_at.map(time::to_db))
+        .execute(&mut *tx)
+        .await
+        .context("cannot reschedule a member")?;
+        tx.commit().await.context("cannot commit new settings")?;
         Ok(())
     }
 
-    /// Records that DMs to this member fail (closed DMs): no more sends until they fix it.
+    /// Records that DMs to this member fail (closed DMs): their schedule is cleared and their
+    /// pending messages dropped, so nothing retries until they fix it.
     pub async fn mark_unreachable(&self, id: MemberId) -> anyhow::Result<()> {
+        let mut tx = self.pool().begin().await.context("cannot begin a transaction")?;
         sqlx::query("UPDATE members SET reachable = 0, unreachable_notice_pending = 1 WHERE id = ?1")
             .bind(id.to_db())
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await
             .context("cannot mark a member unreachable")?;
+        super::schedule::apply(&mut tx, id, ScheduleChange::Clear).await?;
+        sqlx::query(
+            "UPDATE outbox SET status = 'failed', last_error = 'direct messages closed'
+             WHERE member_id = ?1 AND status = 'pending'",
+        )
+        .bind(id.to_db())
+        .execute(&mut *tx)
+        .await
+        .context("cannot drop a member's pending messages")?;
+        tx.commit().await.context("cannot commit unreachability")?;
         Ok(())
     }
 
-    /// A DM reached the member again.
-    pub async fn mark_reachable(&self, id: MemberId) -> anyhow::Result<()> {
+    /// A DM reached the member again; `plan` restarts their schedule (None: keep it clear,
+    /// e.g. while paused).
+    pub async fn mark_reachable(&self, id: MemberId, plan: Option<Plan>) -> anyhow::Result<()> {
+        let mut tx = self.pool().begin().await.context("cannot begin a transaction")?;
         sqlx::query("UPDATE members SET reachable = 1, unreachable_notice_pending = 0 WHERE id = ?1")
             .bind(id.to_db())
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await
             .context("cannot mark a member reachable")?;
+        if let Some(plan) = plan {
+            super::schedule::apply(&mut tx, id, ScheduleChange::Set(plan)).await?;
+        }
+        tx.commit().await.context("cannot commit reachability")?;
         Ok(())
     }
 

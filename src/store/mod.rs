@@ -9,6 +9,7 @@ mod checkins;
 mod faq_usage;
 mod members;
 mod program;
+mod schedule;
 mod time;
 
 use std::path::Path;

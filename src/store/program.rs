@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use super::{time, Store};
 use crate::domain::member::{MemberId, MemberSettings};
 use crate::domain::program::{Event, Outcome, Program, StepNumber, Transition};
+use crate::domain::schedule::ScheduleChange;
 
 /// One line of a member's step history.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,13 +46,15 @@ impl Store {
         row.map(parse_program).transpose()
     }
 
-    /// Stores an accepted transition and its history line in one transaction. An enrolment
-    /// also creates the member with `defaults` (kept if they already exist).
+    /// Stores an accepted transition, its history line and its effect on the schedule in one
+    /// transaction. An enrolment also creates the member with `defaults` (kept if they
+    /// already exist).
     pub async fn save_transition(
         &self,
         member: MemberId,
         transition: Transition,
         defaults: MemberSettings,
+        schedule: ScheduleChange,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         if transition.event == Event::Unchanged {
@@ -92,6 +95,7 @@ impl Store {
             .execute(&mut *tx)
             .await
             .context("cannot record step history")?;
+        super::schedule::apply(&mut tx, member, schedule).await?;
         tx.commit().await.context("cannot commit a program change")?;
         Ok(())
     }

@@ -18,7 +18,7 @@ pub async fn checkin(ctx: Context<'_>) -> Result<(), Error> {
     let message = serenity::CreateMessage::new().content(text).embed(embed).components(components);
     let reply = match dm::send(ctx.http(), &data.store, member, message).await {
         Ok(_) => {
-            data.store.mark_reachable(member).await?;
+            service::checkin::delivered(service, member).await?;
             "Your check-in is in your DMs. 💛".to_owned()
         }
         Err(dm::DmError::Closed) => {

@@ -31,7 +31,7 @@ async fn start(ctx: Context<'_>) -> Result<(), Error> {
             let step = content.step(step.get()).ok_or(Refusal::NotEnrolled)?;
             let text = match dm::send(ctx.http(), &data.store, member, dm::embeds(render::welcome(step))).await {
                 Ok(_) => {
-                    data.store.mark_reachable(member).await?;
+                    service::program::reachable_again(data.service(&content), member).await?;
                     render::DM_SENT.to_owned()
                 }
                 Err(dm::DmError::Closed) => render::dms_closed("run `/program start` again."),

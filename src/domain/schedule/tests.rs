@@ -191,3 +191,45 @@ fn encouragement_lands_at_local_noon_every_n_days_outside_quiet_hours() {
     let moved = next_encouragement(zone, utc(2026, 6, 1, 3, 0), 3, hm(11, 0), hm(13, 0));
     assert_eq!(moved, utc(2026, 6, 4, 7, 30));
 }
+
+fn policy() -> Policy {
+    Policy { quiet_start: hm(22, 0), quiet_end: hm(8, 0), encouragement_every_days: 3 }
+}
+
+fn member_settings(encouragement: bool) -> MemberSettings {
+    MemberSettings {
+        timezone: crate::domain::settings::Timezone::parse("America/New_York").expect("valid"),
+        checkin_time: LocalTime::from_hm(20, 0).expect("valid"),
+        frequency: Frequency::Daily,
+        encouragement,
+    }
+}
+
+#[test]
+fn enrolling_resuming_and_restarting_plan_a_fresh_schedule() {
+    use crate::domain::program::Event;
+    let now = utc(2026, 6, 1, 12, 0);
+    for event in [Event::Enrolled, Event::Resumed, Event::Restarted] {
+        let ScheduleChange::Set(plan) = change_for(event, &member_settings(true), now, &policy()) else {
+            panic!("{event:?} sets a schedule");
+        };
+        assert_eq!(plan.checkin.at, utc(2026, 6, 2, 0, 0)); // 20:00 EDT
+        assert_eq!(plan.encouragement_at, Some(utc(2026, 6, 4, 16, 0))); // noon EDT, 3 days on
+    }
+}
+
+#[test]
+fn pausing_and_finishing_clear_the_schedule_and_moving_on_keeps_it() {
+    use crate::domain::program::{Event, Outcome, StepNumber};
+    let now = utc(2026, 6, 1, 12, 0);
+    assert_eq!(change_for(Event::Paused, &member_settings(true), now, &policy()), ScheduleChange::Clear);
+    assert_eq!(change_for(Event::Finished(Outcome::MovingOn), &member_settings(true), now, &policy()), ScheduleChange::Clear);
+    let advanced = Event::Advanced { to: StepNumber::new(2).expect("valid") };
+    assert_eq!(change_for(advanced, &member_settings(true), now, &policy()), ScheduleChange::Keep);
+}
+
+#[test]
+fn no_encouragement_is_planned_for_a_member_who_turned_it_off() {
+    let plan = plan(&member_settings(false), utc(2026, 6, 1, 12, 0), &policy());
+    assert_eq!(plan.encouragement_at, None);
+}

@@ -5,6 +5,7 @@ use std::path::Path;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::*;
+use crate::config::Settings;
 use crate::content::Content;
 use crate::domain::member::MemberSettings;
 use crate::domain::settings::{Frequency, LocalTime, Timezone};
@@ -19,13 +20,23 @@ fn content() -> Content {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
+fn settings() -> &'static Settings {
+    static SETTINGS: std::sync::OnceLock<Settings> = std::sync::OnceLock::new();
+    SETTINGS.get_or_init(|| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/default.toml");
+        let mut settings = Settings::load(&path, |_| None).unwrap_or_else(|e| panic!("{e}"));
+        settings.defaults = MemberSettings {
+            timezone: Timezone::parse("Europe/Berlin").expect("valid"),
+            checkin_time: LocalTime::parse("19:00").expect("valid"),
+            frequency: Frequency::Daily,
+            encouragement: true,
+        };
+        settings
+    })
+}
+
 fn defaults() -> MemberSettings {
-    MemberSettings {
-        timezone: Timezone::parse("Europe/Berlin").expect("valid"),
-        checkin_time: LocalTime::parse("19:00").expect("valid"),
-        frequency: Frequency::Daily,
-        encouragement: true,
-    }
+    settings().defaults
 }
 
 fn t0() -> DateTime<Utc> {
@@ -33,7 +44,7 @@ fn t0() -> DateTime<Utc> {
 }
 
 fn ctx<'a>(store: &'a Store, content: &'a Content, now: DateTime<Utc>) -> Ctx<'a> {
-    Ctx { store, content, now, defaults: defaults() }
+    Ctx { store, content, now, settings: settings() }
 }
 
 const ALICE: MemberId = MemberId::new(111);
