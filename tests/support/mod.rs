@@ -7,4 +7,5 @@
 
 pub mod fake;
 
+#[allow(unused_imports)]
 pub use fake::{Actor, Dir, FakeDiscord, Frame, Interaction, Recorded};

@@ -1,0 +1,101 @@
+//! Gateway controls (drop the connection, op 7, op 9, heartbeat interval) and the fault and
+//! environment knobs of [`FakeDiscord`] (forced failures, closed DMs, rate limit, ...).
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::gateway;
+use super::state::{ConnCmd, Forced};
+use super::FakeDiscord;
+
+impl FakeDiscord {
+    // ----- gateway control -----
+
+    /// Closes the live connection without a close frame; serenity reconnects and resumes.
+    pub async fn drop_gateway(&self) {
+        let id = gateway::control(&mut self.shared.lock(), |_| ConnCmd::Drop);
+        match id {
+            Some(id) => gateway::wait_closed(&self.shared, id).await,
+            None => panic!(
+                "drop_gateway: no live gateway session\n{}",
+                self.shared.lock().diagnostics()
+            ),
+        }
+    }
+    /// Sends op 7 Reconnect on the live connection.
+    pub async fn request_reconnect(&self) {
+        let id = gateway::control(&mut self.shared.lock(), |_| {
+            ConnCmd::Frame(json!({"op": 7, "s": null, "t": null, "d": null}))
+        });
+        assert!(id.is_some(), "request_reconnect: no live gateway session");
+    }
+    /// Sends op 9 Invalid Session; when not resumable the session is forgotten.
+    pub async fn invalidate_session(&self, resumable: bool) {
+        let mut st = self.shared.lock();
+        let session = st.current.as_ref().map(|c| c.session_id.clone());
+        if let (Some(s), false) = (&session, resumable) {
+            st.sessions.get_mut(s).unwrap().valid = false;
+        }
+        let id = gateway::control(&mut st, |_| {
+            ConnCmd::Frame(json!({"op": 9, "s": null, "t": null, "d": resumable}))
+        });
+        assert!(id.is_some(), "invalidate_session: no live gateway session");
+    }
+    /// Heartbeat interval announced in Hello to later connections (default 41250 ms).
+    pub fn set_heartbeat_interval_ms(&self, ms: u64) {
+        self.shared.lock().heartbeat_interval_ms = ms;
+    }
+
+    // ----- knobs -----
+
+    pub fn fail_next_messages_with_429(
+        &self,
+        n: usize,
+        retry_after_secs: f64,
+        with_code_field: bool,
+    ) {
+        let mut st = self.shared.lock();
+        for _ in 0..n {
+            st.forced.push_back(Forced::TooMany {
+                retry_after: retry_after_secs,
+                with_code: with_code_field,
+            });
+        }
+    }
+    pub fn fail_next_messages_with_status(&self, n: usize, status: u16) {
+        let mut st = self.shared.lock();
+        for _ in 0..n {
+            st.forced.push_back(Forced::Status(status));
+        }
+    }
+    /// Messages to this user's DM channel get 403 code 50007.
+    pub fn close_dms_for(&self, user_id: u64) {
+        self.shared.lock().closed_dms.insert(user_id);
+    }
+    pub fn open_dms_for(&self, user_id: u64) {
+        self.shared.lock().closed_dms.remove(&user_id);
+    }
+    /// Global limit on message creations per second (over it: 429 with `global: true`).
+    pub fn set_rate_limit_per_second(&self, limit: Option<u32>) {
+        let mut st = self.shared.lock();
+        st.rate_limit = limit;
+        st.recent_creates.clear();
+    }
+    /// How long after an interaction its callback is accepted (default 3 s; None: forever).
+    pub fn set_callback_deadline(&self, deadline: Option<Duration>) {
+        self.shared.lock().callback_deadline = deadline;
+    }
+    /// `app_permissions` sent with interactions.
+    pub fn set_app_permissions(&self, permissions: u64) {
+        self.shared.lock().app_permissions = permissions;
+    }
+    /// Makes `channel_id` a known guild text channel the bot may post to.
+    pub fn add_text_channel(&self, channel_id: u64) {
+        self.shared.lock().known_channels.insert(channel_id);
+    }
+    /// Marks `user_id` as a bot account (DMs to it are refused).
+    pub fn mark_bot(&self, user_id: u64) {
+        self.shared.lock().bots.insert(user_id);
+    }
+}
