@@ -30,7 +30,11 @@ pub enum ConfigError {
     #[error("{file}: {message}")]
     Syntax { file: PathBuf, message: String },
     #[error("{file}: `{key}`: {message}")]
-    Invalid { file: PathBuf, key: String, message: String },
+    Invalid {
+        file: PathBuf,
+        key: String,
+        message: String,
+    },
     #[error("environment variable {var}: {message}")]
     Environment { var: &'static str, message: String },
     #[error("DISCORD_TOKEN is not set. {TOKEN_HELP}")]
@@ -175,7 +179,10 @@ struct PrivacyFile {
 impl Settings {
     /// Loads the settings file at `path` and applies the environment, read through `env` so
     /// tests can pass their own.
-    pub fn load(path: &Path, env: impl Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
+    pub fn load(
+        path: &Path,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Settings, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Unreadable {
             file: path.to_owned(),
             reason: error.to_string(),
@@ -225,15 +232,27 @@ impl Settings {
                 .map_err(|e| invalid("quiet_hours.end", e))?,
         };
         let schedule = ScheduleSettings {
-            reminder_after_hours: positive("schedule.reminder_after_hours", file.schedule.reminder_after_hours)?,
-            stale_after_hours: positive("schedule.stale_after_hours", file.schedule.stale_after_hours)?,
+            reminder_after_hours: positive(
+                "schedule.reminder_after_hours",
+                file.schedule.reminder_after_hours,
+            )?,
+            stale_after_hours: positive(
+                "schedule.stale_after_hours",
+                file.schedule.stale_after_hours,
+            )?,
             encouragement_every_days: positive(
                 "schedule.encouragement_every_days",
                 file.schedule.encouragement_every_days,
             )?,
         };
-        let max_rate = positive("delivery.max_messages_per_second", file.delivery.max_messages_per_second)?;
-        let retention = positive("privacy.reflection_retention_days", file.privacy.reflection_retention_days)?;
+        let max_rate = positive(
+            "delivery.max_messages_per_second",
+            file.delivery.max_messages_per_second,
+        )?;
+        let retention = positive(
+            "privacy.reflection_retention_days",
+            file.privacy.reflection_retention_days,
+        )?;
         Ok(Settings {
             discord: discord_from_env(&env)?,
             database_url: env("DATABASE_URL")
@@ -243,8 +262,12 @@ impl Settings {
             defaults,
             quiet_hours,
             schedule,
-            delivery: DeliverySettings { max_messages_per_second: max_rate },
-            privacy: PrivacySettings { reflection_retention_days: retention },
+            delivery: DeliverySettings {
+                max_messages_per_second: max_rate,
+            },
+            privacy: PrivacySettings {
+                reflection_retention_days: retention,
+            },
         })
     }
 
@@ -273,7 +296,9 @@ fn discord_from_env(env: &impl Fn(&str) -> Option<String>) -> Result<DiscordSett
             Err(other) => return Err(other),
         },
     };
-    let api_base = set("DISCORD_API_BASE").map(|raw| parse_api_base(&raw)).transpose()?;
+    let api_base = set("DISCORD_API_BASE")
+        .map(|raw| parse_api_base(&raw))
+        .transpose()?;
     let guild_id = set("DISCORD_GUILD_ID")
         .map(|raw| {
             raw.trim().parse::<u64>().ok().filter(|id| *id > 0).ok_or(ConfigError::Environment {
@@ -282,7 +307,11 @@ fn discord_from_env(env: &impl Fn(&str) -> Option<String>) -> Result<DiscordSett
             })
         })
         .transpose()?;
-    Ok(DiscordSettings { token, api_base, guild_id })
+    Ok(DiscordSettings {
+        token,
+        api_base,
+        guild_id,
+    })
 }
 
 /// Accepts `http(s)://host[:port]`, with or without a trailing `/` or `/api/v10`, and
@@ -291,7 +320,10 @@ fn parse_api_base(raw: &str) -> Result<String, ConfigError> {
     let trimmed = raw.trim().trim_end_matches('/');
     let trimmed = trimmed.strip_suffix("/api/v10").unwrap_or(trimmed);
     let valid_scheme = trimmed.starts_with("http://") || trimmed.starts_with("https://");
-    let host = trimmed.split_once("://").map(|(_, rest)| rest).unwrap_or("");
+    let host = trimmed
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .unwrap_or("");
     if !valid_scheme || host.is_empty() || host.contains('/') {
         return Err(ConfigError::Environment {
             var: "DISCORD_API_BASE",

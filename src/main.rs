@@ -36,16 +36,21 @@ fn main() -> ExitCode {
     if check {
         let (report, valid) = rekindle::app::check(&config, env);
         println!("{report}");
-        return if valid { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+        return if valid {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        };
     }
     // 4. Settings, then the bot until Ctrl-C or SIGTERM.
-    let settings = match Settings::load(&config, env).and_then(|s| s.token().map(|_| ()).map(|()| s)) {
-        Ok(settings) => settings,
-        Err(error) => {
-            eprintln!("✗ {error}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let settings =
+        match Settings::load(&config, env).and_then(|s| s.token().map(|_| ()).map(|()| s)) {
+            Ok(settings) => settings,
+            Err(error) => {
+                eprintln!("✗ {error}");
+                return ExitCode::FAILURE;
+            }
+        };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -53,7 +58,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(rekindle::app::run(settings, Arc::new(SystemClock), shutdown_signal())) {
+    match runtime.block_on(rekindle::app::run(
+        settings,
+        Arc::new(SystemClock),
+        shutdown_signal(),
+    )) {
         Ok(()) => {
             tracing::info!("stopped cleanly");
             ExitCode::SUCCESS
@@ -68,13 +77,22 @@ fn main() -> ExitCode {
 
 fn parse_args(args: impl Iterator<Item = String>) -> Result<(bool, PathBuf), String> {
     let mut check = false;
-    let mut config = std::env::var("REKINDLE_CONFIG").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from(DEFAULT_CONFIG_PATH));
+    let mut config = std::env::var("REKINDLE_CONFIG")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(DEFAULT_CONFIG_PATH));
     let mut args = args;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "check" => check = true,
-            "--config" => config = args.next().map(PathBuf::from).ok_or("--config needs a path")?,
-            "-h" | "--help" => return Err("Rekindle, a gentle Discord bot for relationship recovery.".into()),
+            "--config" => {
+                config = args
+                    .next()
+                    .map(PathBuf::from)
+                    .ok_or("--config needs a path")?
+            }
+            "-h" | "--help" => {
+                return Err("Rekindle, a gentle Discord bot for relationship recovery.".into())
+            }
             other => return Err(format!("unknown argument “{other}”")),
         }
     }
@@ -84,7 +102,10 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<(bool, PathBuf), Str
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,serenity=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM (what service managers send).

@@ -9,9 +9,13 @@ fn shipped_text() -> String {
 }
 
 fn load_with(text: &str, vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-    let vars: HashMap<String, String> =
-        vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-    Settings::parse(text, Path::new("config/default.toml"), |name| vars.get(name).cloned())
+    let vars: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    Settings::parse(text, Path::new("config/default.toml"), |name| {
+        vars.get(name).cloned()
+    })
 }
 
 #[test]
@@ -39,7 +43,10 @@ fn a_missing_token_says_how_to_set_it() {
 
 #[test]
 fn the_placeholder_token_counts_as_missing() {
-    let settings = load_with(&shipped_text(), &[("DISCORD_TOKEN", "paste-your-bot-token-here")]);
+    let settings = load_with(
+        &shipped_text(),
+        &[("DISCORD_TOKEN", "paste-your-bot-token-here")],
+    );
     assert!(settings.map(|s| s.discord.token.is_none()).unwrap_or(false));
 }
 
@@ -65,14 +72,22 @@ fn environment_overrides_apply() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(settings.database_url, "sqlite://elsewhere.db");
-    assert_eq!(settings.discord.api_base.as_deref(), Some("http://127.0.0.1:9999"));
+    assert_eq!(
+        settings.discord.api_base.as_deref(),
+        Some("http://127.0.0.1:9999")
+    );
     assert_eq!(settings.discord.guild_id, Some(123_456_789_012_345_678));
 }
 
 #[test]
 fn a_bad_api_base_names_the_variable() {
     let error = load_with(&shipped_text(), &[("DISCORD_API_BASE", "127.0.0.1:9999")]).unwrap_err();
-    assert!(error.to_string().starts_with("environment variable DISCORD_API_BASE"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("environment variable DISCORD_API_BASE"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -85,7 +100,10 @@ fn a_bad_guild_id_names_the_variable() {
 fn a_bad_timezone_names_the_file_and_the_key() {
     let text = shipped_text().replace("timezone = \"UTC\"", "timezone = \"Mars/Olympus\"");
     let error = load_with(&text, &[]).unwrap_err().to_string();
-    assert!(error.starts_with("config/default.toml: `defaults.timezone`:"), "{error}");
+    assert!(
+        error.starts_with("config/default.toml: `defaults.timezone`:"),
+        "{error}"
+    );
     assert!(error.contains("Mars/Olympus"), "{error}");
 }
 
@@ -93,15 +111,24 @@ fn a_bad_timezone_names_the_file_and_the_key() {
 fn an_impossible_time_names_the_file_and_the_key() {
     let text = shipped_text().replace("start = \"22:00\"", "start = \"25:99\"");
     let error = load_with(&text, &[]).unwrap_err().to_string();
-    assert!(error.starts_with("config/default.toml: `quiet_hours.start`:"), "{error}");
+    assert!(
+        error.starts_with("config/default.toml: `quiet_hours.start`:"),
+        "{error}"
+    );
     assert!(error.contains("25:99"), "{error}");
 }
 
 #[test]
 fn a_zero_rate_is_refused() {
-    let text = shipped_text().replace("max_messages_per_second = 40", "max_messages_per_second = 0");
+    let text = shipped_text().replace(
+        "max_messages_per_second = 40",
+        "max_messages_per_second = 0",
+    );
     let error = load_with(&text, &[]).unwrap_err().to_string();
-    assert!(error.contains("`delivery.max_messages_per_second`: must be at least 1"), "{error}");
+    assert!(
+        error.contains("`delivery.max_messages_per_second`: must be at least 1"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -115,5 +142,10 @@ fn an_unknown_key_is_a_syntax_error_naming_the_file() {
 #[test]
 fn a_missing_file_says_where_to_start() {
     let error = Settings::load(Path::new("/nowhere/default.toml"), |_| None).unwrap_err();
-    assert!(error.to_string().contains("/nowhere/default.toml: cannot be read"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("/nowhere/default.toml: cannot be read"),
+        "{error}"
+    );
 }

@@ -151,7 +151,10 @@ impl Content {
         })?;
         let issues = validate::check(&file);
         if !issues.is_empty() {
-            return Err(ContentError { file: path.to_owned(), issues });
+            return Err(ContentError {
+                file: path.to_owned(),
+                issues,
+            });
         }
         let faq_index = FaqIndex::new(file.faq.iter().map(|entry| Searchable {
             key: &entry.key,
@@ -181,7 +184,10 @@ impl Content {
 
     /// FAQ entries matching `query`, best first.
     pub fn search_faq(&self, query: &str) -> impl Iterator<Item = &FaqEntry> {
-        self.faq_index.search(query).into_iter().filter_map(|position| self.faq.get(position))
+        self.faq_index
+            .search(query)
+            .into_iter()
+            .filter_map(|position| self.faq.get(position))
     }
 
     /// Whether a member's text calls for the crisis reply.
@@ -191,7 +197,8 @@ impl Content {
 
     /// Finds the entry a member means by `topic`: its key, or else the best search match.
     pub fn resolve_faq(&self, topic: &str) -> Option<&FaqEntry> {
-        self.faq_by_key(topic.trim()).or_else(|| self.search_faq(topic).next())
+        self.faq_by_key(topic.trim())
+            .or_else(|| self.search_faq(topic).next())
     }
 }
 
@@ -216,12 +223,17 @@ impl SharedContent {
 
     /// The content in use now.
     pub fn get(&self) -> std::sync::Arc<Content> {
-        self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+        self.current
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// Puts `content` in use for every reply from now on.
     pub fn replace(&self, content: Content) {
-        *self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner) =
-            std::sync::Arc::new(content);
+        *self
+            .current
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = std::sync::Arc::new(content);
     }
 }

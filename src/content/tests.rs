@@ -41,7 +41,11 @@ fn the_shipped_content_is_valid() {
 fn every_shipped_step_has_three_prompts_and_three_encouragements() {
     for step in shipped().steps {
         assert!(step.prompts.len() >= 3, "step {} prompts", step.number);
-        assert!(step.encouragements.len() >= 3, "step {} encouragements", step.number);
+        assert!(
+            step.encouragements.len() >= 3,
+            "step {} encouragements",
+            step.number
+        );
         assert!(!step.practices.is_empty(), "step {} practices", step.number);
     }
 }
@@ -71,7 +75,10 @@ fn shipped_faq_search_ranks_the_expected_entry_first() {
         ("sorry", "apologizing"),
         ("jelous", "jealousy"),
     ] {
-        let best = content.search_faq(query).next().map(|entry| entry.key.as_str());
+        let best = content
+            .search_faq(query)
+            .next()
+            .map(|entry| entry.key.as_str());
         assert_eq!(best, Some(key), "query {query:?}");
     }
 }
@@ -107,18 +114,33 @@ fn an_answer_of_exactly_4096_characters_is_accepted() {
 fn a_duplicate_key_and_a_bad_key_are_both_reported() {
     let text = with_extra_faq(["astrology".to_owned(), "Bad Key".to_owned()], "An answer.");
     let error = parse(&text).unwrap_err();
-    let rules: Vec<&str> = error.issues.iter().map(|issue| issue.rule.as_str()).collect();
-    assert!(rules.iter().any(|r| r.contains("used by an earlier entry")), "{error}");
+    let rules: Vec<&str> = error
+        .issues
+        .iter()
+        .map(|issue| issue.rule.as_str())
+        .collect();
+    assert!(
+        rules.iter().any(|r| r.contains("used by an earlier entry")),
+        "{error}"
+    );
     assert!(rules.iter().any(|r| r.contains("lower-case")), "{error}");
 }
 
 #[test]
 fn a_missing_step_is_refused() {
     let text = shipped_text();
-    let start = text.find("[[steps]]\nnumber = 7").expect("step 7 in the file");
-    let end = text[start..].find("[[faq]]").map(|offset| start + offset).expect("faq after steps");
+    let start = text
+        .find("[[steps]]\nnumber = 7")
+        .expect("step 7 in the file");
+    let end = text[start..]
+        .find("[[faq]]")
+        .map(|offset| start + offset)
+        .expect("faq after steps");
     let error = parse(&format!("{}{}", &text[..start], &text[end..])).unwrap_err();
-    assert!(error.to_string().contains("exactly 7 steps; found 6"), "{error}");
+    assert!(
+        error.to_string().contains("exactly 7 steps; found 6"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -134,10 +156,22 @@ fn a_step_with_one_prompt_is_refused_because_rotation_would_repeat() {
     let text = shipped_text();
     let start = text.find("prompts = [").expect("a prompts list");
     let end = start + text[start..].find(']').expect("end of the list") + 1;
-    let one = format!("{}prompts = [\"Only one?\"]{}", &text[..start], &text[end..]);
+    let one = format!(
+        "{}prompts = [\"Only one?\"]{}",
+        &text[..start],
+        &text[end..]
+    );
     let error = parse(&one).unwrap_err();
-    assert!(error.to_string().contains("steps[1] (Allow time for healing)"), "{error}");
-    assert!(error.to_string().contains("`prompts` needs at least 2"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("steps[1] (Allow time for healing)"),
+        "{error}"
+    );
+    assert!(
+        error.to_string().contains("`prompts` needs at least 2"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -159,15 +193,24 @@ fn an_unknown_field_is_refused_so_typos_do_not_pass_silently() {
 #[test]
 fn a_missing_file_says_it_cannot_be_read() {
     let error = Content::load(Path::new("/nonexistent/content.toml")).unwrap_err();
-    assert!(error.to_string().contains("/nonexistent/content.toml"), "{error}");
+    assert!(
+        error.to_string().contains("/nonexistent/content.toml"),
+        "{error}"
+    );
     assert!(error.to_string().contains("cannot be read"), "{error}");
 }
 
 #[test]
 fn resolve_finds_by_key_then_by_search() {
     let content = shipped();
-    assert_eq!(content.resolve_faq("no-contact").map(|e| e.key.as_str()), Some("no-contact"));
-    assert_eq!(content.resolve_faq("love spells").map(|e| e.key.as_str()), Some("astrology"));
+    assert_eq!(
+        content.resolve_faq("no-contact").map(|e| e.key.as_str()),
+        Some("no-contact")
+    );
+    assert_eq!(
+        content.resolve_faq("love spells").map(|e| e.key.as_str()),
+        Some("astrology")
+    );
     assert!(content.resolve_faq("quantum chromodynamics").is_none());
 }
 

@@ -45,7 +45,10 @@ struct Checker {
 
 impl Checker {
     fn fail(&mut self, entry: &str, rule: String) {
-        self.issues.push(ContentIssue { entry: entry.to_owned(), rule });
+        self.issues.push(ContentIssue {
+            entry: entry.to_owned(),
+            rule,
+        });
     }
 
     fn non_empty(&mut self, entry: &str, field: &str, text: &str) {
@@ -84,7 +87,10 @@ fn check_steps(checker: &mut Checker, file: &ContentFile) {
     if file.steps.len() != STEPS {
         checker.fail(
             "steps",
-            format!("the program has exactly {STEPS} steps; found {}", file.steps.len()),
+            format!(
+                "the program has exactly {STEPS} steps; found {}",
+                file.steps.len()
+            ),
         );
     }
     for (position, step) in file.steps.iter().enumerate() {
@@ -97,10 +103,25 @@ fn check_steps(checker: &mut Checker, file: &ContentFile) {
             );
         }
         // The title is an embed title after "Step N · ".
-        checker.text(&entry, "title", &step.title, EMBED_TITLE - 12, "an embed title");
-        checker.text(&entry, "summary", &step.summary, EMBED_FIELD_VALUE, "an embed field");
+        checker.text(
+            &entry,
+            "title",
+            &step.title,
+            EMBED_TITLE - 12,
+            "an embed title",
+        );
+        checker.text(
+            &entry,
+            "summary",
+            &step.summary,
+            EMBED_FIELD_VALUE,
+            "an embed field",
+        );
         if step.min_days > MAX_MIN_DAYS {
-            checker.fail(&entry, format!("`min_days` is {}; at most {MAX_MIN_DAYS}", step.min_days));
+            checker.fail(
+                &entry,
+                format!("`min_days` is {}; at most {MAX_MIN_DAYS}", step.min_days),
+            );
         }
         if step.practices.is_empty() {
             checker.fail(&entry, "`practices` needs at least one practice".into());
@@ -112,7 +133,10 @@ fn check_steps(checker: &mut Checker, file: &ContentFile) {
                 format!("`practices` take {practices_field} characters as a bulleted list; an embed field allows at most {EMBED_FIELD_VALUE}"),
             );
         }
-        for (list, items) in [("prompts", &step.prompts), ("encouragements", &step.encouragements)] {
+        for (list, items) in [
+            ("prompts", &step.prompts),
+            ("encouragements", &step.encouragements),
+        ] {
             if items.len() < MIN_ROTATION {
                 checker.fail(
                     &entry,
@@ -122,7 +146,13 @@ fn check_steps(checker: &mut Checker, file: &ContentFile) {
             for (index, item) in items.iter().enumerate() {
                 let field = format!("{list}[{}]", index + 1);
                 // Prompts and encouragements are sent as part of a message beside other text.
-                checker.text(&entry, &field, item, EMBED_FIELD_VALUE, "a check-in message");
+                checker.text(
+                    &entry,
+                    &field,
+                    item,
+                    EMBED_FIELD_VALUE,
+                    "a check-in message",
+                );
             }
         }
     }
@@ -136,7 +166,9 @@ fn check_steps_overview(checker: &mut Checker, file: &ContentFile) {
         + file
             .steps
             .iter()
-            .map(|step| step.title.chars().count() + 4 + first_sentence(&step.summary).chars().count())
+            .map(|step| {
+                step.title.chars().count() + 4 + first_sentence(&step.summary).chars().count()
+            })
             .sum::<usize>();
     if total > EMBED_TOTAL {
         checker.fail(
@@ -160,16 +192,43 @@ fn check_faq(checker: &mut Checker, file: &ContentFile) {
     for (position, faq) in file.faq.iter().enumerate() {
         let entry = format!("faq[{}] (key \"{}\")", position + 1, faq.key);
         let key_ok = !faq.key.is_empty()
-            && faq.key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            && faq
+                .key
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !key_ok {
-            checker.fail(&entry, "`key` must be lower-case letters, digits and '-' only".into());
+            checker.fail(
+                &entry,
+                "`key` must be lower-case letters, digits and '-' only".into(),
+            );
         }
-        checker.at_most(&entry, "key", &faq.key, CUSTOM_ID - FAQ_CUSTOM_ID_PREFIX, "a custom id with its prefix");
+        checker.at_most(
+            &entry,
+            "key",
+            &faq.key,
+            CUSTOM_ID - FAQ_CUSTOM_ID_PREFIX,
+            "a custom id with its prefix",
+        );
         if !keys.insert(faq.key.as_str()) {
-            checker.fail(&entry, "`key` is used by an earlier entry; keys must be unique".into());
+            checker.fail(
+                &entry,
+                "`key` is used by an earlier entry; keys must be unique".into(),
+            );
         }
-        checker.text(&entry, "question", &faq.question, CHOICE_NAME, "a Discord choice name or select option label");
-        checker.text(&entry, "answer", &faq.answer, EMBED_DESCRIPTION, "a Discord embed description");
+        checker.text(
+            &entry,
+            "question",
+            &faq.question,
+            CHOICE_NAME,
+            "a Discord choice name or select option label",
+        );
+        checker.text(
+            &entry,
+            "answer",
+            &faq.answer,
+            EMBED_DESCRIPTION,
+            "a Discord embed description",
+        );
         for (index, alias) in faq.aliases.iter().enumerate() {
             checker.non_empty(&entry, &format!("aliases[{}]", index + 1), alias);
         }
@@ -208,8 +267,20 @@ fn check_crisis(checker: &mut Checker, file: &ContentFile) {
 }
 
 fn check_rest(checker: &mut Checker, file: &ContentFile) {
-    checker.text("help", "about", &file.help.about, HELP_ABOUT, "the /help embed");
-    checker.text("help", "not_therapy", &file.help.not_therapy, EMBED_FIELD_VALUE, "an embed field");
+    checker.text(
+        "help",
+        "about",
+        &file.help.about,
+        HELP_ABOUT,
+        "the /help embed",
+    );
+    checker.text(
+        "help",
+        "not_therapy",
+        &file.help.not_therapy,
+        EMBED_FIELD_VALUE,
+        "an embed field",
+    );
     for (index, message) in file.public_encouragements.iter().enumerate() {
         checker.text(
             "public_encouragements",

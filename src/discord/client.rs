@@ -28,7 +28,10 @@ pub fn http(data: &Data) -> anyhow::Result<serenity::Http> {
 
 /// Connects to Discord and serves until `shutdown` completes (or the connection fails for
 /// good, e.g. a rejected token).
-pub async fn run(data: Data, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+pub async fn run(
+    data: Data,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let http = http(&data)?;
     let guild = data.settings.discord.guild_id;
     let framework = poise::Framework::builder()
@@ -57,15 +60,24 @@ pub async fn run(data: Data, shutdown: impl Future<Output = ()> + Send + 'static
         tracing::info!("shutting down: closing the Discord connection");
         shard_manager.shutdown_all().await;
     });
-    client.start().await.context("the Discord connection stopped")
+    client
+        .start()
+        .await
+        .context("the Discord connection stopped")
 }
 
 /// Registers the slash commands: in one guild (instant, for development) or globally.
 ///
 /// A failure is logged, not fatal: commands registered on an earlier start keep working.
-async fn register(ctx: &serenity::Context, commands: &[poise::Command<Data, Error>], guild: Option<u64>) {
+async fn register(
+    ctx: &serenity::Context,
+    commands: &[poise::Command<Data, Error>],
+    guild: Option<u64>,
+) {
     let result = match guild {
-        Some(guild) => poise::builtins::register_in_guild(ctx, commands, serenity::GuildId::new(guild)).await,
+        Some(guild) => {
+            poise::builtins::register_in_guild(ctx, commands, serenity::GuildId::new(guild)).await
+        }
         None => poise::builtins::register_globally(ctx, commands).await,
     };
     match result {

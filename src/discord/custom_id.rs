@@ -42,7 +42,9 @@ impl CustomId {
             (Some("faq"), Some("pick"), None, _) => CustomId::FaqPick,
             (Some("pg"), Some("begin"), None, _) => CustomId::Begin,
             (Some("pg"), Some("notnow"), None, _) => CustomId::NotNow,
-            (Some("pg"), Some("outcome"), Some(outcome), None) => CustomId::Outcome(Outcome::parse(outcome)?),
+            (Some("pg"), Some("outcome"), Some(outcome), None) => {
+                CustomId::Outcome(Outcome::parse(outcome)?)
+            }
             (Some("ci"), Some(action), Some(number), None) => {
                 let checkin = number.parse::<i64>().ok().filter(|n| *n > 0)?;
                 match action {
@@ -105,7 +107,17 @@ mod tests {
 
     #[test]
     fn an_unknown_or_malformed_custom_id_is_not_ours() {
-        for raw in ["faq:pick:extra", "", "ci:mood", "ci:mood:x", "ci:mood:-3", "ci:mood:0", "ci:dance:4", "pg:outcome:ghosted", "ci:mood:4:5"] {
+        for raw in [
+            "faq:pick:extra",
+            "",
+            "ci:mood",
+            "ci:mood:x",
+            "ci:mood:-3",
+            "ci:mood:0",
+            "ci:dance:4",
+            "pg:outcome:ghosted",
+            "ci:mood:4:5",
+        ] {
             assert_eq!(CustomId::parse(raw), None, "{raw}");
         }
     }

@@ -15,15 +15,26 @@ pub async fn handle(ctx: &serenity::Context, data: &Data, message: &Message) -> 
     let channel = message.channel_id;
     // Someone may be in danger: answer before anything else, even before storing.
     if content.is_crisis(&message.content) {
-        tracing::info!(chars = message.content.chars().count(), "crisis phrase in a DM: resources sent");
-        channel.send_message(&ctx.http, CreateMessage::new().embed(render::crisis(&content))).await?;
+        tracing::info!(
+            chars = message.content.chars().count(),
+            "crisis phrase in a DM: resources sent"
+        );
+        channel
+            .send_message(
+                &ctx.http,
+                CreateMessage::new().embed(render::crisis(&content)),
+            )
+            .await?;
     }
     let member = MemberId::new(message.author.id.get());
-    let reply = match service::checkin::dm_text(data.service(&content), member, &message.content).await {
-        Ok(kept) => render::dm_kept(kept),
-        Err(ServiceError::Refused(Refusal::NotEnrolled)) => render::NOT_ENROLLED_DM.to_owned(),
-        Err(error) => errors::member_text(&error.into(), "dm", "text"),
-    };
-    channel.send_message(&ctx.http, CreateMessage::new().content(reply)).await?;
+    let reply =
+        match service::checkin::dm_text(data.service(&content), member, &message.content).await {
+            Ok(kept) => render::dm_kept(kept),
+            Err(ServiceError::Refused(Refusal::NotEnrolled)) => render::NOT_ENROLLED_DM.to_owned(),
+            Err(error) => errors::member_text(&error.into(), "dm", "text"),
+        };
+    channel
+        .send_message(&ctx.http, CreateMessage::new().content(reply))
+        .await?;
     Ok(())
 }

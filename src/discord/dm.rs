@@ -28,16 +28,29 @@ pub enum DmError {
 /// The Discord JSON error code of a failed request, if it has one.
 pub fn error_code(error: &serenity::Error) -> Option<isize> {
     match error {
-        serenity::Error::Http(HttpError::UnsuccessfulRequest(response)) => Some(response.error.code),
+        serenity::Error::Http(HttpError::UnsuccessfulRequest(response)) => {
+            Some(response.error.code)
+        }
         _ => None,
     }
 }
 
 /// Sends `message` to `member`, opening (and caching) the DM channel if needed.
-pub async fn send(http: &Http, store: &Store, member: MemberId, message: CreateMessage) -> Result<Message, DmError> {
-    let cached = store.member(member).await?.and_then(|row| row.dm_channel_id);
+pub async fn send(
+    http: &Http,
+    store: &Store,
+    member: MemberId,
+    message: CreateMessage,
+) -> Result<Message, DmError> {
+    let cached = store
+        .member(member)
+        .await?
+        .and_then(|row| row.dm_channel_id);
     if let Some(channel) = cached {
-        match ChannelId::new(channel).send_message(http, message.clone()).await {
+        match ChannelId::new(channel)
+            .send_message(http, message.clone())
+            .await
+        {
             Ok(sent) => return Ok(sent),
             Err(error) if error_code(&error) == Some(UNKNOWN_CHANNEL) => {
                 store.cache_dm_channel(member, None).await?;
@@ -45,10 +58,19 @@ pub async fn send(http: &Http, store: &Store, member: MemberId, message: CreateM
             Err(error) => return Err(classify(error)),
         }
     }
-    let channel = UserId::new(member.get()).create_dm_channel(http).await.map_err(classify)?;
+    let channel = UserId::new(member.get())
+        .create_dm_channel(http)
+        .await
+        .map_err(classify)?;
     // Only members have a row to cache in; a DM to anyone else is not remembered.
-    store.cache_dm_channel(member, Some(channel.id.get())).await?;
-    channel.id.send_message(http, message).await.map_err(classify)
+    store
+        .cache_dm_channel(member, Some(channel.id.get()))
+        .await?;
+    channel
+        .id
+        .send_message(http, message)
+        .await
+        .map_err(classify)
 }
 
 fn classify(error: serenity::Error) -> DmError {

@@ -17,9 +17,13 @@ pub fn on_error(error: FrameworkError<'_, Data, Error>) -> poise::BoxFuture<'_, 
                 let text = member_text(&error, "command", &ctx.command().qualified_name);
                 reply(ctx, &text).await;
             }
-            FrameworkError::ArgumentParse { ctx, input, error, .. } => {
+            FrameworkError::ArgumentParse {
+                ctx, input, error, ..
+            } => {
                 tracing::info!(command = %ctx.command().qualified_name, error = %error, "argument not understood");
-                let detail = input.map(|i| format!(" (“{}”)", i.chars().take(60).collect::<String>())).unwrap_or_default();
+                let detail = input
+                    .map(|i| format!(" (“{}”)", i.chars().take(60).collect::<String>()))
+                    .unwrap_or_default();
                 reply(ctx, &format!("Sorry, I couldn't understand one of the options{detail}. Please check it and try again.")).await;
             }
             FrameworkError::CommandPanic { ctx, .. } => {
@@ -33,7 +37,11 @@ pub fn on_error(error: FrameworkError<'_, Data, Error>) -> poise::BoxFuture<'_, 
                 tracing::error!(error = format!("{error:#}"), "setup failed");
             }
             FrameworkError::EventHandler { error, event, .. } => {
-                tracing::error!(event = event.snake_case_name(), error = format!("{error:#}"), "event handler failed");
+                tracing::error!(
+                    event = event.snake_case_name(),
+                    error = format!("{error:#}"),
+                    "event handler failed"
+                );
             }
             other => {
                 if let Err(error) = poise::builtins::on_error(other).await {
@@ -45,7 +53,10 @@ pub fn on_error(error: FrameworkError<'_, Data, Error>) -> poise::BoxFuture<'_, 
 }
 
 async fn reply(ctx: poise::Context<'_, Data, Error>, text: &str) {
-    if let Err(error) = ctx.send(CreateReply::default().content(text).ephemeral(true)).await {
+    if let Err(error) = ctx
+        .send(CreateReply::default().content(text).ephemeral(true))
+        .await
+    {
         tracing::warn!(error = %error, "could not send an error reply");
     }
 }
@@ -53,7 +64,10 @@ async fn reply(ctx: poise::Context<'_, Data, Error>, text: &str) {
 /// What the member reads for `error`: a refusal's own words, or an apology (and the cause
 /// chain goes to the log). `kind` and `name` say where it happened, for the log only.
 pub fn member_text(error: &Error, kind: &str, name: &str) -> String {
-    if let Some(text) = error.downcast_ref::<ServiceError>().and_then(ServiceError::member_message) {
+    if let Some(text) = error
+        .downcast_ref::<ServiceError>()
+        .and_then(ServiceError::member_message)
+    {
         tracing::debug!(kind, name, "refused: {text}");
         return text;
     }

@@ -13,13 +13,19 @@ pub fn handle<'a>(
         let ctx = framework.serenity_context;
         let data = framework.user_data;
         match event {
-            serenity::FullEvent::InteractionCreate { interaction: serenity::Interaction::Component(component) } => {
+            serenity::FullEvent::InteractionCreate {
+                interaction: serenity::Interaction::Component(component),
+            } => {
                 components::handle_component(ctx, data, component).await?;
             }
-            serenity::FullEvent::InteractionCreate { interaction: serenity::Interaction::Modal(modal) } => {
+            serenity::FullEvent::InteractionCreate {
+                interaction: serenity::Interaction::Modal(modal),
+            } => {
                 components::handle_modal(ctx, data, modal).await?;
             }
-            serenity::FullEvent::Message { new_message } if new_message.guild_id.is_none() && !new_message.author.bot => {
+            serenity::FullEvent::Message { new_message }
+                if new_message.guild_id.is_none() && !new_message.author.bot =>
+            {
                 direct::handle(ctx, data, new_message).await?;
             }
             serenity::FullEvent::Ready { data_about_bot } => {

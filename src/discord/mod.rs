@@ -34,7 +34,12 @@ pub struct Data {
 impl Data {
     /// What a use case needs, at this instant, with this snapshot of the content.
     pub fn service<'a>(&'a self, content: &'a Content) -> service::Ctx<'a> {
-        service::Ctx { store: &self.store, content, now: self.clock.now(), settings: &self.settings }
+        service::Ctx {
+            store: &self.store,
+            content,
+            now: self.clock.now(),
+            settings: &self.settings,
+        }
     }
 }
 

@@ -109,13 +109,18 @@ pub fn streak(newest_first: &[Answered]) -> usize {
     if items.peek() == Some(&&Answered::Open) {
         items.next();
     }
-    items.take_while(|answered| **answered == Answered::Yes).count()
+    items
+        .take_while(|answered| **answered == Answered::Yes)
+        .count()
 }
 
 /// A sparkline of moods, oldest first: one bar per check-in, higher is better.
 pub fn sparkline(moods_oldest_first: &[Mood]) -> String {
     const BARS: [char; 5] = ['▁', '▃', '▄', '▆', '█'];
-    moods_oldest_first.iter().map(|mood| BARS[usize::from(mood.get() - 1)]).collect()
+    moods_oldest_first
+        .iter()
+        .map(|mood| BARS[usize::from(mood.get() - 1)])
+        .collect()
 }
 
 /// The direction of the recent moods, in words: the last three against the three before.
@@ -123,9 +128,8 @@ pub fn trend(moods_oldest_first: &[Mood]) -> &'static str {
     if moods_oldest_first.len() < 4 {
         return "not enough check-ins yet to see a trend";
     }
-    let average = |moods: &[Mood]| {
-        moods.iter().map(|m| f64::from(m.get())).sum::<f64>() / moods.len() as f64
-    };
+    let average =
+        |moods: &[Mood]| moods.iter().map(|m| f64::from(m.get())).sum::<f64>() / moods.len() as f64;
     let split = moods_oldest_first.len().saturating_sub(3);
     let recent = average(&moods_oldest_first[split..]);
     let before = average(&moods_oldest_first[split.saturating_sub(3)..split]);
@@ -143,7 +147,10 @@ mod tests {
     use super::*;
 
     fn moods(values: &[u8]) -> Vec<Mood> {
-        values.iter().map(|v| Mood::new(*v).expect("1 to 5")).collect()
+        values
+            .iter()
+            .map(|v| Mood::new(*v).expect("1 to 5"))
+            .collect()
     }
 
     #[test]
@@ -162,7 +169,10 @@ mod tests {
     #[test]
     fn a_reflection_up_to_4000_characters_is_kept_trimmed() {
         let text = format!("  {}  ", "é".repeat(4000));
-        assert_eq!(Reflection::parse(&text).map(|r| r.as_str().chars().count()), Ok(4000));
+        assert_eq!(
+            Reflection::parse(&text).map(|r| r.as_str().chars().count()),
+            Ok(4000)
+        );
     }
 
     #[test]
@@ -211,8 +221,14 @@ mod tests {
     #[test]
     fn the_trend_reads_in_words() {
         assert_eq!(trend(&moods(&[2, 2, 2, 4, 4, 4])), "lifting lately");
-        assert_eq!(trend(&moods(&[4, 4, 4, 2, 2, 2])), "a bit lower lately: be gentle with yourself");
+        assert_eq!(
+            trend(&moods(&[4, 4, 4, 2, 2, 2])),
+            "a bit lower lately: be gentle with yourself"
+        );
         assert_eq!(trend(&moods(&[3, 3, 3, 3])), "fairly steady");
-        assert_eq!(trend(&moods(&[3, 3])), "not enough check-ins yet to see a trend");
+        assert_eq!(
+            trend(&moods(&[3, 3])),
+            "not enough check-ins yet to see a trend"
+        );
     }
 }

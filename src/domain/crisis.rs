@@ -28,7 +28,9 @@ impl CrisisDetector {
     /// Whether `text` contains any phrase on word boundaries.
     pub fn matches(&self, text: &str) -> bool {
         let padded = format!(" {} ", fold(text));
-        self.phrases.iter().any(|phrase| padded.contains(phrase.as_str()))
+        self.phrases
+            .iter()
+            .any(|phrase| padded.contains(phrase.as_str()))
     }
 }
 
@@ -37,7 +39,13 @@ mod tests {
     use super::*;
 
     fn detector() -> CrisisDetector {
-        CrisisDetector::new(["kill myself", "suicide", "want to die", "dont want to live", "self harm"])
+        CrisisDetector::new([
+            "kill myself",
+            "suicide",
+            "want to die",
+            "dont want to live",
+            "self harm",
+        ])
     }
 
     #[test]
@@ -71,7 +79,11 @@ mod tests {
 
     #[test]
     fn a_long_text_is_searched_whole() {
-        let text = format!("{} and I want to die {}", "word ".repeat(400), "more ".repeat(300));
+        let text = format!(
+            "{} and I want to die {}",
+            "word ".repeat(400),
+            "more ".repeat(300)
+        );
         assert!(detector().matches(&text));
     }
 }

@@ -9,11 +9,60 @@ use super::text::{edit_distance_within, fold, words};
 
 /// Words that appear in nearly every question and carry no signal on their own.
 const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "back", "be", "boyfriend", "but", "by", "can", "do",
-    "does", "ex", "for", "from", "get", "getting", "girlfriend", "have", "he", "her", "him",
-    "his", "how", "i", "if", "in", "is", "it", "its", "me", "my", "of", "on", "or", "partner",
-    "she", "should", "so", "that", "the", "them", "they", "this", "to", "was", "what", "when",
-    "will", "with", "you", "your",
+    "a",
+    "an",
+    "and",
+    "are",
+    "as",
+    "at",
+    "back",
+    "be",
+    "boyfriend",
+    "but",
+    "by",
+    "can",
+    "do",
+    "does",
+    "ex",
+    "for",
+    "from",
+    "get",
+    "getting",
+    "girlfriend",
+    "have",
+    "he",
+    "her",
+    "him",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "is",
+    "it",
+    "its",
+    "me",
+    "my",
+    "of",
+    "on",
+    "or",
+    "partner",
+    "she",
+    "should",
+    "so",
+    "that",
+    "the",
+    "them",
+    "they",
+    "this",
+    "to",
+    "was",
+    "what",
+    "when",
+    "will",
+    "with",
+    "you",
+    "your",
 ];
 
 /// One FAQ entry as the index sees it: the folded phrases and words it can be found by.
@@ -44,11 +93,17 @@ impl FaqIndex {
                 let mut phrases = vec![fold(entry.key), fold(entry.question)];
                 phrases.extend(entry.aliases.iter().map(|alias| fold(alias)));
                 phrases.retain(|phrase| !phrase.is_empty());
-                let mut all_words: Vec<String> =
-                    phrases.iter().flat_map(|p| words(p)).filter(|w| !is_stop_word(w)).collect();
+                let mut all_words: Vec<String> = phrases
+                    .iter()
+                    .flat_map(|p| words(p))
+                    .filter(|w| !is_stop_word(w))
+                    .collect();
                 all_words.sort();
                 all_words.dedup();
-                Indexed { phrases, words: all_words }
+                Indexed {
+                    phrases,
+                    words: all_words,
+                }
             })
             .collect();
         FaqIndex { entries }
@@ -61,8 +116,10 @@ impl FaqIndex {
         if folded.is_empty() {
             return Vec::new();
         }
-        let mut query_words: Vec<String> =
-            words(&folded).into_iter().filter(|w| !is_stop_word(w)).collect();
+        let mut query_words: Vec<String> = words(&folded)
+            .into_iter()
+            .filter(|w| !is_stop_word(w))
+            .collect();
         if query_words.is_empty() {
             query_words = words(&folded);
         }
@@ -123,7 +180,12 @@ fn word_score(entry: &Indexed, query_words: &[String]) -> u32 {
     let total: u32 = query_words
         .iter()
         .map(|query_word| {
-            entry.words.iter().map(|word| word_match(query_word, word)).max().unwrap_or(0)
+            entry
+                .words
+                .iter()
+                .map(|word| word_match(query_word, word))
+                .max()
+                .unwrap_or(0)
         })
         .sum();
     total * 6 / u32::try_from(query_words.len()).unwrap_or(u32::MAX)
@@ -153,10 +215,26 @@ mod tests {
 
     fn index() -> FaqIndex {
         let entries: Vec<(&str, &str, Vec<String>)> = vec![
-            ("no-contact", "Should I use the no-contact rule?", vec!["no contact".into(), "space".into()]),
-            ("jealousy", "Should I date someone else to make them jealous?", vec!["jealous".into()]),
-            ("astrology", "Can astrology or love spells help?", vec!["horoscope".into()]),
-            ("new-partner", "What if they're seeing someone else?", vec!["seeing someone".into()]),
+            (
+                "no-contact",
+                "Should I use the no-contact rule?",
+                vec!["no contact".into(), "space".into()],
+            ),
+            (
+                "jealousy",
+                "Should I date someone else to make them jealous?",
+                vec!["jealous".into()],
+            ),
+            (
+                "astrology",
+                "Can astrology or love spells help?",
+                vec!["horoscope".into()],
+            ),
+            (
+                "new-partner",
+                "What if they're seeing someone else?",
+                vec!["seeing someone".into()],
+            ),
         ];
         FaqIndex::new(entries.iter().map(|(key, question, aliases)| Searchable {
             key,

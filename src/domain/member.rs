@@ -78,7 +78,10 @@ mod tests {
             frequency: Frequency::Daily,
             encouragement: true,
         };
-        let change = SettingsChange { frequency: Some(Frequency::Weekly), ..SettingsChange::default() };
+        let change = SettingsChange {
+            frequency: Some(Frequency::Weekly),
+            ..SettingsChange::default()
+        };
         let after = change.apply_to(current);
         assert_eq!(after.frequency, Frequency::Weekly);
         assert_eq!(after.timezone, current.timezone);

@@ -45,7 +45,11 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 3] = [Outcome::Reconnecting, Outcome::StillUnsure, Outcome::MovingOn];
+    pub const ALL: [Outcome; 3] = [
+        Outcome::Reconnecting,
+        Outcome::StillUnsure,
+        Outcome::MovingOn,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -56,7 +60,9 @@ impl Outcome {
     }
 
     pub fn parse(text: &str) -> Option<Outcome> {
-        Outcome::ALL.into_iter().find(|outcome| outcome.as_str() == text)
+        Outcome::ALL
+            .into_iter()
+            .find(|outcome| outcome.as_str() == text)
     }
 
     /// What the member sees on the button.
@@ -73,7 +79,11 @@ impl Outcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Program {
     /// In a step since `since`; `paused` stops every scheduled message.
-    InStep { step: StepNumber, since: DateTime<Utc>, paused: bool },
+    InStep {
+        step: StepNumber,
+        since: DateTime<Utc>,
+        paused: bool,
+    },
     /// Went through all seven steps.
     Finished { outcome: Outcome, at: DateTime<Utc> },
 }
@@ -98,7 +108,9 @@ pub enum Command {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
     Enrolled,
-    Advanced { to: StepNumber },
+    Advanced {
+        to: StepNumber,
+    },
     Finished(Outcome),
     Paused,
     Resumed,
@@ -167,7 +179,11 @@ pub fn apply(
     min_days: u32,
 ) -> Result<Transition, Refusal> {
     let fresh = |event| Transition {
-        program: Program::InStep { step: StepNumber::FIRST, since: now, paused: false },
+        program: Program::InStep {
+            step: StepNumber::FIRST,
+            since: now,
+            paused: false,
+        },
         event,
     };
     let Some(program) = current else {
@@ -180,11 +196,22 @@ pub fn apply(
         (_, Command::Restart) => Ok(fresh(Event::Restarted)),
         (Program::Finished { .. }, _) => Err(Refusal::AlreadyFinished),
         (Program::InStep { step, .. }, Command::Start) => Err(Refusal::AlreadyEnrolled(step)),
-        (Program::InStep { step, since, paused }, Command::NextStep) => {
+        (
+            Program::InStep {
+                step,
+                since,
+                paused,
+            },
+            Command::NextStep,
+        ) => {
             ready_to_move_on(step, since, now, min_days)?;
             let to = step.next().ok_or(Refusal::LastStepNeedsOutcome)?;
             Ok(Transition {
-                program: Program::InStep { step: to, since: now, paused },
+                program: Program::InStep {
+                    step: to,
+                    since: now,
+                    paused,
+                },
                 event: Event::Advanced { to },
             })
         }
@@ -199,18 +226,41 @@ pub fn apply(
             })
         }
         (Program::InStep { paused: true, .. }, Command::Pause) => Err(Refusal::AlreadyPaused),
-        (Program::InStep { step, since, paused: false }, Command::Pause) => Ok(Transition {
-            program: Program::InStep { step, since, paused: true },
+        (
+            Program::InStep {
+                step,
+                since,
+                paused: false,
+            },
+            Command::Pause,
+        ) => Ok(Transition {
+            program: Program::InStep {
+                step,
+                since,
+                paused: true,
+            },
             event: Event::Paused,
         }),
         (Program::InStep { paused: false, .. }, Command::Resume) => Err(Refusal::NotPaused),
-        (Program::InStep { step, since, paused: true }, Command::Resume) => Ok(Transition {
-            program: Program::InStep { step, since, paused: false },
+        (
+            Program::InStep {
+                step,
+                since,
+                paused: true,
+            },
+            Command::Resume,
+        ) => Ok(Transition {
+            program: Program::InStep {
+                step,
+                since,
+                paused: false,
+            },
             event: Event::Resumed,
         }),
-        (program @ Program::InStep { .. }, Command::AnswerCheckin) => {
-            Ok(Transition { program, event: Event::Unchanged })
-        }
+        (program @ Program::InStep { .. }, Command::AnswerCheckin) => Ok(Transition {
+            program,
+            event: Event::Unchanged,
+        }),
     }
 }
 
@@ -231,7 +281,10 @@ fn ready_to_move_on(
     let opens = since + Duration::days(i64::from(min_days));
     // Round up: 30 hours left is "2 days", never "1 day" that turns out to be more.
     let days_left = ((opens - now).num_seconds() + 86_399) / 86_400;
-    Err(Refusal::TooEarly { step, days_left: days_left.max(1) })
+    Err(Refusal::TooEarly {
+        step,
+        days_left: days_left.max(1),
+    })
 }
 
 /// Whole days spent in the current step (0 on the first day).

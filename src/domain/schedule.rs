@@ -22,10 +22,12 @@ pub fn local_instant(tz: Tz, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> 
             // Inside a gap: the first local minute after it is the next valid instant. Gaps
             // are whole minutes long and at most a few hours.
             (1..=24 * 60)
-                .find_map(|minutes| match tz.from_local_datetime(&(wanted + Duration::minutes(minutes))) {
-                    LocalResult::Single(at) => Some(at.with_timezone(&Utc)),
-                    LocalResult::Ambiguous(first, _) => Some(first.with_timezone(&Utc)),
-                    LocalResult::None => None,
+                .find_map(|minutes| {
+                    match tz.from_local_datetime(&(wanted + Duration::minutes(minutes))) {
+                        LocalResult::Single(at) => Some(at.with_timezone(&Utc)),
+                        LocalResult::Ambiguous(first, _) => Some(first.with_timezone(&Utc)),
+                        LocalResult::None => None,
+                    }
                 })
                 .unwrap_or_else(|| Utc.from_utc_datetime(&wanted))
         }
@@ -54,7 +56,10 @@ pub struct Slot {
 
 impl Rhythm {
     pub fn slot(&self, date: NaiveDate) -> Slot {
-        Slot { date, at: local_instant(self.tz, date, self.time.as_naive()) }
+        Slot {
+            date,
+            at: local_instant(self.tz, date, self.time.as_naive()),
+        }
     }
 
     /// The first slot strictly after `now`, starting from today's local date: what a new
@@ -104,7 +109,11 @@ pub fn catch_up(rhythm: &Rhythm, due: Slot, now: DateTime<Utc>, stale_after: Dur
         passed.push(latest);
     }
     let skip = passed.len().saturating_sub(MAX_MISSED);
-    Catchup { send, missed: passed.into_iter().skip(skip).collect(), next }
+    Catchup {
+        send,
+        missed: passed.into_iter().skip(skip).collect(),
+        next,
+    }
 }
 
 /// Whether `time` lies in the quiet window `start..end` (which may cross midnight).
@@ -117,13 +126,22 @@ pub fn is_quiet(time: NaiveTime, start: NaiveTime, end: NaiveTime) -> bool {
 }
 
 /// `at`, or the end of the quiet window if `at` falls inside it (local to `tz`).
-pub fn outside_quiet_hours(tz: Tz, at: DateTime<Utc>, start: NaiveTime, end: NaiveTime) -> DateTime<Utc> {
+pub fn outside_quiet_hours(
+    tz: Tz,
+    at: DateTime<Utc>,
+    start: NaiveTime,
+    end: NaiveTime,
+) -> DateTime<Utc> {
     let local = at.with_timezone(&tz);
     if !is_quiet(local.time(), start, end) {
         return at;
     }
     let date = local.date_naive();
-    let end_date = if local.time() >= end { date + Duration::days(1) } else { date };
+    let end_date = if local.time() >= end {
+        date + Duration::days(1)
+    } else {
+        date
+    };
     local_instant(tz, end_date, end)
 }
 
@@ -167,17 +185,37 @@ pub enum ScheduleChange {
 
 /// A fresh schedule from `now` for a member with these settings.
 pub fn plan(settings: &MemberSettings, now: DateTime<Utc>, policy: &Policy) -> Plan {
-    let rhythm = Rhythm { tz: settings.timezone.tz(), time: settings.checkin_time, frequency: settings.frequency };
+    let rhythm = Rhythm {
+        tz: settings.timezone.tz(),
+        time: settings.checkin_time,
+        frequency: settings.frequency,
+    };
     let encouragement_at = settings.encouragement.then(|| {
-        next_encouragement(rhythm.tz, now, policy.encouragement_every_days, policy.quiet_start, policy.quiet_end)
+        next_encouragement(
+            rhythm.tz,
+            now,
+            policy.encouragement_every_days,
+            policy.quiet_start,
+            policy.quiet_end,
+        )
     });
-    Plan { checkin: rhythm.first_after(now), encouragement_at }
+    Plan {
+        checkin: rhythm.first_after(now),
+        encouragement_at,
+    }
 }
 
 /// What happens to the schedule when the program records `event`.
-pub fn change_for(event: Event, settings: &MemberSettings, now: DateTime<Utc>, policy: &Policy) -> ScheduleChange {
+pub fn change_for(
+    event: Event,
+    settings: &MemberSettings,
+    now: DateTime<Utc>,
+    policy: &Policy,
+) -> ScheduleChange {
     match event {
-        Event::Enrolled | Event::Restarted | Event::Resumed => ScheduleChange::Set(plan(settings, now, policy)),
+        Event::Enrolled | Event::Restarted | Event::Resumed => {
+            ScheduleChange::Set(plan(settings, now, policy))
+        }
         Event::Paused | Event::Finished(_) => ScheduleChange::Clear,
         Event::Advanced { .. } | Event::Unchanged => ScheduleChange::Keep,
     }

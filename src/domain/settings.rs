@@ -150,8 +150,14 @@ mod tests {
 
     #[test]
     fn a_known_timezone_parses_in_any_case() {
-        assert_eq!(Timezone::parse("Europe/Berlin").map(Timezone::name), Ok("Europe/Berlin"));
-        assert_eq!(Timezone::parse(" europe/berlin ").map(Timezone::name), Ok("Europe/Berlin"));
+        assert_eq!(
+            Timezone::parse("Europe/Berlin").map(Timezone::name),
+            Ok("Europe/Berlin")
+        );
+        assert_eq!(
+            Timezone::parse(" europe/berlin ").map(Timezone::name),
+            Ok("Europe/Berlin")
+        );
     }
 
     #[test]
@@ -163,15 +169,30 @@ mod tests {
 
     #[test]
     fn a_valid_time_parses() {
-        assert_eq!(LocalTime::parse("08:30").map(|t| t.to_string()), Ok("08:30".into()));
-        assert_eq!(LocalTime::parse("7:05").map(|t| t.to_string()), Ok("07:05".into()));
-        assert_eq!(LocalTime::parse("23:59").map(|t| (t.hour(), t.minute())), Ok((23, 59)));
+        assert_eq!(
+            LocalTime::parse("08:30").map(|t| t.to_string()),
+            Ok("08:30".into())
+        );
+        assert_eq!(
+            LocalTime::parse("7:05").map(|t| t.to_string()),
+            Ok("07:05".into())
+        );
+        assert_eq!(
+            LocalTime::parse("23:59").map(|t| (t.hour(), t.minute())),
+            Ok((23, 59))
+        );
     }
 
     #[test]
     fn impossible_or_malformed_times_are_refused() {
-        for text in ["25:99", "24:00", "12:60", "12", "12:5", "ab:cd", "-1:30", "", "12:30:00", "+1:30"] {
-            assert_eq!(LocalTime::parse(text), Err(SettingError::BadTime(text.into())), "{text}");
+        for text in [
+            "25:99", "24:00", "12:60", "12", "12:5", "ab:cd", "-1:30", "", "12:30:00", "+1:30",
+        ] {
+            assert_eq!(
+                LocalTime::parse(text),
+                Err(SettingError::BadTime(text.into())),
+                "{text}"
+            );
         }
     }
 

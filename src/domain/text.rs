@@ -30,7 +30,11 @@ pub fn fold(text: &str) -> String {
 
 /// The words of `text` after [`fold`].
 pub fn words(text: &str) -> Vec<String> {
-    fold(text).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect()
+    fold(text)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Levenshtein distance between two short words, counted in characters. Bounded: returns
@@ -78,14 +82,23 @@ mod tests {
 
     #[test]
     fn first_sentence_stops_at_the_first_full_stop_followed_by_space() {
-        assert_eq!(first_sentence(" Give it time. Then more. "), "Give it time.");
+        assert_eq!(
+            first_sentence(" Give it time. Then more. "),
+            "Give it time."
+        );
         assert_eq!(first_sentence("No full stop"), "No full stop");
-        assert_eq!(first_sentence("Version 1.5 is out. Yes."), "Version 1.5 is out.");
+        assert_eq!(
+            first_sentence("Version 1.5 is out. Yes."),
+            "Version 1.5 is out."
+        );
     }
 
     #[test]
     fn folding_lowercases_and_drops_apostrophes() {
-        assert_eq!(fold("What if HE’S seeing someone else?"), "what if hes seeing someone else");
+        assert_eq!(
+            fold("What if HE’S seeing someone else?"),
+            "what if hes seeing someone else"
+        );
     }
 
     #[test]
@@ -102,7 +115,10 @@ mod tests {
 
     #[test]
     fn words_splits_folded_text() {
-        assert_eq!(words("Love-spells & astrology"), vec!["love", "spells", "astrology"]);
+        assert_eq!(
+            words("Love-spells & astrology"),
+            vec!["love", "spells", "astrology"]
+        );
     }
 
     #[test]

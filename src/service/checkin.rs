@@ -18,15 +18,27 @@ pub struct Prepared {
 
 /// Records a new check-in for the member's current step, with the next prompt in rotation.
 pub async fn prepare(ctx: Ctx<'_>, member: MemberId) -> Result<Prepared, ServiceError> {
-    let program = ctx.store.program(member).await?.ok_or(Refusal::NotEnrolled)?;
+    let program = ctx
+        .store
+        .program(member)
+        .await?
+        .ok_or(Refusal::NotEnrolled)?;
     let Program::InStep { step, .. } = program else {
         return Err(Refusal::AlreadyFinished.into());
     };
     let prompts = ctx.content.step(step.get()).map_or(0, |s| s.prompts.len());
     let last = ctx.store.last_prompt_in_step(member, step).await?;
     let prompt_index = next_prompt(prompts, last);
-    let id = ctx.store.create_checkin(member, step, prompt_index, ctx.now).await?;
-    Ok(Prepared { id, step, prompt_index, offer_next: super::program::offers_next_step(ctx, program) })
+    let id = ctx
+        .store
+        .create_checkin(member, step, prompt_index, ctx.now)
+        .await?;
+    Ok(Prepared {
+        id,
+        step,
+        prompt_index,
+        offer_next: super::program::offers_next_step(ctx, program),
+    })
 }
 
 /// The check-in reached the member.
@@ -36,22 +48,39 @@ pub async fn delivered(ctx: Ctx<'_>, member: MemberId) -> Result<(), ServiceErro
 
 /// The check-in could not be delivered because the member's DMs are closed: forget it and
 /// stop sending until they open them.
-pub async fn undeliverable(ctx: Ctx<'_>, member: MemberId, checkin: i64) -> Result<(), ServiceError> {
+pub async fn undeliverable(
+    ctx: Ctx<'_>,
+    member: MemberId,
+    checkin: i64,
+) -> Result<(), ServiceError> {
     ctx.store.delete_checkin(checkin).await?;
     ctx.store.mark_unreachable(member).await?;
     Ok(())
 }
 
 /// The member's own check-in, and a program that still takes answers.
-async fn own_checkin(ctx: Ctx<'_>, member: MemberId, checkin: i64) -> Result<CheckinRow, ServiceError> {
-    let row = ctx.store.checkin(checkin).await?.filter(|row| row.member == member);
+async fn own_checkin(
+    ctx: Ctx<'_>,
+    member: MemberId,
+    checkin: i64,
+) -> Result<CheckinRow, ServiceError> {
+    let row = ctx
+        .store
+        .checkin(checkin)
+        .await?
+        .filter(|row| row.member == member);
     let row = row.ok_or(ServiceError::UnknownCheckin)?;
     let program = ctx.store.program(member).await?;
     apply(program, Command::AnswerCheckin, ctx.now, 0)?;
     Ok(row)
 }
 
-pub async fn record_mood(ctx: Ctx<'_>, member: MemberId, checkin: i64, mood: &str) -> Result<Mood, ServiceError> {
+pub async fn record_mood(
+    ctx: Ctx<'_>,
+    member: MemberId,
+    checkin: i64,
+    mood: &str,
+) -> Result<Mood, ServiceError> {
     let mood = Mood::parse(mood)?;
     own_checkin(ctx, member, checkin).await?;
     ctx.store.set_mood(checkin, mood, ctx.now).await?;
@@ -71,7 +100,9 @@ pub async fn record_reflection(
 ) -> Result<(), ServiceError> {
     let reflection = Reflection::parse(text)?;
     own_checkin(ctx, member, checkin).await?;
-    ctx.store.add_reflection(member, Some(checkin), &reflection, ctx.now).await?;
+    ctx.store
+        .add_reflection(member, Some(checkin), &reflection, ctx.now)
+        .await?;
     Ok(())
 }
 
@@ -88,23 +119,32 @@ pub enum Kept {
 /// enrolled members' words are kept; anyone else gets `NotEnrolled` and nothing is stored.
 pub async fn dm_text(ctx: Ctx<'_>, member: MemberId, text: &str) -> Result<Kept, ServiceError> {
     let reflection = Reflection::parse(text)?;
-    let program = ctx.store.program(member).await?.ok_or(Refusal::NotEnrolled)?;
+    let program = ctx
+        .store
+        .program(member)
+        .await?
+        .ok_or(Refusal::NotEnrolled)?;
     let open = match program {
-        Program::InStep { step, .. } => ctx
-            .store
-            .latest_checkin(member)
-            .await?
-            .filter(|c| c.step == step.get() && !c.has_reflection && c.status != "snoozed" && c.status != "missed"),
+        Program::InStep { step, .. } => ctx.store.latest_checkin(member).await?.filter(|c| {
+            c.step == step.get()
+                && !c.has_reflection
+                && c.status != "snoozed"
+                && c.status != "missed"
+        }),
         Program::Finished { .. } => None,
     };
     match open {
         Some(checkin) => {
-            ctx.store.add_reflection(member, Some(checkin.id), &reflection, ctx.now).await?;
+            ctx.store
+                .add_reflection(member, Some(checkin.id), &reflection, ctx.now)
+                .await?;
             let step = StepNumber::new(checkin.step).unwrap_or(StepNumber::FIRST);
             Ok(Kept::Reflection { step })
         }
         None => {
-            ctx.store.add_reflection(member, None, &reflection, ctx.now).await?;
+            ctx.store
+                .add_reflection(member, None, &reflection, ctx.now)
+                .await?;
             Ok(Kept::Journal)
         }
     }
@@ -118,7 +158,11 @@ pub async fn snooze(ctx: Ctx<'_>, member: MemberId, checkin: i64) -> Result<(), 
 }
 
 /// Confirms a check-in belongs to the member (for buttons that act on the program).
-pub async fn verify_owner(ctx: Ctx<'_>, member: MemberId, checkin: i64) -> Result<(), ServiceError> {
+pub async fn verify_owner(
+    ctx: Ctx<'_>,
+    member: MemberId,
+    checkin: i64,
+) -> Result<(), ServiceError> {
     ctx.store
         .checkin(checkin)
         .await?

@@ -32,7 +32,9 @@ mod tests {
         let (store, _dir) = temp_store().await;
         let content = content();
         let by_key = answer(&store, &content, "no-contact").await.map(|e| e.key);
-        let by_words = answer(&store, &content, "should I go no contact").await.map(|e| e.key);
+        let by_words = answer(&store, &content, "should I go no contact")
+            .await
+            .map(|e| e.key);
         assert_eq!(by_key.as_deref(), Some("no-contact"));
         assert_eq!(by_words.as_deref(), Some("no-contact"));
         let top = store.top_faq_topics(5).await.expect("read");

@@ -3,11 +3,17 @@
 use super::{Ctx, ServiceError};
 use crate::domain::checkin::{sparkline, streak, trend};
 use crate::domain::member::MemberId;
-use crate::domain::program::{self, apply, Command, Outcome, Program, Refusal, StepNumber, Transition};
+use crate::domain::program::{
+    self, apply, Command, Outcome, Program, Refusal, StepNumber, Transition,
+};
 use crate::domain::schedule::{self, ScheduleChange};
 
 /// Applies `command` for `member` and stores the result with its effect on the schedule.
-async fn change(ctx: Ctx<'_>, member: MemberId, command: Command) -> Result<Transition, ServiceError> {
+async fn change(
+    ctx: Ctx<'_>,
+    member: MemberId,
+    command: Command,
+) -> Result<Transition, ServiceError> {
     let current = ctx.store.program(member).await?;
     let transition = apply(current, command, ctx.now, min_days(ctx, current))?;
     save(ctx, member, transition).await?;
@@ -16,20 +22,26 @@ async fn change(ctx: Ctx<'_>, member: MemberId, command: Command) -> Result<Tran
 
 async fn save(ctx: Ctx<'_>, member: MemberId, transition: Transition) -> Result<(), ServiceError> {
     let row = ctx.store.member(member).await?;
-    let settings = row.as_ref().map_or(ctx.settings.defaults, |row| row.settings);
+    let settings = row
+        .as_ref()
+        .map_or(ctx.settings.defaults, |row| row.settings);
     // A member whose DMs are closed gets nothing scheduled until they are reachable again.
     let reachable = row.as_ref().is_none_or(|row| row.reachable);
     let schedule = match schedule::change_for(transition.event, &settings, ctx.now, &ctx.policy()) {
         ScheduleChange::Set(_) if !reachable => ScheduleChange::Clear,
         other => other,
     };
-    ctx.store.save_transition(member, transition, ctx.settings.defaults, schedule, ctx.now).await?;
+    ctx.store
+        .save_transition(member, transition, ctx.settings.defaults, schedule, ctx.now)
+        .await?;
     Ok(())
 }
 
 fn min_days(ctx: Ctx<'_>, program: Option<Program>) -> u32 {
     match program {
-        Some(Program::InStep { step, .. }) => ctx.content.step(step.get()).map_or(0, |s| s.min_days),
+        Some(Program::InStep { step, .. }) => {
+            ctx.content.step(step.get()).map_or(0, |s| s.min_days)
+        }
         _ => 0,
     }
 }
@@ -64,7 +76,12 @@ pub enum NextStep {
 
 pub async fn next_step(ctx: Ctx<'_>, member: MemberId) -> Result<NextStep, ServiceError> {
     let current = ctx.store.program(member).await?;
-    if let Some(Program::InStep { step: StepNumber::LAST, since, .. }) = current {
+    if let Some(Program::InStep {
+        step: StepNumber::LAST,
+        since,
+        ..
+    }) = current
+    {
         let min_days = min_days(ctx, current);
         if program::may_move_on(since, ctx.now, min_days) {
             return Ok(NextStep::AskOutcome);
@@ -79,7 +96,11 @@ pub async fn next_step(ctx: Ctx<'_>, member: MemberId) -> Result<NextStep, Servi
 }
 
 /// Closes the program with the member's outcome.
-pub async fn finish(ctx: Ctx<'_>, member: MemberId, outcome: Outcome) -> Result<Outcome, ServiceError> {
+pub async fn finish(
+    ctx: Ctx<'_>,
+    member: MemberId,
+    outcome: Outcome,
+) -> Result<Outcome, ServiceError> {
     change(ctx, member, Command::Finish(outcome)).await?;
     Ok(outcome)
 }
@@ -99,7 +120,11 @@ pub struct Status {
 }
 
 pub async fn status(ctx: Ctx<'_>, member: MemberId) -> Result<Status, ServiceError> {
-    let program = ctx.store.program(member).await?.ok_or(Refusal::NotEnrolled)?;
+    let program = ctx
+        .store
+        .program(member)
+        .await?
+        .ok_or(Refusal::NotEnrolled)?;
     let member_row = ctx.store.member(member).await?;
     let summary = ctx.store.checkin_summary(member).await?;
     let (step, since) = match program {
@@ -108,7 +133,11 @@ pub async fn status(ctx: Ctx<'_>, member: MemberId) -> Result<Status, ServiceErr
     };
     Ok(Status {
         program,
-        step_title: ctx.content.step(step.get()).map(|s| s.title.clone()).unwrap_or_default(),
+        step_title: ctx
+            .content
+            .step(step.get())
+            .map(|s| s.title.clone())
+            .unwrap_or_default(),
         days_in_step: program::days_in_step(since, ctx.now),
         min_days: min_days(ctx, Some(program)),
         answered: summary.answered,
@@ -121,11 +150,16 @@ pub async fn status(ctx: Ctx<'_>, member: MemberId) -> Result<Status, ServiceErr
 
 /// DMs reached the member again: resume their schedule if their program is running.
 pub async fn reachable_again(ctx: Ctx<'_>, member: MemberId) -> Result<(), ServiceError> {
-    let Some(row) = ctx.store.member(member).await? else { return Ok(()) };
+    let Some(row) = ctx.store.member(member).await? else {
+        return Ok(());
+    };
     if row.reachable {
         return Ok(());
     }
-    let running = matches!(ctx.store.program(member).await?, Some(Program::InStep { paused: false, .. }));
+    let running = matches!(
+        ctx.store.program(member).await?,
+        Some(Program::InStep { paused: false, .. })
+    );
     let plan = running.then(|| schedule::plan(&row.settings, ctx.now, &ctx.policy()));
     ctx.store.mark_reachable(member, plan).await?;
     Ok(())
@@ -134,7 +168,9 @@ pub async fn reachable_again(ctx: Ctx<'_>, member: MemberId) -> Result<(), Servi
 /// Whether the member may be offered "Ready for the next step" now.
 pub fn offers_next_step(ctx: Ctx<'_>, program: Program) -> bool {
     match program {
-        Program::InStep { since, .. } => program::may_move_on(since, ctx.now, min_days(ctx, Some(program))),
+        Program::InStep { since, .. } => {
+            program::may_move_on(since, ctx.now, min_days(ctx, Some(program)))
+        }
         Program::Finished { .. } => false,
     }
 }

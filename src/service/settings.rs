@@ -27,15 +27,26 @@ impl RawChange<'_> {
 
 /// Applies the change (an empty one only reads) and returns the settings now in force. A
 /// bad option is refused with nothing changed.
-pub async fn update(ctx: Ctx<'_>, member: MemberId, raw: RawChange<'_>) -> Result<MemberSettings, ServiceError> {
+pub async fn update(
+    ctx: Ctx<'_>,
+    member: MemberId,
+    raw: RawChange<'_>,
+) -> Result<MemberSettings, ServiceError> {
     let change = raw.parse()?;
-    let current = ctx.store.member(member).await?.ok_or(Refusal::NotEnrolled)?.settings;
+    let current = ctx
+        .store
+        .member(member)
+        .await?
+        .ok_or(Refusal::NotEnrolled)?
+        .settings;
     if change.is_empty() {
         return Ok(current);
     }
     let updated = change.apply_to(current);
     let plan = crate::domain::schedule::plan(&updated, ctx.now, &ctx.policy());
-    ctx.store.update_member_settings(member, updated, plan).await?;
+    ctx.store
+        .update_member_settings(member, updated, plan)
+        .await?;
     Ok(updated)
 }
 
@@ -45,8 +56,16 @@ pub fn timezone_suggestions(partial: &str, limit: usize) -> Vec<&'static str> {
     let names = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name());
     if needle.is_empty() {
         const COMMON: [&str; 10] = [
-            "UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Chicago",
-            "America/Los_Angeles", "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo",
+            "UTC",
+            "Europe/London",
+            "Europe/Berlin",
+            "America/New_York",
+            "America/Chicago",
+            "America/Los_Angeles",
+            "Asia/Kolkata",
+            "Asia/Tokyo",
+            "Australia/Sydney",
+            "America/Sao_Paulo",
         ];
         return COMMON.into_iter().take(limit).collect();
     }
@@ -70,7 +89,10 @@ mod tests {
 
     #[test]
     fn timezone_suggestions_match_cities_and_regions() {
-        assert_eq!(timezone_suggestions("berlin", 25).first(), Some(&"Europe/Berlin"));
+        assert_eq!(
+            timezone_suggestions("berlin", 25).first(),
+            Some(&"Europe/Berlin")
+        );
         assert!(timezone_suggestions("new york", 25).contains(&"America/New_York"));
         assert!(timezone_suggestions("Europe/", 25).len() == 25);
         assert_eq!(timezone_suggestions("", 25).first(), Some(&"UTC"));

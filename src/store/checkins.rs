@@ -23,7 +23,8 @@ pub struct CheckinRow {
 
 type RawCheckin = (i64, i64, i64, i64, i64, Option<i64>, String, i64);
 
-const CHECKIN_COLUMNS: &str = "c.id, c.member_id, c.step, c.prompt_index, c.sent_at, c.mood, c.status,
+const CHECKIN_COLUMNS: &str =
+    "c.id, c.member_id, c.step, c.prompt_index, c.sent_at, c.mood, c.status,
      EXISTS (SELECT 1 FROM reflections r WHERE r.checkin_id = c.id)";
 
 fn parse_checkin(row: RawCheckin) -> CheckinRow {
@@ -83,12 +84,13 @@ impl Store {
     }
 
     pub async fn checkin(&self, id: i64) -> anyhow::Result<Option<CheckinRow>> {
-        let row: Option<RawCheckin> =
-            sqlx::query_as(&format!("SELECT {CHECKIN_COLUMNS} FROM checkins c WHERE c.id = ?1"))
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await
-                .context("cannot read a check-in")?;
+        let row: Option<RawCheckin> = sqlx::query_as(&format!(
+            "SELECT {CHECKIN_COLUMNS} FROM checkins c WHERE c.id = ?1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await
+        .context("cannot read a check-in")?;
         Ok(row.map(parse_checkin))
     }
 
@@ -105,7 +107,11 @@ impl Store {
     }
 
     /// The prompt used by the member's latest check-in in `step`, for rotation.
-    pub async fn last_prompt_in_step(&self, member: MemberId, step: StepNumber) -> anyhow::Result<Option<usize>> {
+    pub async fn last_prompt_in_step(
+        &self,
+        member: MemberId,
+        step: StepNumber,
+    ) -> anyhow::Result<Option<usize>> {
         let index: Option<i64> = sqlx::query_scalar(
             "SELECT prompt_index FROM checkins WHERE member_id = ?1 AND step = ?2 ORDER BY id DESC LIMIT 1",
         )
@@ -117,7 +123,12 @@ impl Store {
         Ok(index.and_then(|i| usize::try_from(i).ok()))
     }
 
-    pub async fn set_mood(&self, checkin: i64, mood: Mood, now: DateTime<Utc>) -> anyhow::Result<()> {
+    pub async fn set_mood(
+        &self,
+        checkin: i64,
+        mood: Mood,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
         sqlx::query(
             "UPDATE checkins SET mood = ?2, status = 'answered', answered_at = COALESCE(answered_at, ?3)
              WHERE id = ?1",
@@ -139,7 +150,11 @@ impl Store {
         reflection: &Reflection,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        let mut tx = self.pool().begin().await.context("cannot begin a transaction")?;
+        let mut tx = self
+            .pool()
+            .begin()
+            .await
+            .context("cannot begin a transaction")?;
         sqlx::query("INSERT INTO reflections (member_id, checkin_id, body, created_at) VALUES (?1, ?2, ?3, ?4)")
             .bind(member.to_db())
             .bind(checkin)
@@ -208,6 +223,10 @@ impl Store {
             .take(12)
             .collect();
         moods.reverse();
-        Ok(CheckinSummary { answered, recent: statuses, moods })
+        Ok(CheckinSummary {
+            answered,
+            recent: statuses,
+            moods,
+        })
     }
 }

@@ -34,7 +34,10 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .context("cannot read FAQ usage")?;
-        Ok(rows.into_iter().map(|(topic, answered)| TopicCount { topic, answered }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(topic, answered)| TopicCount { topic, answered })
+            .collect())
     }
 }
 
@@ -45,11 +48,19 @@ mod tests {
     #[tokio::test]
     async fn answers_are_counted_per_topic_and_ranked() {
         let (store, _dir) = temp_store().await;
-        for topic in ["no-contact", "jealousy", "no-contact", "astrology", "no-contact", "jealousy"] {
+        for topic in [
+            "no-contact",
+            "jealousy",
+            "no-contact",
+            "astrology",
+            "no-contact",
+            "jealousy",
+        ] {
             store.record_faq_answer(topic).await.expect("recorded");
         }
         let top = store.top_faq_topics(2).await.expect("read");
-        let summary: Vec<(&str, i64)> = top.iter().map(|t| (t.topic.as_str(), t.answered)).collect();
+        let summary: Vec<(&str, i64)> =
+            top.iter().map(|t| (t.topic.as_str(), t.answered)).collect();
         assert_eq!(summary, vec![("no-contact", 3), ("jealousy", 2)]);
     }
 
@@ -57,11 +68,15 @@ mod tests {
     async fn the_database_file_and_its_folder_are_created_with_wal_and_foreign_keys() {
         let (store, dir) = temp_store().await;
         assert!(dir.path().join("nested/rekindle.db").exists());
-        let mode: String =
-            sqlx::query_scalar("PRAGMA journal_mode").fetch_one(store.pool()).await.expect("pragma");
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(store.pool())
+            .await
+            .expect("pragma");
         assert_eq!(mode, "wal");
-        let foreign_keys: i64 =
-            sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(store.pool()).await.expect("pragma");
+        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(store.pool())
+            .await
+            .expect("pragma");
         assert_eq!(foreign_keys, 1);
     }
 
@@ -70,7 +85,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let url = format!("sqlite://{}", dir.path().join("r.db").display());
         let first = crate::store::Store::connect(&url).await.expect("opens");
-        first.record_faq_answer("astrology").await.expect("recorded");
+        first
+            .record_faq_answer("astrology")
+            .await
+            .expect("recorded");
         first.close().await;
         let second = crate::store::Store::connect(&url).await.expect("reopens");
         assert_eq!(second.top_faq_topics(5).await.expect("read").len(), 1);

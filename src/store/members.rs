@@ -54,8 +54,17 @@ impl Store {
 
     /// Saves new settings and, if the member has something scheduled, the schedule `plan`
     /// made from them; in one transaction.
-    pub async fn update_member_settings(&self, id: MemberId, settings: MemberSettings, plan: Plan) -> anyhow::Result<()> {
-        let mut tx = self.pool().begin().await.context("cannot begin a transaction")?;
+    pub async fn update_member_settings(
+        &self,
+        id: MemberId,
+        settings: MemberSettings,
+        plan: Plan,
+    ) -> anyhow::Result<()> {
+        let mut tx = self
+            .pool()
+            .begin()
+            .await
+            .context("cannot begin a transaction")?;
         sqlx::query(
             "UPDATE members SET timezone = ?2, checkin_time = ?3, frequency = ?4, encouragement = ?5
              WHERE id = ?1",
@@ -86,12 +95,18 @@ impl Store {
     /// Records that DMs to this member fail (closed DMs): their schedule is cleared and their
     /// pending messages dropped, so nothing retries until they fix it.
     pub async fn mark_unreachable(&self, id: MemberId) -> anyhow::Result<()> {
-        let mut tx = self.pool().begin().await.context("cannot begin a transaction")?;
-        sqlx::query("UPDATE members SET reachable = 0, unreachable_notice_pending = 1 WHERE id = ?1")
-            .bind(id.to_db())
-            .execute(&mut *tx)
+        let mut tx = self
+            .pool()
+            .begin()
             .await
-            .context("cannot mark a member unreachable")?;
+            .context("cannot begin a transaction")?;
+        sqlx::query(
+            "UPDATE members SET reachable = 0, unreachable_notice_pending = 1 WHERE id = ?1",
+        )
+        .bind(id.to_db())
+        .execute(&mut *tx)
+        .await
+        .context("cannot mark a member unreachable")?;
         super::schedule::apply(&mut tx, id, ScheduleChange::Clear).await?;
         sqlx::query(
             "UPDATE outbox SET status = 'failed', last_error = 'direct messages closed'
@@ -108,12 +123,18 @@ impl Store {
     /// A DM reached the member again; `plan` restarts their schedule (None: keep it clear,
     /// e.g. while paused).
     pub async fn mark_reachable(&self, id: MemberId, plan: Option<Plan>) -> anyhow::Result<()> {
-        let mut tx = self.pool().begin().await.context("cannot begin a transaction")?;
-        sqlx::query("UPDATE members SET reachable = 1, unreachable_notice_pending = 0 WHERE id = ?1")
-            .bind(id.to_db())
-            .execute(&mut *tx)
+        let mut tx = self
+            .pool()
+            .begin()
             .await
-            .context("cannot mark a member reachable")?;
+            .context("cannot begin a transaction")?;
+        sqlx::query(
+            "UPDATE members SET reachable = 1, unreachable_notice_pending = 0 WHERE id = ?1",
+        )
+        .bind(id.to_db())
+        .execute(&mut *tx)
+        .await
+        .context("cannot mark a member reachable")?;
         if let Some(plan) = plan {
             super::schedule::apply(&mut tx, id, ScheduleChange::Set(plan)).await?;
         }

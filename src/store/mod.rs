@@ -35,14 +35,20 @@ impl Store {
     /// Opens (creating if needed) the database at `url` and brings its schema up to date.
     pub async fn connect(url: &str) -> anyhow::Result<Store> {
         let options = SqliteConnectOptions::from_str(url)
-            .with_context(|| format!("DATABASE_URL “{url}” is not a SQLite URL like sqlite://data/rekindle.db"))?
+            .with_context(|| {
+                format!("DATABASE_URL “{url}” is not a SQLite URL like sqlite://data/rekindle.db")
+            })?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             // With WAL, NORMAL loses no committed transaction on a process crash.
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        if let Some(folder) = options.get_filename().parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Some(folder) = options
+            .get_filename()
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
             create_folder(folder).await?;
         }
         let pool = SqlitePoolOptions::new()
@@ -80,7 +86,10 @@ pub(crate) mod test_support {
     /// A fresh database in a temporary folder, kept alive by the returned guard.
     pub async fn temp_store() -> (Store, tempfile::TempDir) {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let url = format!("sqlite://{}", dir.path().join("nested/rekindle.db").display());
+        let url = format!(
+            "sqlite://{}",
+            dir.path().join("nested/rekindle.db").display()
+        );
         let store = Store::connect(&url).await.expect("the database opens");
         (store, dir)
     }

@@ -23,11 +23,15 @@ fn parse_program(row: RawProgram) -> anyhow::Result<Program> {
     let (step, since, paused, outcome, finished_at) = row;
     match (outcome, finished_at) {
         (Some(outcome), Some(at)) => Ok(Program::Finished {
-            outcome: Outcome::parse(&outcome).with_context(|| format!("stored outcome {outcome}"))?,
+            outcome: Outcome::parse(&outcome)
+                .with_context(|| format!("stored outcome {outcome}"))?,
             at: time::from_db(at),
         }),
         _ => Ok(Program::InStep {
-            step: u8::try_from(step).ok().and_then(StepNumber::new).context("stored step")?,
+            step: u8::try_from(step)
+                .ok()
+                .and_then(StepNumber::new)
+                .context("stored step")?,
             since: time::from_db(since),
             paused: paused != 0,
         }),
@@ -60,15 +64,33 @@ impl Store {
         if transition.event == Event::Unchanged {
             return Ok(());
         }
-        let mut tx = self.pool().begin().await.context("cannot begin a transaction")?;
+        let mut tx = self
+            .pool()
+            .begin()
+            .await
+            .context("cannot begin a transaction")?;
         Store::insert_member(&mut tx, member, defaults, now).await?;
         let (step, since, paused, outcome, finished_at, history_step) = match transition.program {
-            Program::InStep { step, since, paused } => {
-                (step.get(), time::to_db(since), paused, None, None, step.get())
-            }
-            Program::Finished { outcome, at } => {
-                (StepNumber::LAST.get(), time::to_db(at), false, Some(outcome.as_str()), Some(time::to_db(at)), StepNumber::LAST.get())
-            }
+            Program::InStep {
+                step,
+                since,
+                paused,
+            } => (
+                step.get(),
+                time::to_db(since),
+                paused,
+                None,
+                None,
+                step.get(),
+            ),
+            Program::Finished { outcome, at } => (
+                StepNumber::LAST.get(),
+                time::to_db(at),
+                false,
+                Some(outcome.as_str()),
+                Some(time::to_db(at)),
+                StepNumber::LAST.get(),
+            ),
         };
         sqlx::query(
             "INSERT INTO programs (member_id, step, step_since, paused, outcome, finished_at, enrolled_at)
@@ -96,7 +118,9 @@ impl Store {
             .await
             .context("cannot record step history")?;
         super::schedule::apply(&mut tx, member, schedule).await?;
-        tx.commit().await.context("cannot commit a program change")?;
+        tx.commit()
+            .await
+            .context("cannot commit a program change")?;
         Ok(())
     }
 

@@ -22,11 +22,17 @@ pub(crate) async fn apply(
         .bind(member.to_db()),
         ScheduleChange::Set(plan) => set(member, plan),
     };
-    query.execute(&mut *conn).await.context("cannot update a member's schedule")?;
+    query
+        .execute(&mut *conn)
+        .await
+        .context("cannot update a member's schedule")?;
     Ok(())
 }
 
-fn set(member: MemberId, plan: Plan) -> sqlx::query::Query<'static, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'static>> {
+fn set(
+    member: MemberId,
+    plan: Plan,
+) -> sqlx::query::Query<'static, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'static>> {
     sqlx::query(
         "UPDATE programs SET next_checkin_date = ?2, next_checkin_at = ?3, next_encouragement_at = ?4
          WHERE member_id = ?1",

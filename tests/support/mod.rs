@@ -5,7 +5,10 @@
 //! lets a test drive interactions, DMs and gateway faults. See `fake/mod.rs`.
 #![allow(dead_code)]
 
+pub mod bot;
 pub mod fake;
 
+#[allow(unused_imports)]
+pub use bot::{TestBot, WAIT};
 #[allow(unused_imports)]
 pub use fake::{Actor, Dir, FakeDiscord, Frame, Interaction, Recorded};

@@ -15,7 +15,10 @@ pub async fn checkin(ctx: Context<'_>) -> Result<(), Error> {
     let service = data.service(&content);
     let prepared = service::checkin::prepare(service, member).await?;
     let (text, embed, components) = render::checkin(&content, &prepared);
-    let message = serenity::CreateMessage::new().content(text).embed(embed).components(components);
+    let message = serenity::CreateMessage::new()
+        .content(text)
+        .embed(embed)
+        .components(components);
     let reply = match dm::send(ctx.http(), &data.store, member, message).await {
         Ok(_) => {
             service::checkin::delivered(service, member).await?;
@@ -31,7 +34,8 @@ pub async fn checkin(ctx: Context<'_>) -> Result<(), Error> {
             return Err(other.into());
         }
     };
-    ctx.send(CreateReply::default().content(reply).ephemeral(true)).await?;
+    ctx.send(CreateReply::default().content(reply).ephemeral(true))
+        .await?;
     Ok(())
 }
 

@@ -24,7 +24,12 @@ pub async fn faq(
             .components(vec![render::faq_menu(&content, None)]),
         Some(topic) => match service::faq::answer(&data.store, &content, &topic).await {
             Some(entry) => {
-                return send(ctx, CreateReply::default().embed(render::faq_answer(&entry)), share).await
+                return send(
+                    ctx,
+                    CreateReply::default().embed(render::faq_answer(&entry)),
+                    share,
+                )
+                .await
             }
             None => CreateReply::default()
                 .content(render::faq_not_found(&topic))
@@ -44,7 +49,10 @@ async fn send(ctx: Context<'_>, reply: CreateReply, share: Option<bool>) -> Resu
 
 /// Suggests questions while the member types: every question for an empty box, else the
 /// best matches over questions, keys and aliases.
-async fn autocomplete_topic(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+async fn autocomplete_topic(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
     let content = ctx.data().content.get();
     let choices: Vec<serenity::AutocompleteChoice> = if partial.trim().is_empty() {
         content.faq.iter().map(choice).collect()

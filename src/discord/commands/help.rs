@@ -8,6 +8,11 @@ use crate::discord::{render, Context, Error};
 #[poise::command(slash_command)]
 pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
     let content = ctx.data().content.get();
-    ctx.send(CreateReply::default().embed(render::help(&content)).ephemeral(true)).await?;
+    ctx.send(
+        CreateReply::default()
+            .embed(render::help(&content))
+            .ephemeral(true),
+    )
+    .await?;
     Ok(())
 }

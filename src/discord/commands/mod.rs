@@ -14,5 +14,12 @@ use super::{Data, Error};
 
 /// Every command the bot registers.
 pub fn all() -> Vec<poise::Command<Data, Error>> {
-    vec![faq::faq(), steps::steps(), help::help(), program::program(), checkin::checkin(), settings::settings()]
+    vec![
+        faq::faq(),
+        steps::steps(),
+        help::help(),
+        program::program(),
+        checkin::checkin(),
+        settings::settings(),
+    ]
 }

@@ -8,7 +8,11 @@ use crate::domain::program::{Program, Refusal, StepNumber};
 use crate::service::{self, ServiceError};
 
 /// Your private walk through the seven steps
-#[poise::command(slash_command, subcommands("start", "status", "pause", "resume", "restart"), subcommand_required)]
+#[poise::command(
+    slash_command,
+    subcommands("start", "status", "pause", "resume", "restart"),
+    subcommand_required
+)]
 pub async fn program(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
@@ -20,16 +24,33 @@ async fn start(ctx: Context<'_>) -> Result<(), Error> {
     let member = MemberId::new(ctx.author().id.get());
     let content = data.content.get();
     let program = data.store.program(member).await?;
-    let reachable = data.store.member(member).await?.is_some_and(|m| m.reachable);
+    let reachable = data
+        .store
+        .member(member)
+        .await?
+        .is_some_and(|m| m.reachable);
     match program {
         None => {
             let (embed, buttons) = render::consent();
-            ctx.send(CreateReply::default().embed(embed).components(vec![buttons]).ephemeral(true)).await?;
+            ctx.send(
+                CreateReply::default()
+                    .embed(embed)
+                    .components(vec![buttons])
+                    .ephemeral(true),
+            )
+            .await?;
         }
         // Enrolled, but the welcome never arrived: try again now.
         Some(Program::InStep { step, .. }) if !reachable => {
             let step = content.step(step.get()).ok_or(Refusal::NotEnrolled)?;
-            let text = match dm::send(ctx.http(), &data.store, member, dm::embeds(render::welcome(step))).await {
+            let text = match dm::send(
+                ctx.http(),
+                &data.store,
+                member,
+                dm::embeds(render::welcome(step)),
+            )
+            .await
+            {
                 Ok(_) => {
                     service::program::reachable_again(data.service(&content), member).await?;
                     render::DM_SENT.to_owned()
@@ -37,10 +58,15 @@ async fn start(ctx: Context<'_>) -> Result<(), Error> {
                 Err(dm::DmError::Closed) => render::dms_closed("run `/program start` again."),
                 Err(other) => return Err(other.into()),
             };
-            ctx.send(CreateReply::default().content(text).ephemeral(true)).await?;
+            ctx.send(CreateReply::default().content(text).ephemeral(true))
+                .await?;
         }
-        Some(Program::InStep { step, .. }) => return Err(ServiceError::from(Refusal::AlreadyEnrolled(step)).into()),
-        Some(Program::Finished { .. }) => return Err(ServiceError::from(Refusal::AlreadyFinished).into()),
+        Some(Program::InStep { step, .. }) => {
+            return Err(ServiceError::from(Refusal::AlreadyEnrolled(step)).into())
+        }
+        Some(Program::Finished { .. }) => {
+            return Err(ServiceError::from(Refusal::AlreadyFinished).into())
+        }
     }
     Ok(())
 }
@@ -50,8 +76,15 @@ async fn start(ctx: Context<'_>) -> Result<(), Error> {
 async fn status(ctx: Context<'_>) -> Result<(), Error> {
     let data = ctx.data();
     let content = data.content.get();
-    let status = service::program::status(data.service(&content), MemberId::new(ctx.author().id.get())).await?;
-    ctx.send(CreateReply::default().embed(render::status(&status)).ephemeral(true)).await?;
+    let status =
+        service::program::status(data.service(&content), MemberId::new(ctx.author().id.get()))
+            .await?;
+    ctx.send(
+        CreateReply::default()
+            .embed(render::status(&status))
+            .ephemeral(true),
+    )
+    .await?;
     Ok(())
 }
 
@@ -61,7 +94,12 @@ async fn pause(ctx: Context<'_>) -> Result<(), Error> {
     let data = ctx.data();
     let content = data.content.get();
     service::program::pause(data.service(&content), MemberId::new(ctx.author().id.get())).await?;
-    ctx.send(CreateReply::default().content(render::PAUSED).ephemeral(true)).await?;
+    ctx.send(
+        CreateReply::default()
+            .content(render::PAUSED)
+            .ephemeral(true),
+    )
+    .await?;
     Ok(())
 }
 
@@ -71,7 +109,12 @@ async fn resume(ctx: Context<'_>) -> Result<(), Error> {
     let data = ctx.data();
     let content = data.content.get();
     service::program::resume(data.service(&content), MemberId::new(ctx.author().id.get())).await?;
-    ctx.send(CreateReply::default().content(render::RESUMED).ephemeral(true)).await?;
+    ctx.send(
+        CreateReply::default()
+            .content(render::RESUMED)
+            .ephemeral(true),
+    )
+    .await?;
     Ok(())
 }
 
@@ -86,7 +129,8 @@ async fn restart(ctx: Context<'_>) -> Result<(), Error> {
         true => render::restarted(),
         false => render::dms_closed("use `/checkin` and I'll send your check-in."),
     };
-    ctx.send(CreateReply::default().content(text).ephemeral(true)).await?;
+    ctx.send(CreateReply::default().content(text).ephemeral(true))
+        .await?;
     Ok(())
 }
 
@@ -94,8 +138,17 @@ async fn restart(ctx: Context<'_>) -> Result<(), Error> {
 async fn send_step(ctx: Context<'_>, member: MemberId, step: StepNumber) -> Result<bool, Error> {
     let data = ctx.data();
     let content = data.content.get();
-    let Some(step) = content.step(step.get()) else { return Ok(true) };
-    match dm::send(ctx.http(), &data.store, member, dm::embeds(vec![render::step_intro(step)])).await {
+    let Some(step) = content.step(step.get()) else {
+        return Ok(true);
+    };
+    match dm::send(
+        ctx.http(),
+        &data.store,
+        member,
+        dm::embeds(vec![render::step_intro(step)]),
+    )
+    .await
+    {
         Ok(_) => Ok(true),
         Err(dm::DmError::Closed) => {
             data.store.mark_unreachable(member).await?;

@@ -47,13 +47,32 @@ pub async fn settings(
         frequency: frequency.map(FrequencyChoice::as_str),
         encouragement,
     };
-    let changed = raw.timezone.is_some() || raw.checkin_time.is_some() || raw.frequency.is_some() || raw.encouragement.is_some();
-    let now = settings::update(data.service(&content), MemberId::new(ctx.author().id.get()), raw).await?;
-    ctx.send(CreateReply::default().embed(render::settings(&now, changed)).ephemeral(true)).await?;
+    let changed = raw.timezone.is_some()
+        || raw.checkin_time.is_some()
+        || raw.frequency.is_some()
+        || raw.encouragement.is_some();
+    let now = settings::update(
+        data.service(&content),
+        MemberId::new(ctx.author().id.get()),
+        raw,
+    )
+    .await?;
+    ctx.send(
+        CreateReply::default()
+            .embed(render::settings(&now, changed))
+            .ephemeral(true),
+    )
+    .await?;
     Ok(())
 }
 
-async fn autocomplete_timezone(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
-    let choices = settings::timezone_suggestions(partial, 25).into_iter().map(serenity::AutocompleteChoice::from).collect();
+async fn autocomplete_timezone(
+    _ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let choices = settings::timezone_suggestions(partial, 25)
+        .into_iter()
+        .map(serenity::AutocompleteChoice::from)
+        .collect();
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
 }

@@ -18,6 +18,7 @@ pub async fn steps(
         Some(step) => render::step_detail(step),
         None => render::steps_overview(&content),
     };
-    ctx.send(CreateReply::default().embed(embed).ephemeral(true)).await?;
+    ctx.send(CreateReply::default().embed(embed).ephemeral(true))
+        .await?;
     Ok(())
 }

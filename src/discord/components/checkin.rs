@@ -11,40 +11,73 @@ use crate::discord::{dm, render, Data, Error};
 use crate::domain::member::MemberId;
 use crate::service::{self, program::NextStep};
 
-pub async fn mood(data: &Data, member: MemberId, checkin: i64, value: &str) -> Result<CreateInteractionResponse, Error> {
+pub async fn mood(
+    data: &Data,
+    member: MemberId,
+    checkin: i64,
+    value: &str,
+) -> Result<CreateInteractionResponse, Error> {
     let content = data.content.get();
-    let mood = service::checkin::record_mood(data.service(&content), member, checkin, value).await?;
+    let mood =
+        service::checkin::record_mood(data.service(&content), member, checkin, value).await?;
     Ok(private(render::mood_noted(mood)))
 }
 
-pub async fn open_modal(data: &Data, member: MemberId, checkin: i64) -> Result<CreateInteractionResponse, Error> {
+pub async fn open_modal(
+    data: &Data,
+    member: MemberId,
+    checkin: i64,
+) -> Result<CreateInteractionResponse, Error> {
     let content = data.content.get();
     service::checkin::can_reflect(data.service(&content), member, checkin).await?;
-    Ok(CreateInteractionResponse::Modal(render::reflection_modal(checkin)))
+    Ok(CreateInteractionResponse::Modal(render::reflection_modal(
+        checkin,
+    )))
 }
 
 /// The modal was submitted. The crisis reply, if called for, comes first, as the response;
 /// the thanks follows it.
-pub async fn reflection(data: &Data, member: MemberId, checkin: i64, text: &str) -> Result<CreateInteractionResponse, Error> {
+pub async fn reflection(
+    data: &Data,
+    member: MemberId,
+    checkin: i64,
+    text: &str,
+) -> Result<CreateInteractionResponse, Error> {
     let content = data.content.get();
     service::checkin::record_reflection(data.service(&content), member, checkin, text).await?;
     let message = CreateInteractionResponseMessage::new().ephemeral(true);
     let message = if content.is_crisis(text) {
-        message.embed(render::crisis(&content)).content(render::REFLECTION_KEPT)
+        message
+            .embed(render::crisis(&content))
+            .content(render::REFLECTION_KEPT)
     } else {
         message.content(render::REFLECTION_KEPT)
     };
     Ok(CreateInteractionResponse::Message(message))
 }
 
-pub async fn next(ctx: &serenity::Context, data: &Data, member: MemberId, checkin: i64) -> Result<CreateInteractionResponse, Error> {
+pub async fn next(
+    ctx: &serenity::Context,
+    data: &Data,
+    member: MemberId,
+    checkin: i64,
+) -> Result<CreateInteractionResponse, Error> {
     let content = data.content.get();
     let service = data.service(&content);
     service::checkin::verify_owner(service, member, checkin).await?;
     match service::program::next_step(service, member).await? {
         NextStep::Advanced(step) => {
-            let Some(step) = content.step(step.get()) else { return Ok(private("")) };
-            match dm::send(&ctx.http, &data.store, member, dm::embeds(vec![render::step_intro(step)])).await {
+            let Some(step) = content.step(step.get()) else {
+                return Ok(private(""));
+            };
+            match dm::send(
+                &ctx.http,
+                &data.store,
+                member,
+                dm::embeds(vec![render::step_intro(step)]),
+            )
+            .await
+            {
                 Ok(_) => {}
                 Err(dm::DmError::Closed) => data.store.mark_unreachable(member).await?,
                 Err(other) => return Err(other.into()),
@@ -54,19 +87,29 @@ pub async fn next(ctx: &serenity::Context, data: &Data, member: MemberId, checki
         NextStep::AskOutcome => {
             let (embed, buttons) = render::outcome_question();
             Ok(CreateInteractionResponse::Message(
-                CreateInteractionResponseMessage::new().embed(embed).components(vec![buttons]),
+                CreateInteractionResponseMessage::new()
+                    .embed(embed)
+                    .components(vec![buttons]),
             ))
         }
     }
 }
 
-pub async fn snooze(data: &Data, member: MemberId, checkin: i64) -> Result<CreateInteractionResponse, Error> {
+pub async fn snooze(
+    data: &Data,
+    member: MemberId,
+    checkin: i64,
+) -> Result<CreateInteractionResponse, Error> {
     let content = data.content.get();
     service::checkin::snooze(data.service(&content), member, checkin).await?;
     Ok(private(render::SNOOZED))
 }
 
-pub async fn pause(data: &Data, member: MemberId, checkin: i64) -> Result<CreateInteractionResponse, Error> {
+pub async fn pause(
+    data: &Data,
+    member: MemberId,
+    checkin: i64,
+) -> Result<CreateInteractionResponse, Error> {
     let content = data.content.get();
     let service = data.service(&content);
     service::checkin::verify_owner(service, member, checkin).await?;

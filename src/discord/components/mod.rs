@@ -8,23 +8,37 @@ mod faq;
 mod program;
 
 use poise::serenity_prelude as serenity;
-use serenity::{ComponentInteraction, CreateInteractionResponse, CreateInteractionResponseMessage, ModalInteraction};
+use serenity::{
+    ComponentInteraction, CreateInteractionResponse, CreateInteractionResponseMessage,
+    ModalInteraction,
+};
 
 use super::custom_id::CustomId;
 use super::{errors, Data, Error};
 use crate::domain::member::MemberId;
 
-const NO_LONGER_IN_USE: &str = "Sorry, this button or menu is no longer in use. Please run the command again.";
+const NO_LONGER_IN_USE: &str =
+    "Sorry, this button or menu is no longer in use. Please run the command again.";
 
 /// An ephemeral text reply.
 fn private(text: impl Into<String>) -> CreateInteractionResponse {
-    CreateInteractionResponse::Message(CreateInteractionResponseMessage::new().content(text).ephemeral(true))
+    CreateInteractionResponse::Message(
+        CreateInteractionResponseMessage::new()
+            .content(text)
+            .ephemeral(true),
+    )
 }
 
-pub async fn handle_component(ctx: &serenity::Context, data: &Data, interaction: &ComponentInteraction) -> Result<(), Error> {
+pub async fn handle_component(
+    ctx: &serenity::Context,
+    data: &Data,
+    interaction: &ComponentInteraction,
+) -> Result<(), Error> {
     let member = MemberId::new(interaction.user.id.get());
     let selected = match &interaction.data.kind {
-        serenity::ComponentInteractionDataKind::StringSelect { values } => values.first().map(String::as_str),
+        serenity::ComponentInteractionDataKind::StringSelect { values } => {
+            values.first().map(String::as_str)
+        }
         _ => None,
     };
     let outcome = match CustomId::parse(&interaction.data.custom_id) {
@@ -32,7 +46,9 @@ pub async fn handle_component(ctx: &serenity::Context, data: &Data, interaction:
         Some(CustomId::Begin) => program::begin(ctx, data, member).await,
         Some(CustomId::NotNow) => Ok(program::not_now()),
         Some(CustomId::Outcome(outcome)) => program::finish(data, member, outcome).await,
-        Some(CustomId::Mood(checkin)) => checkin::mood(data, member, checkin, selected.unwrap_or_default()).await,
+        Some(CustomId::Mood(checkin)) => {
+            checkin::mood(data, member, checkin, selected.unwrap_or_default()).await
+        }
         Some(CustomId::Reflect(checkin)) => checkin::open_modal(data, member, checkin).await,
         Some(CustomId::Next(checkin)) => checkin::next(ctx, data, member, checkin).await,
         Some(CustomId::Snooze(checkin)) => checkin::snooze(data, member, checkin).await,
@@ -42,12 +58,22 @@ pub async fn handle_component(ctx: &serenity::Context, data: &Data, interaction:
             Ok(private(NO_LONGER_IN_USE))
         }
     };
-    let response = outcome.unwrap_or_else(|error| private(errors::member_text(&error, "component", &interaction.data.custom_id)));
+    let response = outcome.unwrap_or_else(|error| {
+        private(errors::member_text(
+            &error,
+            "component",
+            &interaction.data.custom_id,
+        ))
+    });
     interaction.create_response(&ctx.http, response).await?;
     Ok(())
 }
 
-pub async fn handle_modal(ctx: &serenity::Context, data: &Data, interaction: &ModalInteraction) -> Result<(), Error> {
+pub async fn handle_modal(
+    ctx: &serenity::Context,
+    data: &Data,
+    interaction: &ModalInteraction,
+) -> Result<(), Error> {
     let member = MemberId::new(interaction.user.id.get());
     let outcome = match CustomId::parse(&interaction.data.custom_id) {
         Some(CustomId::ReflectionModal(checkin)) => {
@@ -59,7 +85,13 @@ pub async fn handle_modal(ctx: &serenity::Context, data: &Data, interaction: &Mo
             Ok(private(NO_LONGER_IN_USE))
         }
     };
-    let response = outcome.unwrap_or_else(|error| private(errors::member_text(&error, "modal", &interaction.data.custom_id)));
+    let response = outcome.unwrap_or_else(|error| {
+        private(errors::member_text(
+            &error,
+            "modal",
+            &interaction.data.custom_id,
+        ))
+    });
     interaction.create_response(&ctx.http, response).await?;
     Ok(())
 }
@@ -72,7 +104,9 @@ fn modal_value(interaction: &ModalInteraction, field: &str) -> Option<String> {
         .iter()
         .flat_map(|row| row.components.iter())
         .find_map(|component| match component {
-            serenity::ActionRowComponent::InputText(input) if input.custom_id == field => input.value.clone(),
+            serenity::ActionRowComponent::InputText(input) if input.custom_id == field => {
+                input.value.clone()
+            }
             _ => None,
         })
 }

@@ -31,7 +31,9 @@ pub fn faq_list(content: &Content) -> CreateEmbed {
     CreateEmbed::new()
         .colour(COLOUR)
         .title("Frequently asked questions")
-        .description(format!("{list}\nPick one below to read the answer. Only you can see this."))
+        .description(format!(
+            "{list}\nPick one below to read the answer. Only you can see this."
+        ))
 }
 
 /// A select menu over every question; its choice arrives with [`CustomId::FaqPick`].
@@ -45,8 +47,11 @@ pub fn faq_menu(content: &Content, selected: Option<&str>) -> CreateActionRow {
         })
         .collect();
     CreateActionRow::SelectMenu(
-        CreateSelectMenu::new(CustomId::FaqPick.to_string(), CreateSelectMenuKind::String { options })
-            .placeholder("Choose a question"),
+        CreateSelectMenu::new(
+            CustomId::FaqPick.to_string(),
+            CreateSelectMenuKind::String { options },
+        )
+        .placeholder("Choose a question"),
     )
 }
 
@@ -66,9 +71,15 @@ pub fn steps_overview(content: &Content) -> CreateEmbed {
              comes first whatever happens. Use `/steps number:N` for one step in detail, or \
              `/program start` to walk through them privately.",
         )
-        .footer(CreateEmbedFooter::new("Rekindle · not a substitute for professional help"));
+        .footer(CreateEmbedFooter::new(
+            "Rekindle · not a substitute for professional help",
+        ));
     for step in &content.steps {
-        embed = embed.field(format!("{}. {}", step.number, step.title), crate::domain::text::first_sentence(&step.summary), false);
+        embed = embed.field(
+            format!("{}. {}", step.number, step.title),
+            crate::domain::text::first_sentence(&step.summary),
+            false,
+        );
     }
     embed
 }
@@ -87,7 +98,9 @@ pub fn step_detail(step: &Step) -> CreateEmbed {
         .description(step.summary.trim())
         .field("Things that help", practices, false)
         .field("Take your time", time, false)
-        .footer(CreateEmbedFooter::new("Rekindle · /program start to go through the steps privately"))
+        .footer(CreateEmbedFooter::new(
+            "Rekindle · /program start to go through the steps privately",
+        ))
 }
 
 /// The crisis resources as one block of text: the content's message, then each resource.
@@ -95,14 +108,20 @@ pub fn crisis_text(content: &Content) -> String {
     let mut text = content.crisis.message.trim().to_owned();
     text.push('\n');
     for resource in &content.crisis.resources {
-        text.push_str(&format!("\n**{}**: {} ({})", resource.name, resource.contact, resource.region));
+        text.push_str(&format!(
+            "\n**{}**: {} ({})",
+            resource.name, resource.contact, resource.region
+        ));
     }
     text
 }
 
 /// The crisis reply: sent at once, before anything else, when a member may be in danger.
 pub fn crisis(content: &Content) -> CreateEmbed {
-    CreateEmbed::new().colour(CRISIS_COLOUR).title("You're not alone").description(crisis_text(content))
+    CreateEmbed::new()
+        .colour(CRISIS_COLOUR)
+        .title("You're not alone")
+        .description(crisis_text(content))
 }
 
 /// `/help`: what the bot does, the crisis resources, and that it is not therapy.
@@ -115,7 +134,10 @@ pub fn help(content: &Content) -> CreateEmbed {
             content.help.about.trim(),
             crisis_text(content)
         ))
-        .field("Not a substitute for professional help", content.help.not_therapy.trim(), false)
+        .field(
+            "Not a substitute for professional help",
+            content.help.not_therapy.trim(),
+            false,
+        )
         .footer(CreateEmbedFooter::new("Your privacy: /privacy info"))
 }
-

@@ -37,13 +37,18 @@ pub fn consent() -> (CreateEmbed, CreateActionRow) {
              check-ins by direct message.\n\n{PRIVACY_SUMMARY}\n\n{NOT_A_THERAPIST}"
         ));
     let buttons = CreateActionRow::Buttons(vec![
-        CreateButton::new(CustomId::Begin.to_string()).label("Begin").style(ButtonStyle::Primary),
-        CreateButton::new(CustomId::NotNow.to_string()).label("Not now").style(ButtonStyle::Secondary),
+        CreateButton::new(CustomId::Begin.to_string())
+            .label("Begin")
+            .style(ButtonStyle::Primary),
+        CreateButton::new(CustomId::NotNow.to_string())
+            .label("Not now")
+            .style(ButtonStyle::Secondary),
     ]);
     (embed, buttons)
 }
 
-pub const NOT_NOW: &str = "That's completely fine. Nothing was saved. `/program start` is here whenever you're ready.";
+pub const NOT_NOW: &str =
+    "That's completely fine. Nothing was saved. `/program start` is here whenever you're ready.";
 
 pub const DM_SENT: &str = "I've sent you a direct message. Take your time; there's no rush.";
 
@@ -73,23 +78,41 @@ pub fn step_intro(step: &Step) -> CreateEmbed {
 }
 
 /// A check-in DM: the step, today's prompt, and the ways to answer.
-pub fn checkin(content: &Content, prepared: &Prepared) -> (String, CreateEmbed, Vec<CreateActionRow>) {
+pub fn checkin(
+    content: &Content,
+    prepared: &Prepared,
+) -> (String, CreateEmbed, Vec<CreateActionRow>) {
     let step = content.step(prepared.step.get());
     let title = step.map(|s| s.title.as_str()).unwrap_or_default();
-    let prompt = step.and_then(|s| s.prompts.get(prepared.prompt_index)).map(String::as_str).unwrap_or_default();
+    let prompt = step
+        .and_then(|s| s.prompts.get(prepared.prompt_index))
+        .map(String::as_str)
+        .unwrap_or_default();
     let embed = CreateEmbed::new()
         .colour(COLOUR)
         .title(format!("Step {} · {title}", prepared.step))
-        .description(format!("**{prompt}**\n\nAnswer with the menu and buttons below, or just write to me here."))
-        .footer(CreateEmbedFooter::new("Only you can see your answers · /privacy"));
-    let moods = Mood::ALL.iter().map(|mood| CreateSelectMenuOption::new(mood.label(), mood.get().to_string())).collect();
+        .description(format!(
+            "**{prompt}**\n\nAnswer with the menu and buttons below, or just write to me here."
+        ))
+        .footer(CreateEmbedFooter::new(
+            "Only you can see your answers · /privacy",
+        ));
+    let moods = Mood::ALL
+        .iter()
+        .map(|mood| CreateSelectMenuOption::new(mood.label(), mood.get().to_string()))
+        .collect();
     let mood_menu = CreateActionRow::SelectMenu(
-        CreateSelectMenu::new(CustomId::Mood(prepared.id).to_string(), CreateSelectMenuKind::String { options: moods })
-            .placeholder("How are you feeling today?"),
+        CreateSelectMenu::new(
+            CustomId::Mood(prepared.id).to_string(),
+            CreateSelectMenuKind::String { options: moods },
+        )
+        .placeholder("How are you feeling today?"),
     );
-    let mut buttons = vec![CreateButton::new(CustomId::Reflect(prepared.id).to_string())
-        .label("Write a reflection")
-        .style(ButtonStyle::Primary)];
+    let mut buttons = vec![
+        CreateButton::new(CustomId::Reflect(prepared.id).to_string())
+            .label("Write a reflection")
+            .style(ButtonStyle::Primary),
+    ];
     if prepared.offer_next {
         buttons.push(
             CreateButton::new(CustomId::Next(prepared.id).to_string())
@@ -97,27 +120,47 @@ pub fn checkin(content: &Content, prepared: &Prepared) -> (String, CreateEmbed, 
                 .style(ButtonStyle::Success),
         );
     }
-    buttons.push(CreateButton::new(CustomId::Snooze(prepared.id).to_string()).label("Snooze a day").style(ButtonStyle::Secondary));
-    buttons.push(CreateButton::new(CustomId::Pause(prepared.id).to_string()).label("Pause").style(ButtonStyle::Secondary));
+    buttons.push(
+        CreateButton::new(CustomId::Snooze(prepared.id).to_string())
+            .label("Snooze a day")
+            .style(ButtonStyle::Secondary),
+    );
+    buttons.push(
+        CreateButton::new(CustomId::Pause(prepared.id).to_string())
+            .label("Pause")
+            .style(ButtonStyle::Secondary),
+    );
     let greeting = "Hi, it's check-in time. 💛".to_owned();
-    (greeting, embed, vec![mood_menu, CreateActionRow::Buttons(buttons)])
+    (
+        greeting,
+        embed,
+        vec![mood_menu, CreateActionRow::Buttons(buttons)],
+    )
 }
 
 /// The reflection modal for a check-in.
 pub fn reflection_modal(checkin: i64) -> CreateModal {
-    let input = CreateInputText::new(InputTextStyle::Paragraph, "What's on your mind?", "reflection")
-        .placeholder("Write as much or as little as you like. Only you can see it.")
-        .max_length(MAX_REFLECTION_CHARS as u16)
-        .required(true);
-    CreateModal::new(CustomId::ReflectionModal(checkin).to_string(), "Your reflection")
-        .components(vec![CreateActionRow::InputText(input)])
+    let input = CreateInputText::new(
+        InputTextStyle::Paragraph,
+        "What's on your mind?",
+        "reflection",
+    )
+    .placeholder("Write as much or as little as you like. Only you can see it.")
+    .max_length(MAX_REFLECTION_CHARS as u16)
+    .required(true);
+    CreateModal::new(
+        CustomId::ReflectionModal(checkin).to_string(),
+        "Your reflection",
+    )
+    .components(vec![CreateActionRow::InputText(input)])
 }
 
 pub fn mood_noted(mood: Mood) -> String {
     format!("Thank you. I've noted your mood: {}.", mood.label())
 }
 
-pub const REFLECTION_KEPT: &str = "Thank you for writing that down. I've kept it with today's check-in; only you can see it.";
+pub const REFLECTION_KEPT: &str =
+    "Thank you for writing that down. I've kept it with today's check-in; only you can see it.";
 
 pub fn dm_kept(kept: Kept) -> String {
     match kept {
@@ -131,7 +174,8 @@ pub fn dm_kept(kept: Kept) -> String {
 pub const NOT_ENROLLED_DM: &str = "Hi, I'm Rekindle. I only keep words from members who have started the \
 program, so I haven't saved this. Use `/program start` whenever you feel ready, or `/faq` and `/help` any time.";
 
-pub const SNOOZED: &str = "Okay, I'll set this one aside and check in again tomorrow. Take care of yourself.";
+pub const SNOOZED: &str =
+    "Okay, I'll set this one aside and check in again tomorrow. Take care of yourself.";
 
 pub const PAUSED: &str = "Your check-ins are paused; I won't send you anything until you say so. `/program resume` whenever you like.";
 
@@ -142,7 +186,10 @@ pub fn restarted() -> String {
 }
 
 pub fn moved_on(step: &Step) -> String {
-    format!("Well done for getting here. On to step {}: {}. I've sent you its introduction.", step.number, step.title)
+    format!(
+        "Well done for getting here. On to step {}: {}. I've sent you its introduction.",
+        step.number, step.title
+    )
 }
 
 /// Step 7 is done: how do things stand? Every answer is respected.
@@ -152,7 +199,11 @@ pub fn outcome_question() -> (CreateEmbed, CreateActionRow) {
     );
     let buttons = Outcome::ALL
         .iter()
-        .map(|outcome| CreateButton::new(CustomId::Outcome(*outcome).to_string()).label(outcome.label()).style(ButtonStyle::Secondary))
+        .map(|outcome| {
+            CreateButton::new(CustomId::Outcome(*outcome).to_string())
+                .label(outcome.label())
+                .style(ButtonStyle::Secondary)
+        })
         .collect();
     (embed, CreateActionRow::Buttons(buttons))
 }
@@ -181,9 +232,25 @@ pub fn status(status: &Status) -> CreateEmbed {
                 " (you can move on whenever you're ready)".to_owned()
             };
             embed
-                .field("Step", format!("{step} of 7 · {}", status.step_title), false)
-                .field("Days in this step", format!("{}{gate}", status.days_in_step), false)
-                .field("Check-ins", if paused { "paused (`/program resume` to restart them)" } else { "active" }, true)
+                .field(
+                    "Step",
+                    format!("{step} of 7 · {}", status.step_title),
+                    false,
+                )
+                .field(
+                    "Days in this step",
+                    format!("{}{gate}", status.days_in_step),
+                    false,
+                )
+                .field(
+                    "Check-ins",
+                    if paused {
+                        "paused (`/program resume` to restart them)"
+                    } else {
+                        "active"
+                    },
+                    true,
+                )
         }
         Program::Finished { outcome, .. } => embed
             .field("Step", "All seven steps completed", false)
@@ -199,7 +266,11 @@ pub fn status(status: &Status) -> CreateEmbed {
         .field("Current streak", status.streak.to_string(), true)
         .field("Mood, oldest to newest", moods, false);
     if !status.reachable {
-        embed = embed.field("Direct messages", "I can't reach your DMs right now; `/program start` tells you how to open them.", false);
+        embed = embed.field(
+            "Direct messages",
+            "I can't reach your DMs right now; `/program start` tells you how to open them.",
+            false,
+        );
     }
     embed.footer(CreateEmbedFooter::new("Only you can see this"))
 }
@@ -208,10 +279,20 @@ pub fn status(status: &Status) -> CreateEmbed {
 pub fn settings(settings: &MemberSettings, changed: bool) -> CreateEmbed {
     CreateEmbed::new()
         .colour(COLOUR)
-        .title(if changed { "Settings saved" } else { "Your settings" })
+        .title(if changed {
+            "Settings saved"
+        } else {
+            "Your settings"
+        })
         .field("Timezone", settings.timezone.name(), true)
         .field("Check-in time", settings.checkin_time.to_string(), true)
         .field("Frequency", settings.frequency.as_str(), true)
-        .field("Encouragement", if settings.encouragement { "on" } else { "off" }, true)
-        .footer(CreateEmbedFooter::new("Change any of these with /settings and its options"))
+        .field(
+            "Encouragement",
+            if settings.encouragement { "on" } else { "off" },
+            true,
+        )
+        .footer(CreateEmbedFooter::new(
+            "Change any of these with /settings and its options",
+        ))
 }

@@ -11,7 +11,9 @@ fn hm(h: u32, m: u32) -> NaiveTime {
 }
 
 fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).single().expect("a valid instant")
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, 0)
+        .single()
+        .expect("a valid instant")
 }
 
 fn tz(name: &str) -> Tz {
@@ -19,7 +21,11 @@ fn tz(name: &str) -> Tz {
 }
 
 fn rhythm(zone: &str, h: u8, m: u8, frequency: Frequency) -> Rhythm {
-    Rhythm { tz: tz(zone), time: LocalTime::from_hm(h, m).expect("valid"), frequency }
+    Rhythm {
+        tz: tz(zone),
+        time: LocalTime::from_hm(h, m).expect("valid"),
+        frequency,
+    }
 }
 
 /// Walks `days` daily slots from `start` and returns their local (date, hour, minute).
@@ -54,7 +60,11 @@ fn berlin_daily_check_ins_keep_local_time_across_both_changes() {
     for start in [date(2026, 3, 27), date(2026, 10, 23)] {
         let seen = walk(&r, start, 5);
         for (index, (day, hour, minute)) in seen.iter().enumerate() {
-            assert_eq!(*day, start + Duration::days(index as i64), "one slot per day, none skipped");
+            assert_eq!(
+                *day,
+                start + Duration::days(index as i64),
+                "one slot per day, none skipped"
+            );
             assert_eq!((*hour, *minute), (19, 0));
         }
     }
@@ -64,7 +74,14 @@ fn berlin_daily_check_ins_keep_local_time_across_both_changes() {
 fn berlin_a_time_inside_the_skipped_hour_is_sent_once_that_day() {
     let r = rhythm("Europe/Berlin", 2, 30, Frequency::Daily);
     let seen = walk(&r, date(2026, 3, 28), 3);
-    assert_eq!(seen, vec![(date(2026, 3, 28), 2, 30), (date(2026, 3, 29), 3, 0), (date(2026, 3, 30), 2, 30)]);
+    assert_eq!(
+        seen,
+        vec![
+            (date(2026, 3, 28), 2, 30),
+            (date(2026, 3, 29), 3, 0),
+            (date(2026, 3, 30), 2, 30)
+        ]
+    );
 }
 
 #[test]
@@ -85,11 +102,17 @@ fn lord_howe_half_hour_shift_is_handled() {
     let in_gap = local_instant(zone, date(2026, 10, 4), hm(2, 15));
     assert_eq!(in_gap.with_timezone(&zone).time(), hm(2, 30));
     let ambiguous = local_instant(zone, date(2026, 4, 5), hm(1, 45));
-    let later_offset = zone.from_local_datetime(&date(2026, 4, 5).and_time(hm(1, 45))).latest().expect("exists");
+    let later_offset = zone
+        .from_local_datetime(&date(2026, 4, 5).and_time(hm(1, 45)))
+        .latest()
+        .expect("exists");
     assert!(ambiguous < later_offset.with_timezone(&Utc));
     let r = rhythm("Australia/Lord_Howe", 2, 15, Frequency::Daily);
     let seen = walk(&r, date(2026, 10, 2), 4);
-    assert_eq!(seen.iter().map(|s| s.0.day()).collect::<Vec<_>>(), vec![2, 3, 4, 5]);
+    assert_eq!(
+        seen.iter().map(|s| s.0.day()).collect::<Vec<_>>(),
+        vec![2, 3, 4, 5]
+    );
 }
 
 #[test]
@@ -102,13 +125,30 @@ fn kolkata_has_no_dst_and_a_steady_rhythm() {
 
 #[test]
 fn every_frequency_steps_by_its_days_across_dst() {
-    for (frequency, days) in [(Frequency::Daily, 1), (Frequency::EveryTwoDays, 2), (Frequency::Weekly, 7)] {
-        for zone in ["America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Asia/Kolkata"] {
+    for (frequency, days) in [
+        (Frequency::Daily, 1),
+        (Frequency::EveryTwoDays, 2),
+        (Frequency::Weekly, 7),
+    ] {
+        for zone in [
+            "America/New_York",
+            "Europe/Berlin",
+            "Australia/Lord_Howe",
+            "Asia/Kolkata",
+        ] {
             let r = rhythm(zone, 9, 0, frequency);
             let seen = walk(&r, date(2026, 3, 1), 30);
             for pair in seen.windows(2) {
-                assert_eq!(pair[1].0 - pair[0].0, Duration::days(days), "{zone} {frequency}");
-                assert_eq!((pair[1].1, pair[1].2), (9, 0), "{zone} {frequency} keeps local time");
+                assert_eq!(
+                    pair[1].0 - pair[0].0,
+                    Duration::days(days),
+                    "{zone} {frequency}"
+                );
+                assert_eq!(
+                    (pair[1].1, pair[1].2),
+                    (9, 0),
+                    "{zone} {frequency} keeps local time"
+                );
             }
         }
     }
@@ -137,7 +177,10 @@ fn after_two_days_of_downtime_only_the_latest_slot_is_sent() {
     let due = r.slot(date(2026, 6, 1));
     let result = catch_up(&r, due, utc(2026, 6, 3, 20, 0), Duration::hours(12));
     assert_eq!(result.send.map(|s| s.date), Some(date(2026, 6, 3)));
-    assert_eq!(result.missed.iter().map(|s| s.date).collect::<Vec<_>>(), vec![date(2026, 6, 1), date(2026, 6, 2)]);
+    assert_eq!(
+        result.missed.iter().map(|s| s.date).collect::<Vec<_>>(),
+        vec![date(2026, 6, 1), date(2026, 6, 2)]
+    );
     assert_eq!(result.next.date, date(2026, 6, 4));
 }
 
@@ -193,7 +236,11 @@ fn encouragement_lands_at_local_noon_every_n_days_outside_quiet_hours() {
 }
 
 fn policy() -> Policy {
-    Policy { quiet_start: hm(22, 0), quiet_end: hm(8, 0), encouragement_every_days: 3 }
+    Policy {
+        quiet_start: hm(22, 0),
+        quiet_end: hm(8, 0),
+        encouragement_every_days: 3,
+    }
 }
 
 fn member_settings(encouragement: bool) -> MemberSettings {
@@ -210,7 +257,8 @@ fn enrolling_resuming_and_restarting_plan_a_fresh_schedule() {
     use crate::domain::program::Event;
     let now = utc(2026, 6, 1, 12, 0);
     for event in [Event::Enrolled, Event::Resumed, Event::Restarted] {
-        let ScheduleChange::Set(plan) = change_for(event, &member_settings(true), now, &policy()) else {
+        let ScheduleChange::Set(plan) = change_for(event, &member_settings(true), now, &policy())
+        else {
             panic!("{event:?} sets a schedule");
         };
         assert_eq!(plan.checkin.at, utc(2026, 6, 2, 0, 0)); // 20:00 EDT
@@ -222,10 +270,26 @@ fn enrolling_resuming_and_restarting_plan_a_fresh_schedule() {
 fn pausing_and_finishing_clear_the_schedule_and_moving_on_keeps_it() {
     use crate::domain::program::{Event, Outcome, StepNumber};
     let now = utc(2026, 6, 1, 12, 0);
-    assert_eq!(change_for(Event::Paused, &member_settings(true), now, &policy()), ScheduleChange::Clear);
-    assert_eq!(change_for(Event::Finished(Outcome::MovingOn), &member_settings(true), now, &policy()), ScheduleChange::Clear);
-    let advanced = Event::Advanced { to: StepNumber::new(2).expect("valid") };
-    assert_eq!(change_for(advanced, &member_settings(true), now, &policy()), ScheduleChange::Keep);
+    assert_eq!(
+        change_for(Event::Paused, &member_settings(true), now, &policy()),
+        ScheduleChange::Clear
+    );
+    assert_eq!(
+        change_for(
+            Event::Finished(Outcome::MovingOn),
+            &member_settings(true),
+            now,
+            &policy()
+        ),
+        ScheduleChange::Clear
+    );
+    let advanced = Event::Advanced {
+        to: StepNumber::new(2).expect("valid"),
+    };
+    assert_eq!(
+        change_for(advanced, &member_settings(true), now, &policy()),
+        ScheduleChange::Keep
+    );
 }
 
 #[test]

@@ -40,11 +40,18 @@ fn defaults() -> MemberSettings {
 }
 
 fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 5, 18, 0, 0).single().expect("valid")
+    Utc.with_ymd_and_hms(2026, 1, 5, 18, 0, 0)
+        .single()
+        .expect("valid")
 }
 
 fn ctx<'a>(store: &'a Store, content: &'a Content, now: DateTime<Utc>) -> Ctx<'a> {
-    Ctx { store, content, now, settings: settings() }
+    Ctx {
+        store,
+        content,
+        now,
+        settings: settings(),
+    }
 }
 
 const ALICE: MemberId = MemberId::new(111);
@@ -55,51 +62,119 @@ async fn a_member_goes_through_all_seven_steps_to_an_outcome() {
     let (store, _dir) = temp_store().await;
     let content = content();
     let mut now = t0();
-    assert_eq!(begin(ctx(&store, &content, now), ALICE).await.expect("enrolled"), StepNumber::FIRST);
+    assert_eq!(
+        begin(ctx(&store, &content, now), ALICE)
+            .await
+            .expect("enrolled"),
+        StepNumber::FIRST
+    );
     for number in 1..=7u8 {
         let min_days = content.step(number).expect("step").min_days;
         // Too early: refused, nothing changes.
         if min_days > 0 {
-            let early = next_step(ctx(&store, &content, now), ALICE).await.unwrap_err();
-            assert!(matches!(early, ServiceError::Refused(Refusal::TooEarly { .. })), "{early}");
+            let early = next_step(ctx(&store, &content, now), ALICE)
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(early, ServiceError::Refused(Refusal::TooEarly { .. })),
+                "{early}"
+            );
         }
         now += Duration::days(i64::from(min_days));
-        let prepared = checkin::prepare(ctx(&store, &content, now), ALICE).await.expect("check-in");
-        assert!(prepared.offer_next, "step {number} offers the next step after min_days");
-        checkin::record_mood(ctx(&store, &content, now), ALICE, prepared.id, "4").await.expect("mood");
-        let next = next_step(ctx(&store, &content, now), ALICE).await.expect("next");
+        let prepared = checkin::prepare(ctx(&store, &content, now), ALICE)
+            .await
+            .expect("check-in");
+        assert!(
+            prepared.offer_next,
+            "step {number} offers the next step after min_days"
+        );
+        checkin::record_mood(ctx(&store, &content, now), ALICE, prepared.id, "4")
+            .await
+            .expect("mood");
+        let next = next_step(ctx(&store, &content, now), ALICE)
+            .await
+            .expect("next");
         if number < 7 {
-            assert_eq!(next, NextStep::Advanced(StepNumber::new(number + 1).expect("step")));
+            assert_eq!(
+                next,
+                NextStep::Advanced(StepNumber::new(number + 1).expect("step"))
+            );
         } else {
             assert_eq!(next, NextStep::AskOutcome);
         }
     }
-    finish(ctx(&store, &content, now), ALICE, Outcome::MovingOn).await.expect("finished");
-    let status = status(ctx(&store, &content, now), ALICE).await.expect("status");
-    assert!(matches!(status.program, Program::Finished { outcome: Outcome::MovingOn, .. }));
+    finish(ctx(&store, &content, now), ALICE, Outcome::MovingOn)
+        .await
+        .expect("finished");
+    let status = status(ctx(&store, &content, now), ALICE)
+        .await
+        .expect("status");
+    assert!(matches!(
+        status.program,
+        Program::Finished {
+            outcome: Outcome::MovingOn,
+            ..
+        }
+    ));
     assert_eq!(status.answered, 7);
     assert_eq!(status.streak, 7);
-    let history: Vec<String> = store.step_history(ALICE).await.expect("history").into_iter().map(|h| h.event).collect();
+    let history: Vec<String> = store
+        .step_history(ALICE)
+        .await
+        .expect("history")
+        .into_iter()
+        .map(|h| h.event)
+        .collect();
     assert_eq!(history.first().map(String::as_str), Some("enrolled"));
     assert_eq!(history.iter().filter(|e| *e == "advanced").count(), 6);
     assert_eq!(history.last().map(String::as_str), Some("finished"));
     // After finishing, answers are refused and nothing is stored.
-    let latest = store.latest_checkin(ALICE).await.expect("read").expect("a check-in");
-    let refused = checkin::record_mood(ctx(&store, &content, now), ALICE, latest.id, "2").await.unwrap_err();
-    assert!(matches!(refused, ServiceError::Refused(Refusal::AlreadyFinished)));
-    assert_eq!(store.checkin(latest.id).await.expect("read").and_then(|c| c.mood), Some(4));
+    let latest = store
+        .latest_checkin(ALICE)
+        .await
+        .expect("read")
+        .expect("a check-in");
+    let refused = checkin::record_mood(ctx(&store, &content, now), ALICE, latest.id, "2")
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        refused,
+        ServiceError::Refused(Refusal::AlreadyFinished)
+    ));
+    assert_eq!(
+        store
+            .checkin(latest.id)
+            .await
+            .expect("read")
+            .and_then(|c| c.mood),
+        Some(4)
+    );
 }
 
 #[tokio::test]
 async fn restarting_keeps_the_history_and_returns_to_step_one() {
     let (store, _dir) = temp_store().await;
     let content = content();
-    begin(ctx(&store, &content, t0()), ALICE).await.expect("enrolled");
+    begin(ctx(&store, &content, t0()), ALICE)
+        .await
+        .expect("enrolled");
     let later = t0() + Duration::days(20);
-    next_step(ctx(&store, &content, later), ALICE).await.expect("step 2");
-    restart(ctx(&store, &content, later), ALICE).await.expect("restarted");
-    let status = status(ctx(&store, &content, later), ALICE).await.expect("status");
-    assert!(matches!(status.program, Program::InStep { step: StepNumber::FIRST, .. }));
+    next_step(ctx(&store, &content, later), ALICE)
+        .await
+        .expect("step 2");
+    restart(ctx(&store, &content, later), ALICE)
+        .await
+        .expect("restarted");
+    let status = status(ctx(&store, &content, later), ALICE)
+        .await
+        .expect("status");
+    assert!(matches!(
+        status.program,
+        Program::InStep {
+            step: StepNumber::FIRST,
+            ..
+        }
+    ));
     assert_eq!(store.step_history(ALICE).await.expect("history").len(), 3);
 }
 
@@ -107,11 +182,15 @@ async fn restarting_keeps_the_history_and_returns_to_step_one() {
 async fn prompts_rotate_within_a_step() {
     let (store, _dir) = temp_store().await;
     let content = content();
-    begin(ctx(&store, &content, t0()), ALICE).await.expect("enrolled");
+    begin(ctx(&store, &content, t0()), ALICE)
+        .await
+        .expect("enrolled");
     let mut previous = None;
     for day in 0..6 {
         let now = t0() + Duration::days(day);
-        let prepared = checkin::prepare(ctx(&store, &content, now), ALICE).await.expect("check-in");
+        let prepared = checkin::prepare(ctx(&store, &content, now), ALICE)
+            .await
+            .expect("check-in");
         assert_ne!(Some(prepared.prompt_index), previous);
         previous = Some(prepared.prompt_index);
     }
@@ -121,14 +200,31 @@ async fn prompts_rotate_within_a_step() {
 async fn nobody_can_answer_another_members_check_in() {
     let (store, _dir) = temp_store().await;
     let content = content();
-    begin(ctx(&store, &content, t0()), ALICE).await.expect("enrolled");
-    begin(ctx(&store, &content, t0()), BOB).await.expect("enrolled");
-    let alices = checkin::prepare(ctx(&store, &content, t0()), ALICE).await.expect("check-in");
-    let error = checkin::record_mood(ctx(&store, &content, t0()), BOB, alices.id, "1").await.unwrap_err();
+    begin(ctx(&store, &content, t0()), ALICE)
+        .await
+        .expect("enrolled");
+    begin(ctx(&store, &content, t0()), BOB)
+        .await
+        .expect("enrolled");
+    let alices = checkin::prepare(ctx(&store, &content, t0()), ALICE)
+        .await
+        .expect("check-in");
+    let error = checkin::record_mood(ctx(&store, &content, t0()), BOB, alices.id, "1")
+        .await
+        .unwrap_err();
     assert!(matches!(error, ServiceError::UnknownCheckin));
-    let error = checkin::record_reflection(ctx(&store, &content, t0()), BOB, alices.id, "hi").await.unwrap_err();
+    let error = checkin::record_reflection(ctx(&store, &content, t0()), BOB, alices.id, "hi")
+        .await
+        .unwrap_err();
     assert!(matches!(error, ServiceError::UnknownCheckin));
-    assert_eq!(store.checkin(alices.id).await.expect("read").and_then(|c| c.mood), None);
+    assert_eq!(
+        store
+            .checkin(alices.id)
+            .await
+            .expect("read")
+            .and_then(|c| c.mood),
+        None
+    );
 }
 
 #[tokio::test]
@@ -136,12 +232,30 @@ async fn a_plain_dm_answers_the_open_check_in_then_becomes_journal() {
     let (store, _dir) = temp_store().await;
     let content = content();
     let now = t0();
-    begin(ctx(&store, &content, now), ALICE).await.expect("enrolled");
-    assert_eq!(checkin::dm_text(ctx(&store, &content, now), ALICE, "before any check-in").await.expect("kept"), Kept::Journal);
-    checkin::prepare(ctx(&store, &content, now), ALICE).await.expect("check-in");
-    let kept = checkin::dm_text(ctx(&store, &content, now), ALICE, "today was hard").await.expect("kept");
-    assert_eq!(kept, Kept::Reflection { step: StepNumber::FIRST });
-    let again = checkin::dm_text(ctx(&store, &content, now), ALICE, "one more thought").await.expect("kept");
+    begin(ctx(&store, &content, now), ALICE)
+        .await
+        .expect("enrolled");
+    assert_eq!(
+        checkin::dm_text(ctx(&store, &content, now), ALICE, "before any check-in")
+            .await
+            .expect("kept"),
+        Kept::Journal
+    );
+    checkin::prepare(ctx(&store, &content, now), ALICE)
+        .await
+        .expect("check-in");
+    let kept = checkin::dm_text(ctx(&store, &content, now), ALICE, "today was hard")
+        .await
+        .expect("kept");
+    assert_eq!(
+        kept,
+        Kept::Reflection {
+            step: StepNumber::FIRST
+        }
+    );
+    let again = checkin::dm_text(ctx(&store, &content, now), ALICE, "one more thought")
+        .await
+        .expect("kept");
     assert_eq!(again, Kept::Journal);
 }
 
@@ -149,9 +263,14 @@ async fn a_plain_dm_answers_the_open_check_in_then_becomes_journal() {
 async fn a_dm_from_someone_not_enrolled_stores_nothing() {
     let (store, _dir) = temp_store().await;
     let content = content();
-    let error = checkin::dm_text(ctx(&store, &content, t0()), BOB, "hello?").await.unwrap_err();
+    let error = checkin::dm_text(ctx(&store, &content, t0()), BOB, "hello?")
+        .await
+        .unwrap_err();
     assert!(matches!(error, ServiceError::Refused(Refusal::NotEnrolled)));
-    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reflections").fetch_one(store.pool()).await.expect("count");
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reflections")
+        .fetch_one(store.pool())
+        .await
+        .expect("count");
     assert_eq!(rows, 0);
     assert!(store.member(BOB).await.expect("read").is_none());
 }
@@ -160,12 +279,22 @@ async fn a_dm_from_someone_not_enrolled_stores_nothing() {
 async fn an_over_long_reflection_changes_nothing() {
     let (store, _dir) = temp_store().await;
     let content = content();
-    begin(ctx(&store, &content, t0()), ALICE).await.expect("enrolled");
-    let prepared = checkin::prepare(ctx(&store, &content, t0()), ALICE).await.expect("check-in");
+    begin(ctx(&store, &content, t0()), ALICE)
+        .await
+        .expect("enrolled");
+    let prepared = checkin::prepare(ctx(&store, &content, t0()), ALICE)
+        .await
+        .expect("check-in");
     let long = "a".repeat(4001);
-    let error = checkin::record_reflection(ctx(&store, &content, t0()), ALICE, prepared.id, &long).await.unwrap_err();
+    let error = checkin::record_reflection(ctx(&store, &content, t0()), ALICE, prepared.id, &long)
+        .await
+        .unwrap_err();
     assert!(error.member_message().is_some_and(|m| m.contains("4000")));
-    let row = store.checkin(prepared.id).await.expect("read").expect("exists");
+    let row = store
+        .checkin(prepared.id)
+        .await
+        .expect("read")
+        .expect("exists");
     assert!(!row.has_reflection);
     assert_eq!(row.status, "open");
 }
@@ -174,14 +303,33 @@ async fn an_over_long_reflection_changes_nothing() {
 async fn settings_change_only_when_every_option_is_valid() {
     let (store, _dir) = temp_store().await;
     let content = content();
-    begin(ctx(&store, &content, t0()), ALICE).await.expect("enrolled");
-    let bad = RawChange { timezone: Some("Asia/Kolkata"), checkin_time: Some("25:99"), ..RawChange::default() };
-    let error = settings::update(ctx(&store, &content, t0()), ALICE, bad).await.unwrap_err();
+    begin(ctx(&store, &content, t0()), ALICE)
+        .await
+        .expect("enrolled");
+    let bad = RawChange {
+        timezone: Some("Asia/Kolkata"),
+        checkin_time: Some("25:99"),
+        ..RawChange::default()
+    };
+    let error = settings::update(ctx(&store, &content, t0()), ALICE, bad)
+        .await
+        .unwrap_err();
     assert!(error.to_string().contains("25:99"));
-    let unchanged = store.member(ALICE).await.expect("read").expect("member").settings;
+    let unchanged = store
+        .member(ALICE)
+        .await
+        .expect("read")
+        .expect("member")
+        .settings;
     assert_eq!(unchanged, defaults());
-    let good = RawChange { timezone: Some("Asia/Kolkata"), frequency: Some("weekly"), ..RawChange::default() };
-    let updated = settings::update(ctx(&store, &content, t0()), ALICE, good).await.expect("updated");
+    let good = RawChange {
+        timezone: Some("Asia/Kolkata"),
+        frequency: Some("weekly"),
+        ..RawChange::default()
+    };
+    let updated = settings::update(ctx(&store, &content, t0()), ALICE, good)
+        .await
+        .expect("updated");
     assert_eq!(updated.timezone.name(), "Asia/Kolkata");
     assert_eq!(updated.frequency, Frequency::Weekly);
     assert_eq!(updated.checkin_time, defaults().checkin_time);
@@ -191,7 +339,9 @@ async fn settings_change_only_when_every_option_is_valid() {
 async fn status_needs_enrolment() {
     let (store, _dir) = temp_store().await;
     let content = content();
-    let error = status(ctx(&store, &content, t0()), ALICE).await.unwrap_err();
+    let error = status(ctx(&store, &content, t0()), ALICE)
+        .await
+        .unwrap_err();
     assert!(matches!(error, ServiceError::Refused(Refusal::NotEnrolled)));
 }
 
@@ -199,9 +349,21 @@ async fn status_needs_enrolment() {
 async fn pause_and_resume_round_trip_and_refuse_repeats() {
     let (store, _dir) = temp_store().await;
     let content = content();
-    begin(ctx(&store, &content, t0()), ALICE).await.expect("enrolled");
-    pause(ctx(&store, &content, t0()), ALICE).await.expect("paused");
-    assert!(matches!(pause(ctx(&store, &content, t0()), ALICE).await, Err(ServiceError::Refused(Refusal::AlreadyPaused))));
-    resume(ctx(&store, &content, t0()), ALICE).await.expect("resumed");
-    assert!(matches!(resume(ctx(&store, &content, t0()), ALICE).await, Err(ServiceError::Refused(Refusal::NotPaused))));
+    begin(ctx(&store, &content, t0()), ALICE)
+        .await
+        .expect("enrolled");
+    pause(ctx(&store, &content, t0()), ALICE)
+        .await
+        .expect("paused");
+    assert!(matches!(
+        pause(ctx(&store, &content, t0()), ALICE).await,
+        Err(ServiceError::Refused(Refusal::AlreadyPaused))
+    ));
+    resume(ctx(&store, &content, t0()), ALICE)
+        .await
+        .expect("resumed");
+    assert!(matches!(
+        resume(ctx(&store, &content, t0()), ALICE).await,
+        Err(ServiceError::Refused(Refusal::NotPaused))
+    ));
 }

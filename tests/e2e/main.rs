@@ -1,0 +1,7 @@
+//! End-to-end scenarios: the real bot (poise + serenity) against the fake Discord on
+//! 127.0.0.1. One test binary, so serenity is linked once.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod foundation;

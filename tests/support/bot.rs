@@ -1,0 +1,112 @@
+//! Starting the real bot (poise + serenity, the same `app::start` that `main` uses) against
+//! the fake Discord, on a SQLite file in a temporary folder.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use rekindle::app::{self, Running};
+use rekindle::clock::ManualClock;
+use rekindle::config::Settings;
+
+use super::fake::{FakeDiscord, TOKEN};
+
+/// How long a test waits for any one thing before it fails with what was recorded.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// A bot, the fake it talks to, its clock and its database folder.
+pub struct TestBot {
+    pub fake: FakeDiscord,
+    pub clock: ManualClock,
+    pub running: Option<Running>,
+    pub dir: Arc<tempfile::TempDir>,
+    pub database_url: String,
+}
+
+/// 2026-03-02 10:00 UTC: a Monday, away from any DST change.
+pub fn start_instant() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0)
+        .single()
+        .expect("a valid instant")
+}
+
+/// The settings the bot gets in tests: the shipped files, the fake's origin, a temp database.
+pub fn test_settings(fake: &FakeDiscord, database_url: &str, extra: &[(&str, &str)]) -> Settings {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut env: HashMap<String, String> = HashMap::from([
+        ("DISCORD_TOKEN".to_owned(), TOKEN.to_owned()),
+        ("DISCORD_API_BASE".to_owned(), fake.origin()),
+        ("DATABASE_URL".to_owned(), database_url.to_owned()),
+    ]);
+    for (key, value) in extra {
+        env.insert((*key).to_owned(), (*value).to_owned());
+    }
+    let mut settings = Settings::load(&root.join("config/default.toml"), |name| {
+        env.get(name).cloned()
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    settings.content_path = root.join(&settings.content_path);
+    settings
+}
+
+impl TestBot {
+    /// A fresh fake, a fresh database, and the bot connected and registered.
+    pub async fn start() -> TestBot {
+        let fake = FakeDiscord::start().await;
+        let dir = Arc::new(tempfile::tempdir().expect("a temporary folder"));
+        let database_url = format!("sqlite://{}", dir.path().join("rekindle.db").display());
+        let clock = ManualClock::new(start_instant());
+        let mut bot = TestBot {
+            fake,
+            clock,
+            running: None,
+            dir,
+            database_url,
+        };
+        bot.boot().await;
+        bot
+    }
+
+    /// Starts the bot process (again) on the same database and fake.
+    pub async fn boot(&mut self) {
+        let settings = test_settings(&self.fake, &self.database_url, &[]);
+        self.boot_with(settings).await;
+    }
+
+    pub async fn boot_with(&mut self, settings: Settings) {
+        let identified_before = self.fake.sessions_identified();
+        let running = app::start(settings, Arc::new(self.clock.clone()))
+            .await
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        self.running = Some(running);
+        self.fake
+            .wait_for_request("the bot to register its commands", WAIT, |r| {
+                r.method == "PUT" && r.path.ends_with("/commands")
+            })
+            .await;
+        assert!(
+            self.fake.sessions_identified() > identified_before,
+            "the bot identified on the gateway"
+        );
+    }
+
+    /// Stops the bot cleanly.
+    pub async fn stop(&mut self) {
+        if let Some(running) = self.running.take() {
+            tokio::time::timeout(WAIT, running.stop())
+                .await
+                .expect("the bot stops in time")
+                .expect("a clean stop");
+        }
+    }
+
+    pub fn running(&self) -> &Running {
+        self.running.as_ref().expect("the bot is running")
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("rekindle.db")
+    }
+}
