@@ -12,6 +12,8 @@
 //! - [`domain`]: pure decisions (FAQ search, settings parsing, ...): no database, no
 //!   Discord, no clock reads.
 //! - [`store`]: SQLite through sqlx; migrations embedded.
+//! - [`scheduler`]: the durable outbox: check-ins, reminders and encouragement, sent paced
+//!   and exactly once.
 //! - [`service`]: use cases that the Discord adapter calls: (store, input) -> outcome.
 //! - [`discord`]: the only place serenity and poise appear: commands, components,
 //!   rendering, and the client's start and shutdown.
@@ -23,5 +25,6 @@ pub mod config;
 pub mod content;
 pub mod discord;
 pub mod domain;
+pub mod scheduler;
 pub mod service;
 pub mod store;

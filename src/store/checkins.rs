@@ -230,3 +230,16 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Deletes reflections and journal entries written before `cutoff`; returns how many.
+    pub async fn purge_reflections_before(&self, cutoff: DateTime<Utc>) -> anyhow::Result<u64> {
+        let deleted = sqlx::query("DELETE FROM reflections WHERE created_at < ?1")
+            .bind(time::to_db(cutoff))
+            .execute(self.pool())
+            .await
+            .context("cannot purge old reflections")?
+            .rows_affected();
+        Ok(deleted)
+    }
+}

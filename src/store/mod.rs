@@ -8,7 +8,9 @@
 mod checkins;
 mod faq_usage;
 mod members;
+mod outbox;
 mod program;
+mod public_post;
 mod schedule;
 mod time;
 
@@ -23,7 +25,10 @@ use sqlx::SqlitePool;
 pub use checkins::{CheckinRow, CheckinSummary};
 pub use faq_usage::TopicCount;
 pub use members::MemberRow;
+pub use outbox::OutboxRow;
 pub use program::HistoryRow;
+pub use public_post::PublicPost;
+pub use schedule::{DueCheckin, DueEncouragement, PlannedCheckin, PlannedEncouragement, ReminderCandidate};
 
 /// A handle on the database; cheap to clone.
 #[derive(Debug, Clone)]

@@ -89,7 +89,8 @@ pub async fn next(
             Ok(CreateInteractionResponse::Message(
                 CreateInteractionResponseMessage::new()
                     .embed(embed)
-                    .components(vec![buttons]),
+                    .components(vec![buttons])
+                    .ephemeral(true),
             ))
         }
     }

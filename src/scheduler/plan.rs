@@ -1,0 +1,158 @@
+//! Turning what is due into outbox rows.
+//!
+//! Each planner reads due rows through a partial index, decides with the pure schedule
+//! arithmetic, and commits its rows and the moved-on schedule in one transaction per batch.
+//! A crash mid-way leaves each member either fully planned or not planned at all.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::nonce::{day_number, nonce, Kind};
+use super::Scheduler;
+use crate::domain::checkin::next_prompt;
+use crate::domain::schedule::{self, catch_up, Rhythm};
+use crate::store::{PlannedCheckin, PlannedEncouragement};
+
+impl Scheduler {
+    /// Plans everything due at `now`; returns how many messages were queued.
+    pub(super) async fn plan(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        let mut queued = self.plan_checkins(now).await?;
+        queued += self.plan_reminders(now).await?;
+        queued += self.plan_encouragements(now).await?;
+        queued += self.plan_public_posts(now).await?;
+        self.purge(now).await?;
+        Ok(queued)
+    }
+
+    fn stale_after(&self) -> Duration {
+        Duration::hours(i64::from(self.settings.schedule.stale_after_hours))
+    }
+
+    async fn plan_checkins(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        let content = self.content.get();
+        let mut queued = 0;
+        loop {
+            let due = self.store.due_checkins(now, self.tuning.batch).await?;
+            if due.is_empty() {
+                return Ok(queued);
+            }
+            let planned: Vec<PlannedCheckin> = due
+                .iter()
+                .map(|member| {
+                    let s = &member.settings;
+                    let rhythm = Rhythm { tz: s.timezone.tz(), time: s.checkin_time, frequency: s.frequency };
+                    let result = catch_up(&rhythm, member.slot, now, self.stale_after());
+                    PlannedCheckin {
+                        member: member.member,
+                        step: member.step,
+                        send: result
+                            .send
+                            .map(|slot| (slot, nonce(Kind::Checkin, member.member.get(), day_number(slot.date)))),
+                        missed: result.missed,
+                        next: result.next,
+                    }
+                })
+                .collect();
+            let prompts = |step: crate::domain::program::StepNumber, last: Option<usize>| {
+                next_prompt(content.step(step.get()).map_or(0, |s| s.prompts.len()), last)
+            };
+            queued += self.store.plan_checkins(&planned, now, prompts).await?;
+        }
+    }
+
+    async fn plan_reminders(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        let cutoff = now - Duration::hours(i64::from(self.settings.schedule.reminder_after_hours));
+        let mut queued = 0;
+        loop {
+            let candidates = self.store.reminder_candidates(cutoff, self.tuning.batch).await?;
+            let mut send = Vec::new();
+            let mut settle = Vec::new();
+            for candidate in &candidates {
+                if candidate.active && candidate.delivered {
+                    send.push((*candidate, nonce(Kind::Reminder, candidate.member.get(), candidate.checkin.unsigned_abs())));
+                } else if !candidate.active || candidate.failed {
+                    // Nothing scheduled, or the check-in never arrived: no reminder, ever.
+                    settle.push(candidate.checkin);
+                }
+                // Otherwise the check-in is still waiting in the outbox: look again later.
+            }
+            if send.is_empty() && settle.is_empty() {
+                return Ok(queued);
+            }
+            queued += send.len();
+            self.store.plan_reminders(&send, &settle, now).await?;
+        }
+    }
+
+    async fn plan_encouragements(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        let content = self.content.get();
+        let policy = self.settings.policy();
+        let every = self.settings.schedule.encouragement_every_days;
+        let mut queued = 0;
+        loop {
+            let due = self.store.due_encouragements(now, self.tuning.batch).await?;
+            if due.is_empty() {
+                return Ok(queued);
+            }
+            let planned: Vec<PlannedEncouragement> = due
+                .iter()
+                .map(|member| {
+                    let tz = member.timezone.tz();
+                    if !member.wanted {
+                        return PlannedEncouragement { member: member.member, send: None, next_at: None };
+                    }
+                    let quiet_end = schedule::outside_quiet_hours(tz, now, policy.quiet_start, policy.quiet_end);
+                    if quiet_end > now {
+                        // Never inside quiet hours: wait for them to end.
+                        return PlannedEncouragement { member: member.member, send: None, next_at: Some(quiet_end) };
+                    }
+                    let next_at = Some(schedule::next_encouragement(tz, now, every, policy.quiet_start, policy.quiet_end));
+                    let messages = content.step(member.step.get()).map_or(0, |s| s.encouragements.len());
+                    if now - member.due_at >= self.stale_after() || messages == 0 {
+                        return PlannedEncouragement { member: member.member, send: None, next_at };
+                    }
+                    let index = next_prompt(messages, member.last_index);
+                    let slot = day_number(schedule::local_date(tz, now));
+                    let nonce = nonce(Kind::Encouragement, member.member.get(), slot);
+                    PlannedEncouragement { member: member.member, send: Some((member.step, index, nonce)), next_at }
+                })
+                .collect();
+            queued += planned.iter().filter(|p| p.send.is_some()).count();
+            self.store.plan_encouragements(&planned, now).await?;
+        }
+    }
+
+    async fn plan_public_posts(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        let content = self.content.get();
+        let messages = content.public_encouragements.len();
+        let mut queued = 0;
+        for post in self.store.due_public_posts(now).await? {
+            let Some(due) = post.next else { continue };
+            let rhythm = Rhythm {
+                tz: post.timezone.tz(),
+                time: post.time,
+                frequency: crate::domain::settings::Frequency::Daily,
+            };
+            let result = catch_up(&rhythm, due, now, self.stale_after());
+            let send = match result.send {
+                Some(slot) if post.enabled && messages > 0 => {
+                    Some((post.channel, post.next_index % messages, nonce(Kind::Public, post.guild, day_number(slot.date))))
+                }
+                _ => None,
+            };
+            let next_index = if send.is_some() { (post.next_index + 1) % messages.max(1) } else { post.next_index };
+            queued += usize::from(send.is_some());
+            self.store.plan_public_post(post.guild, send, result.next, next_index, now).await?;
+        }
+        Ok(queued)
+    }
+
+    /// Reflections and journal entries older than the retention period are deleted.
+    async fn purge(&self, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let cutoff = now - Duration::days(i64::from(self.settings.privacy.reflection_retention_days));
+        let purged = self.store.purge_reflections_before(cutoff).await?;
+        if purged > 0 {
+            tracing::info!(purged, "old reflections deleted");
+        }
+        Ok(())
+    }
+}
