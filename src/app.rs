@@ -5,12 +5,32 @@ use std::future::Future;
 use std::sync::Arc;
 
 use anyhow::Context as _;
+use tokio::sync::watch;
 
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::content::{Content, SharedContent};
+use crate::discord::outbox::DiscordDelivery;
 use crate::discord::{self, Data};
+use crate::scheduler::{Scheduler, Tuning};
 use crate::store::Store;
+
+/// How to start.
+#[derive(Debug, Clone, Copy)]
+pub struct StartOptions {
+    /// Run the scheduler loop. Tests turn it off and call `run_due` with the time they want.
+    pub background_scheduler: bool,
+    pub tuning: Tuning,
+}
+
+impl Default for StartOptions {
+    fn default() -> Self {
+        StartOptions {
+            background_scheduler: true,
+            tuning: Tuning::default(),
+        }
+    }
+}
 
 /// Runs the bot until `shutdown` completes.
 pub async fn run(
@@ -18,11 +38,11 @@ pub async fn run(
     clock: Arc<dyn Clock>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let running = start(settings, clock).await?;
-    let stop = running.stop.clone();
+    let running = start(settings, clock, StartOptions::default()).await?;
+    let stop = running.shutdown.clone();
     tokio::spawn(async move {
         shutdown.await;
-        stop.notify_one();
+        stop.send_replace(true);
     });
     running.wait().await
 }
@@ -31,33 +51,56 @@ pub async fn run(
 pub struct Running {
     pub store: Store,
     pub content: SharedContent,
-    stop: Arc<tokio::sync::Notify>,
-    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+    pub scheduler: Scheduler,
+    shutdown: Arc<watch::Sender<bool>>,
+    discord: tokio::task::JoinHandle<anyhow::Result<()>>,
+    scheduler_task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Running {
     /// Asks every task to stop and waits until they have.
     pub async fn stop(self) -> anyhow::Result<()> {
-        self.stop.notify_one();
+        self.shutdown.send_replace(true);
         self.wait().await
     }
 
-    /// Waits until the bot stops (after `stop`, or by itself on a fatal error).
+    /// Waits until the bot stops (after `stop`, or by itself on a fatal error), then stops
+    /// the scheduler too and closes the database.
     pub async fn wait(self) -> anyhow::Result<()> {
-        let result = match self.task.await {
+        let result = match self.discord.await {
             Ok(result) => result,
             Err(join) => Err(anyhow::anyhow!("the Discord task ended abnormally: {join}")),
         };
+        match &result {
+            Ok(()) => tracing::info!("Discord client stopped"),
+            Err(error) => tracing::error!(error = format!("{error:#}"), "Discord client stopped"),
+        }
+        self.shutdown.send_replace(true);
+        if let Some(task) = self.scheduler_task {
+            if let Err(join) = task.await {
+                tracing::error!(error = %join, "the scheduler ended abnormally");
+            }
+        }
         self.store.close().await;
         result
     }
+}
+
+/// Completes when `shutdown` turns true.
+async fn stopped(mut shutdown: watch::Receiver<bool>) {
+    // An error means the sender is gone: stop as well.
+    let _ = shutdown.wait_for(|stop| *stop).await;
 }
 
 /// Loads what the bot needs and starts it in the background.
 ///
 /// Order matters for a friendly start: the token and the content are checked before the
 /// database is touched, so a setup mistake is reported without side effects.
-pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Running> {
+pub async fn start(
+    settings: Settings,
+    clock: Arc<dyn Clock>,
+    options: StartOptions,
+) -> anyhow::Result<Running> {
     settings.token()?;
     let content = Content::load(&settings.content_path)?;
     let store = Store::connect(&settings.database_url).await?;
@@ -68,24 +111,50 @@ pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<
         "starting Rekindle"
     );
     let content = SharedContent::new(content);
+    let settings = Arc::new(settings);
+    let http = Arc::new(discord::client::http(&settings)?);
+    let delivery = DiscordDelivery::new(
+        http,
+        store.clone(),
+        content.clone(),
+        settings.clone(),
+        clock.clone(),
+    )
+    .context("cannot set up message delivery")?;
+    let scheduler = Scheduler::new(
+        store.clone(),
+        content.clone(),
+        settings.clone(),
+        Arc::new(delivery),
+        options.tuning,
+    );
+    let (shutdown, _) = watch::channel(false);
+    let shutdown = Arc::new(shutdown);
+
     let data = Data {
         content: content.clone(),
         store: store.clone(),
-        settings: Arc::new(settings),
-        clock,
+        settings,
+        clock: clock.clone(),
     };
-    let stop = Arc::new(tokio::sync::Notify::new());
-    let discord_stop = stop.clone();
-    let task = tokio::spawn(async move {
-        discord::client::run(data, async move { discord_stop.notified().await })
+    let discord_stop = stopped(shutdown.subscribe());
+    let discord = tokio::spawn(async move {
+        discord::client::run(data, discord_stop)
             .await
             .context("Discord client")
+    });
+    let scheduler_task = options.background_scheduler.then(|| {
+        let scheduler = scheduler.clone();
+        let stop = stopped(shutdown.subscribe());
+        tokio::spawn(async move { scheduler.run(clock, stop).await })
     });
     Ok(Running {
         store,
         content,
-        stop,
-        task,
+        scheduler,
+        shutdown,
+        discord,
+        scheduler_task,
     })
 }
 

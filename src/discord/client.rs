@@ -14,10 +14,10 @@ pub fn intents() -> serenity::GatewayIntents {
 }
 
 /// The HTTP client. With `DISCORD_API_BASE` set, every REST call goes to that origin.
-pub fn http(data: &Data) -> anyhow::Result<serenity::Http> {
-    let token = data.settings.token()?;
+pub fn http(settings: &crate::config::Settings) -> anyhow::Result<serenity::Http> {
+    let token = settings.token()?;
     let mut builder = serenity::HttpBuilder::new(token.expose());
-    if let Some(origin) = &data.settings.discord.api_base {
+    if let Some(origin) = &settings.discord.api_base {
         // serenity only sends requests through the proxy origin when its own rate limiter is
         // off; with it on, requests silently go to discord.com. The proxy owns rate limits,
         // and our outbox pacing keeps the bot polite.
@@ -32,7 +32,7 @@ pub async fn run(
     data: Data,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let http = http(&data)?;
+    let http = http(&data.settings)?;
     let guild = data.settings.discord.guild_id;
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
@@ -41,6 +41,7 @@ pub async fn run(
             event_handler: events::handle,
             // Owners are for owner-only commands, which we do not have: skip the request.
             initialize_owners: false,
+            command_check: Some(tell_if_unreachable),
             ..Default::default()
         })
         .setup(move |ctx, _ready, framework| {
@@ -84,4 +85,22 @@ async fn register(
         Ok(()) => tracing::info!(count = commands.len(), guild, "slash commands registered"),
         Err(error) => tracing::error!(error = %error, "could not register slash commands"),
     }
+}
+
+/// Runs before every command: a member whose DMs were found closed by the scheduler hears
+/// about it once, privately, then the command goes on as usual.
+fn tell_if_unreachable(ctx: super::Context<'_>) -> poise::BoxFuture<'_, Result<bool, Error>> {
+    Box::pin(async move {
+        let member = crate::domain::member::MemberId::new(ctx.author().id.get());
+        if ctx.data().store.take_unreachable_notice(member).await? {
+            let text = format!(
+                "{} {}",
+                super::render::CHECKINS_PAUSED_DMS_CLOSED,
+                super::render::dms_closed("run `/checkin` and I'll pick up where we left off.")
+            );
+            ctx.send(poise::CreateReply::default().content(text).ephemeral(true))
+                .await?;
+        }
+        Ok(true)
+    })
 }

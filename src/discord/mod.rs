@@ -12,6 +12,7 @@ mod direct;
 mod dm;
 mod errors;
 mod events;
+pub mod outbox;
 mod render;
 
 use std::sync::Arc;

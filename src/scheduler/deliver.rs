@@ -19,7 +19,10 @@ pub enum SendError {
     DmsClosed,
     /// 429: wait `retry_after` (unknown when the response did not say) and try again.
     #[error("rate limited")]
-    RateLimited { retry_after: Option<Duration>, global: bool },
+    RateLimited {
+        retry_after: Option<Duration>,
+        global: bool,
+    },
     /// 5xx or a network error: retry with backoff, a bounded number of times.
     #[error("transient: {0}")]
     Transient(String),
@@ -95,10 +98,15 @@ impl Scheduler {
                 Err(error) => error,
             };
             match error {
-                SendError::RateLimited { retry_after, global } if limited < self.tuning.rate_limit_retries => {
+                SendError::RateLimited {
+                    retry_after,
+                    global,
+                } if limited < self.tuning.rate_limit_retries => {
                     limited += 1;
                     // Unknown retry_after (serenity could not read the body): a conservative second.
-                    let wait = retry_after.unwrap_or(Duration::from_secs(1)).min(self.tuning.max_retry_after);
+                    let wait = retry_after
+                        .unwrap_or(Duration::from_secs(1))
+                        .min(self.tuning.max_retry_after);
                     if global {
                         self.pacer.hold(wait).await;
                     } else {
@@ -106,7 +114,9 @@ impl Scheduler {
                     }
                 }
                 SendError::RateLimited { .. } => {
-                    self.store.record_attempts(row.id, attempts, "rate limited").await?;
+                    self.store
+                        .record_attempts(row.id, attempts, "rate limited")
+                        .await?;
                     return Ok(Fate::Deferred);
                 }
                 SendError::Transient(reason) if transient < self.tuning.transient_retries => {
@@ -115,16 +125,23 @@ impl Scheduler {
                     transient += 1;
                 }
                 SendError::DmsClosed => {
-                    tracing::info!(outbox = row.id, "direct messages closed: member paused until they open them");
+                    tracing::info!(
+                        outbox = row.id,
+                        "direct messages closed: member paused until they open them"
+                    );
                     if let Some(member) = row.member {
                         self.store.mark_unreachable(member).await?;
                     }
-                    self.store.mark_failed(row.id, attempts, "direct messages closed").await?;
+                    self.store
+                        .mark_failed(row.id, attempts, "direct messages closed")
+                        .await?;
                     return Ok(Fate::Failed);
                 }
                 other => {
                     tracing::warn!(outbox = row.id, kind = %row.kind, error = %other, "message not sent");
-                    self.store.mark_failed(row.id, attempts, &other.to_string()).await?;
+                    self.store
+                        .mark_failed(row.id, attempts, &other.to_string())
+                        .await?;
                     return Ok(Fate::Failed);
                 }
             }
@@ -146,7 +163,11 @@ fn collect(
         }
         Some(Ok((id, Err(error)))) => {
             // The row stays pending; the next run tries again with the same nonce.
-            tracing::error!(outbox = id, error = format!("{error:#}"), "could not record a send");
+            tracing::error!(
+                outbox = id,
+                error = format!("{error:#}"),
+                "could not record a send"
+            );
             deferred.insert(id);
         }
         Some(Err(join)) => tracing::error!(error = %join, "a send task ended abnormally"),

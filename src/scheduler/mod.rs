@@ -93,7 +93,15 @@ impl Scheduler {
         tuning: Tuning,
     ) -> Scheduler {
         let pacer = Arc::new(Pacer::new(settings.delivery.max_messages_per_second));
-        Scheduler { store, content, settings, deliver, pacer, tuning, wake: Arc::new(Notify::new()) }
+        Scheduler {
+            store,
+            content,
+            settings,
+            deliver,
+            pacer,
+            tuning,
+            wake: Arc::new(Notify::new()),
+        }
     }
 
     /// Wakes the loop early: something may have become due sooner than it planned.
@@ -121,7 +129,13 @@ impl Scheduler {
             let now = clock.now();
             match self.run_due(now).await {
                 Ok(report) if report != RunReport::default() => {
-                    tracing::info!(queued = report.queued, sent = report.sent, failed = report.failed, deferred = report.deferred, "outbox run");
+                    tracing::info!(
+                        queued = report.queued,
+                        sent = report.sent,
+                        failed = report.failed,
+                        deferred = report.deferred,
+                        "outbox run"
+                    );
                 }
                 Ok(_) => {}
                 Err(error) => tracing::error!(error = format!("{error:#}"), "outbox run failed"),
@@ -138,12 +152,19 @@ impl Scheduler {
 
     /// How long to sleep: until the next due instant, at most `max_sleep`, at least a moment.
     async fn sleep_after(&self, now: DateTime<Utc>) -> Duration {
-        let reminder_after = chrono::Duration::hours(i64::from(self.settings.schedule.reminder_after_hours));
+        let reminder_after =
+            chrono::Duration::hours(i64::from(self.settings.schedule.reminder_after_hours));
         match self.store.next_due(reminder_after).await {
-            Ok(Some(next)) => (next - now).to_std().unwrap_or(Duration::ZERO).clamp(Duration::from_millis(200), self.tuning.max_sleep),
+            Ok(Some(next)) => (next - now)
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+                .clamp(Duration::from_millis(200), self.tuning.max_sleep),
             Ok(None) => self.tuning.max_sleep,
             Err(error) => {
-                tracing::warn!(error = format!("{error:#}"), "cannot read the next due time");
+                tracing::warn!(
+                    error = format!("{error:#}"),
+                    "cannot read the next due time"
+                );
                 self.tuning.max_sleep
             }
         }

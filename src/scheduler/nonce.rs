@@ -26,7 +26,14 @@ impl Kind {
     }
 
     pub fn parse(text: &str) -> Option<Kind> {
-        [Kind::Checkin, Kind::Reminder, Kind::Encouragement, Kind::Public].into_iter().find(|k| k.as_str() == text)
+        [
+            Kind::Checkin,
+            Kind::Reminder,
+            Kind::Encouragement,
+            Kind::Public,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
     }
 
     fn prefix(self) -> char {
@@ -82,11 +89,20 @@ mod tests {
     #[test]
     fn nonces_are_deterministic_and_distinct_per_kind_subject_and_slot() {
         let date = NaiveDate::from_ymd_opt(2026, 3, 29).expect("valid");
-        assert_eq!(nonce(Kind::Checkin, 42, day_number(date)), nonce(Kind::Checkin, 42, day_number(date)));
-        assert_ne!(nonce(Kind::Checkin, 42, 1), nonce(Kind::Encouragement, 42, 1));
+        assert_eq!(
+            nonce(Kind::Checkin, 42, day_number(date)),
+            nonce(Kind::Checkin, 42, day_number(date))
+        );
+        assert_ne!(
+            nonce(Kind::Checkin, 42, 1),
+            nonce(Kind::Encouragement, 42, 1)
+        );
         assert_ne!(nonce(Kind::Checkin, 42, 1), nonce(Kind::Checkin, 43, 1));
         // The separator keeps (1a, bc) and (1ab, c) apart.
-        assert_ne!(nonce(Kind::Checkin, 36 + 10, 11 * 36 + 12), nonce(Kind::Checkin, (36 + 10) * 36 + 11, 12));
+        assert_ne!(
+            nonce(Kind::Checkin, 36 + 10, 11 * 36 + 12),
+            nonce(Kind::Checkin, (36 + 10) * 36 + 11, 12)
+        );
     }
 
     #[test]
@@ -98,7 +114,12 @@ mod tests {
 
     #[test]
     fn kinds_round_trip() {
-        for kind in [Kind::Checkin, Kind::Reminder, Kind::Encouragement, Kind::Public] {
+        for kind in [
+            Kind::Checkin,
+            Kind::Reminder,
+            Kind::Encouragement,
+            Kind::Public,
+        ] {
             assert_eq!(Kind::parse(kind.as_str()), Some(kind));
         }
     }

@@ -18,7 +18,10 @@ pub struct Pacer {
 impl Pacer {
     pub fn new(per_second: u32) -> Pacer {
         let interval = Duration::from_secs(1) / per_second.max(1);
-        Pacer { interval, next: Mutex::new(Instant::now()) }
+        Pacer {
+            interval,
+            next: Mutex::new(Instant::now()),
+        }
     }
 
     /// Waits for this sender's slot.

@@ -39,21 +39,31 @@ impl Scheduler {
                 .iter()
                 .map(|member| {
                     let s = &member.settings;
-                    let rhythm = Rhythm { tz: s.timezone.tz(), time: s.checkin_time, frequency: s.frequency };
+                    let rhythm = Rhythm {
+                        tz: s.timezone.tz(),
+                        time: s.checkin_time,
+                        frequency: s.frequency,
+                    };
                     let result = catch_up(&rhythm, member.slot, now, self.stale_after());
                     PlannedCheckin {
                         member: member.member,
                         step: member.step,
-                        send: result
-                            .send
-                            .map(|slot| (slot, nonce(Kind::Checkin, member.member.get(), day_number(slot.date)))),
+                        send: result.send.map(|slot| {
+                            (
+                                slot,
+                                nonce(Kind::Checkin, member.member.get(), day_number(slot.date)),
+                            )
+                        }),
                         missed: result.missed,
                         next: result.next,
                     }
                 })
                 .collect();
             let prompts = |step: crate::domain::program::StepNumber, last: Option<usize>| {
-                next_prompt(content.step(step.get()).map_or(0, |s| s.prompts.len()), last)
+                next_prompt(
+                    content.step(step.get()).map_or(0, |s| s.prompts.len()),
+                    last,
+                )
             };
             queued += self.store.plan_checkins(&planned, now, prompts).await?;
         }
@@ -63,12 +73,22 @@ impl Scheduler {
         let cutoff = now - Duration::hours(i64::from(self.settings.schedule.reminder_after_hours));
         let mut queued = 0;
         loop {
-            let candidates = self.store.reminder_candidates(cutoff, self.tuning.batch).await?;
+            let candidates = self
+                .store
+                .reminder_candidates(cutoff, self.tuning.batch)
+                .await?;
             let mut send = Vec::new();
             let mut settle = Vec::new();
             for candidate in &candidates {
                 if candidate.active && candidate.delivered {
-                    send.push((*candidate, nonce(Kind::Reminder, candidate.member.get(), candidate.checkin.unsigned_abs())));
+                    send.push((
+                        *candidate,
+                        nonce(
+                            Kind::Reminder,
+                            candidate.member.get(),
+                            candidate.checkin.unsigned_abs(),
+                        ),
+                    ));
                 } else if !candidate.active || candidate.failed {
                     // Nothing scheduled, or the check-in never arrived: no reminder, ever.
                     settle.push(candidate.checkin);
@@ -89,7 +109,10 @@ impl Scheduler {
         let every = self.settings.schedule.encouragement_every_days;
         let mut queued = 0;
         loop {
-            let due = self.store.due_encouragements(now, self.tuning.batch).await?;
+            let due = self
+                .store
+                .due_encouragements(now, self.tuning.batch)
+                .await?;
             if due.is_empty() {
                 return Ok(queued);
             }
@@ -98,22 +121,51 @@ impl Scheduler {
                 .map(|member| {
                     let tz = member.timezone.tz();
                     if !member.wanted {
-                        return PlannedEncouragement { member: member.member, send: None, next_at: None };
+                        return PlannedEncouragement {
+                            member: member.member,
+                            send: None,
+                            next_at: None,
+                        };
                     }
-                    let quiet_end = schedule::outside_quiet_hours(tz, now, policy.quiet_start, policy.quiet_end);
+                    let quiet_end = schedule::outside_quiet_hours(
+                        tz,
+                        now,
+                        policy.quiet_start,
+                        policy.quiet_end,
+                    );
                     if quiet_end > now {
                         // Never inside quiet hours: wait for them to end.
-                        return PlannedEncouragement { member: member.member, send: None, next_at: Some(quiet_end) };
+                        return PlannedEncouragement {
+                            member: member.member,
+                            send: None,
+                            next_at: Some(quiet_end),
+                        };
                     }
-                    let next_at = Some(schedule::next_encouragement(tz, now, every, policy.quiet_start, policy.quiet_end));
-                    let messages = content.step(member.step.get()).map_or(0, |s| s.encouragements.len());
+                    let next_at = Some(schedule::next_encouragement(
+                        tz,
+                        now,
+                        every,
+                        policy.quiet_start,
+                        policy.quiet_end,
+                    ));
+                    let messages = content
+                        .step(member.step.get())
+                        .map_or(0, |s| s.encouragements.len());
                     if now - member.due_at >= self.stale_after() || messages == 0 {
-                        return PlannedEncouragement { member: member.member, send: None, next_at };
+                        return PlannedEncouragement {
+                            member: member.member,
+                            send: None,
+                            next_at,
+                        };
                     }
                     let index = next_prompt(messages, member.last_index);
                     let slot = day_number(schedule::local_date(tz, now));
                     let nonce = nonce(Kind::Encouragement, member.member.get(), slot);
-                    PlannedEncouragement { member: member.member, send: Some((member.step, index, nonce)), next_at }
+                    PlannedEncouragement {
+                        member: member.member,
+                        send: Some((member.step, index, nonce)),
+                        next_at,
+                    }
                 })
                 .collect();
             queued += planned.iter().filter(|p| p.send.is_some()).count();
@@ -134,21 +186,30 @@ impl Scheduler {
             };
             let result = catch_up(&rhythm, due, now, self.stale_after());
             let send = match result.send {
-                Some(slot) if post.enabled && messages > 0 => {
-                    Some((post.channel, post.next_index % messages, nonce(Kind::Public, post.guild, day_number(slot.date))))
-                }
+                Some(slot) if post.enabled && messages > 0 => Some((
+                    post.channel,
+                    post.next_index % messages,
+                    nonce(Kind::Public, post.guild, day_number(slot.date)),
+                )),
                 _ => None,
             };
-            let next_index = if send.is_some() { (post.next_index + 1) % messages.max(1) } else { post.next_index };
+            let next_index = if send.is_some() {
+                (post.next_index + 1) % messages.max(1)
+            } else {
+                post.next_index
+            };
             queued += usize::from(send.is_some());
-            self.store.plan_public_post(post.guild, send, result.next, next_index, now).await?;
+            self.store
+                .plan_public_post(post.guild, send, result.next, next_index, now)
+                .await?;
         }
         Ok(queued)
     }
 
     /// Reflections and journal entries older than the retention period are deleted.
     async fn purge(&self, now: DateTime<Utc>) -> anyhow::Result<()> {
-        let cutoff = now - Duration::days(i64::from(self.settings.privacy.reflection_retention_days));
+        let cutoff =
+            now - Duration::days(i64::from(self.settings.privacy.reflection_retention_days));
         let purged = self.store.purge_reflections_before(cutoff).await?;
         if purged > 0 {
             tracing::info!(purged, "old reflections deleted");

@@ -118,12 +118,14 @@ pub enum Kept {
 /// A plain DM text: the reflection for the open check-in, else a journal entry. Only
 /// enrolled members' words are kept; anyone else gets `NotEnrolled` and nothing is stored.
 pub async fn dm_text(ctx: Ctx<'_>, member: MemberId, text: &str) -> Result<Kept, ServiceError> {
-    let reflection = Reflection::parse(text)?;
+    // Enrolment first: someone who never enrolled hears why nothing is kept, even when
+    // their message has no text (an image, a sticker).
     let program = ctx
         .store
         .program(member)
         .await?
         .ok_or(Refusal::NotEnrolled)?;
+    let reflection = Reflection::parse(text)?;
     let open = match program {
         Program::InStep { step, .. } => ctx.store.latest_checkin(member).await?.filter(|c| {
             c.step == step.get()
@@ -152,8 +154,11 @@ pub async fn dm_text(ctx: Ctx<'_>, member: MemberId, text: &str) -> Result<Kept,
 
 /// "Snooze a day": this check-in is set aside; the next one comes a day later.
 pub async fn snooze(ctx: Ctx<'_>, member: MemberId, checkin: i64) -> Result<(), ServiceError> {
-    own_checkin(ctx, member, checkin).await?;
-    ctx.store.set_checkin_status(checkin, "snoozed").await?;
+    let row = own_checkin(ctx, member, checkin).await?;
+    // Only a check-in still waiting is set aside: an answered one keeps counting as answered.
+    if row.status == "open" {
+        ctx.store.set_checkin_status(checkin, "snoozed").await?;
+    }
     Ok(())
 }
 

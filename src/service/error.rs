@@ -15,6 +15,8 @@ pub enum ServiceError {
     Answer(#[from] AnswerError),
     #[error(transparent)]
     Setting(#[from] SettingError),
+    #[error(transparent)]
+    Admin(#[from] super::admin::AdminRefusal),
     /// A check-in id that does not exist or belongs to someone else: the same words for both,
     /// so nobody learns anything about another member.
     #[error("I couldn't find that check-in. /checkin sends you a fresh one.")]

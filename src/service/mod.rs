@@ -5,6 +5,7 @@
 //! Discord adapter to render. Nothing here knows about serenity, so the same calls serve the
 //! tests and the benchmarks.
 
+pub mod admin;
 pub mod checkin;
 mod error;
 pub mod faq;

@@ -28,7 +28,9 @@ pub use members::MemberRow;
 pub use outbox::OutboxRow;
 pub use program::HistoryRow;
 pub use public_post::PublicPost;
-pub use schedule::{DueCheckin, DueEncouragement, PlannedCheckin, PlannedEncouragement, ReminderCandidate};
+pub use schedule::{
+    DueCheckin, DueEncouragement, PlannedCheckin, PlannedEncouragement, ReminderCandidate,
+};
 
 /// A handle on the database; cheap to clone.
 #[derive(Debug, Clone)]

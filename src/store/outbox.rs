@@ -20,11 +20,25 @@ pub struct OutboxRow {
     pub attempts: i64,
 }
 
-type RawRow = (i64, String, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, String, i64);
+type RawRow = (
+    i64,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    String,
+    i64,
+);
 
 impl Store {
     /// Pending messages due at or before `now`, oldest first.
-    pub async fn due_outbox(&self, now: DateTime<Utc>, limit: u32) -> anyhow::Result<Vec<OutboxRow>> {
+    pub async fn due_outbox(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> anyhow::Result<Vec<OutboxRow>> {
         let rows: Vec<RawRow> = sqlx::query_as(
             "SELECT id, kind, member_id, channel_id, checkin_id, step, message_index, nonce, attempts
              FROM outbox WHERE status = 'pending' AND due_at <= ?1 ORDER BY due_at, id LIMIT ?2",
@@ -36,21 +50,28 @@ impl Store {
         .context("cannot read the outbox")?;
         Ok(rows
             .into_iter()
-            .map(|(id, kind, member, channel, checkin, step, index, nonce, attempts)| OutboxRow {
-                id,
-                kind,
-                member: member.map(MemberId::from_db),
-                channel: channel.and_then(|c| u64::try_from(c).ok()),
-                checkin,
-                step: step.and_then(|s| u8::try_from(s).ok()),
-                message_index: index.and_then(|i| usize::try_from(i).ok()),
-                nonce,
-                attempts,
-            })
+            .map(
+                |(id, kind, member, channel, checkin, step, index, nonce, attempts)| OutboxRow {
+                    id,
+                    kind,
+                    member: member.map(MemberId::from_db),
+                    channel: channel.and_then(|c| u64::try_from(c).ok()),
+                    checkin,
+                    step: step.and_then(|s| u8::try_from(s).ok()),
+                    message_index: index.and_then(|i| usize::try_from(i).ok()),
+                    nonce,
+                    attempts,
+                },
+            )
             .collect())
     }
 
-    pub async fn mark_sent(&self, id: i64, attempts: i64, now: DateTime<Utc>) -> anyhow::Result<()> {
+    pub async fn mark_sent(
+        &self,
+        id: i64,
+        attempts: i64,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
         sqlx::query("UPDATE outbox SET status = 'sent', sent_at = ?2, attempts = ?3 WHERE id = ?1")
             .bind(id)
             .bind(time::to_db(now))
@@ -63,14 +84,20 @@ impl Store {
 
     /// Gives up on a message; a check-in that never arrived is recorded as missed.
     pub async fn mark_failed(&self, id: i64, attempts: i64, error: &str) -> anyhow::Result<()> {
-        let mut tx = self.pool().begin().await.context("cannot begin a transaction")?;
-        sqlx::query("UPDATE outbox SET status = 'failed', attempts = ?2, last_error = ?3 WHERE id = ?1")
-            .bind(id)
-            .bind(attempts)
-            .bind(error)
-            .execute(&mut *tx)
+        let mut tx = self
+            .pool()
+            .begin()
             .await
-            .context("cannot mark a message failed")?;
+            .context("cannot begin a transaction")?;
+        sqlx::query(
+            "UPDATE outbox SET status = 'failed', attempts = ?2, last_error = ?3 WHERE id = ?1",
+        )
+        .bind(id)
+        .bind(attempts)
+        .bind(error)
+        .execute(&mut *tx)
+        .await
+        .context("cannot mark a message failed")?;
         sqlx::query(
             "UPDATE checkins SET status = 'missed', reminded = 1
              WHERE id = (SELECT checkin_id FROM outbox WHERE id = ?1 AND kind = 'checkin') AND status = 'open'",
@@ -96,7 +123,10 @@ impl Store {
     }
 
     /// The earliest instant at which anything becomes due, for the sender loop's sleep.
-    pub async fn next_due(&self, reminder_after: chrono::Duration) -> anyhow::Result<Option<DateTime<Utc>>> {
+    pub async fn next_due(
+        &self,
+        reminder_after: chrono::Duration,
+    ) -> anyhow::Result<Option<DateTime<Utc>>> {
         let next: Option<i64> = sqlx::query_scalar(
             "SELECT MIN(at) FROM (
                  SELECT MIN(next_checkin_at) AS at FROM programs WHERE next_checkin_at IS NOT NULL

@@ -19,12 +19,24 @@ pub struct PublicPost {
     pub next_index: usize,
 }
 
-type RawPost = (i64, i64, String, String, i64, Option<String>, Option<i64>, i64);
+type RawPost = (
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    Option<String>,
+    Option<i64>,
+    i64,
+);
 
 fn parse(row: RawPost) -> anyhow::Result<PublicPost> {
     let (guild, channel, post_time, timezone, enabled, date, at, index) = row;
     let next = match (date.and_then(|d| d.parse::<NaiveDate>().ok()), at) {
-        (Some(date), Some(at)) => Some(Slot { date, at: time::from_db(at) }),
+        (Some(date), Some(at)) => Some(Slot {
+            date,
+            at: time::from_db(at),
+        }),
         _ => None,
     };
     Ok(PublicPost {
@@ -43,12 +55,13 @@ const COLUMNS: &str =
 
 impl Store {
     pub async fn public_post(&self, guild: u64) -> anyhow::Result<Option<PublicPost>> {
-        let row: Option<RawPost> =
-            sqlx::query_as(&format!("SELECT {COLUMNS} FROM public_encouragement WHERE guild_id = ?1"))
-                .bind(i64::try_from(guild).unwrap_or_default())
-                .fetch_optional(self.pool())
-                .await
-                .context("cannot read the public post settings")?;
+        let row: Option<RawPost> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM public_encouragement WHERE guild_id = ?1"
+        ))
+        .bind(i64::try_from(guild).unwrap_or_default())
+        .fetch_optional(self.pool())
+        .await
+        .context("cannot read the public post settings")?;
         row.map(parse).transpose()
     }
 
@@ -93,7 +106,11 @@ impl Store {
         next_index: usize,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        let mut tx = self.pool().begin().await.context("cannot begin a transaction")?;
+        let mut tx = self
+            .pool()
+            .begin()
+            .await
+            .context("cannot begin a transaction")?;
         if let Some((channel, index, nonce)) = send {
             sqlx::query(
                 "INSERT INTO outbox (kind, channel_id, message_index, nonce, due_at) VALUES ('public', ?1, ?2, ?3, ?4)

@@ -20,11 +20,13 @@ pub(crate) async fn apply(
         ScheduleChange::Keep => return Ok(()),
         ScheduleChange::Clear => {
             // An open check-in gets no reminder while nothing is scheduled.
-            sqlx::query("UPDATE checkins SET reminded = 1 WHERE member_id = ?1 AND status = 'open'")
-                .bind(member.to_db())
-                .execute(&mut *conn)
-                .await
-                .context("cannot settle reminders")?;
+            sqlx::query(
+                "UPDATE checkins SET reminded = 1 WHERE member_id = ?1 AND status = 'open'",
+            )
+            .bind(member.to_db())
+            .execute(&mut *conn)
+            .await
+            .context("cannot settle reminders")?;
             sqlx::query(
                 "UPDATE programs SET next_checkin_date = NULL, next_checkin_at = NULL, next_encouragement_at = NULL
                  WHERE member_id = ?1",
@@ -111,7 +113,11 @@ type RawDue = (i64, i64, Option<String>, i64, String, String, String, i64);
 
 impl Store {
     /// Members whose check-in slot is at or before `now`, oldest first.
-    pub async fn due_checkins(&self, now: DateTime<Utc>, limit: u32) -> anyhow::Result<Vec<DueCheckin>> {
+    pub async fn due_checkins(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> anyhow::Result<Vec<DueCheckin>> {
         let rows: Vec<RawDue> = sqlx::query_as(
             "SELECT p.member_id, p.step, p.next_checkin_date, p.next_checkin_at,
                     m.timezone, m.checkin_time, m.frequency, m.encouragement
@@ -124,24 +130,29 @@ impl Store {
         .await
         .context("cannot read due check-ins")?;
         rows.into_iter()
-            .map(|(member, step, date, at, timezone, checkin_time, frequency, encouragement)| {
-                let at = time::from_db(at);
-                let tz = Timezone::parse(&timezone).context("stored timezone")?;
-                let date = date
-                    .and_then(|d| d.parse::<NaiveDate>().ok())
-                    .unwrap_or_else(|| crate::domain::schedule::local_date(tz.tz(), at));
-                Ok(DueCheckin {
-                    member: MemberId::from_db(member),
-                    step: u8::try_from(step).ok().and_then(StepNumber::new).context("stored step")?,
-                    slot: Slot { date, at },
-                    settings: MemberSettings {
-                        timezone: tz,
-                        checkin_time: LocalTime::parse(&checkin_time).context("stored time")?,
-                        frequency: Frequency::parse(&frequency).context("stored frequency")?,
-                        encouragement: encouragement != 0,
-                    },
-                })
-            })
+            .map(
+                |(member, step, date, at, timezone, checkin_time, frequency, encouragement)| {
+                    let at = time::from_db(at);
+                    let tz = Timezone::parse(&timezone).context("stored timezone")?;
+                    let date = date
+                        .and_then(|d| d.parse::<NaiveDate>().ok())
+                        .unwrap_or_else(|| crate::domain::schedule::local_date(tz.tz(), at));
+                    Ok(DueCheckin {
+                        member: MemberId::from_db(member),
+                        step: u8::try_from(step)
+                            .ok()
+                            .and_then(StepNumber::new)
+                            .context("stored step")?,
+                        slot: Slot { date, at },
+                        settings: MemberSettings {
+                            timezone: tz,
+                            checkin_time: LocalTime::parse(&checkin_time).context("stored time")?,
+                            frequency: Frequency::parse(&frequency).context("stored frequency")?,
+                            encouragement: encouragement != 0,
+                        },
+                    })
+                },
+            )
             .collect()
     }
 
@@ -154,16 +165,22 @@ impl Store {
         now: DateTime<Utc>,
         prompt: impl Fn(StepNumber, Option<usize>) -> usize,
     ) -> anyhow::Result<usize> {
-        let mut tx = self.pool().begin().await.context("cannot begin a transaction")?;
+        let mut tx = self
+            .pool()
+            .begin()
+            .await
+            .context("cannot begin a transaction")?;
         let mut queued = 0;
         for plan in planned {
             let member = plan.member.to_db();
             // A new slot closes any older check-in that is still open: unanswered.
-            sqlx::query("UPDATE checkins SET status = 'missed' WHERE member_id = ?1 AND status = 'open'")
-                .bind(member)
-                .execute(&mut *tx)
-                .await
-                .context("cannot close open check-ins")?;
+            sqlx::query(
+                "UPDATE checkins SET status = 'missed' WHERE member_id = ?1 AND status = 'open'",
+            )
+            .bind(member)
+            .execute(&mut *tx)
+            .await
+            .context("cannot close open check-ins")?;
             let mut last: Option<i64> = sqlx::query_scalar(
                 "SELECT prompt_index FROM checkins WHERE member_id = ?1 AND step = ?2 ORDER BY id DESC LIMIT 1",
             )
@@ -188,11 +205,12 @@ impl Store {
                     .context("cannot record a missed check-in")?;
             }
             if let Some((_, nonce)) = &plan.send {
-                let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM outbox WHERE nonce = ?1")
-                    .bind(nonce)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .context("cannot look up a nonce")?;
+                let taken: Option<i64> =
+                    sqlx::query_scalar("SELECT id FROM outbox WHERE nonce = ?1")
+                        .bind(nonce)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .context("cannot look up a nonce")?;
                 // One check-in per local day, even if the settings changed in between.
                 if taken.is_none() {
                     let checkin: i64 = sqlx::query_scalar(
@@ -224,12 +242,18 @@ impl Store {
                 .await
                 .context("cannot move a schedule on")?;
         }
-        tx.commit().await.context("cannot commit planned check-ins")?;
+        tx.commit()
+            .await
+            .context("cannot commit planned check-ins")?;
         Ok(queued)
     }
 
     /// Open check-ins sent at or before `cutoff` that have not had their reminder.
-    pub async fn reminder_candidates(&self, cutoff: DateTime<Utc>, limit: u32) -> anyhow::Result<Vec<ReminderCandidate>> {
+    pub async fn reminder_candidates(
+        &self,
+        cutoff: DateTime<Utc>,
+        limit: u32,
+    ) -> anyhow::Result<Vec<ReminderCandidate>> {
         let rows: Vec<(i64, i64, i64, Option<String>)> = sqlx::query_as(
             "SELECT c.id, c.member_id,
                     EXISTS (SELECT 1 FROM programs p WHERE p.member_id = c.member_id AND p.next_checkin_at IS NOT NULL),
@@ -256,8 +280,17 @@ impl Store {
 
     /// Queues the one reminder for each of `send` and marks every check-in in `settle` as
     /// reminded (sent or not), so none is ever considered twice.
-    pub async fn plan_reminders(&self, send: &[(ReminderCandidate, String)], settle: &[i64], now: DateTime<Utc>) -> anyhow::Result<()> {
-        let mut tx = self.pool().begin().await.context("cannot begin a transaction")?;
+    pub async fn plan_reminders(
+        &self,
+        send: &[(ReminderCandidate, String)],
+        settle: &[i64],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let mut tx = self
+            .pool()
+            .begin()
+            .await
+            .context("cannot begin a transaction")?;
         for (candidate, nonce) in send {
             sqlx::query(
                 "INSERT INTO outbox (kind, member_id, checkin_id, nonce, due_at) VALUES ('reminder', ?1, ?2, ?3, ?4)
@@ -271,7 +304,11 @@ impl Store {
             .await
             .context("cannot queue a reminder")?;
         }
-        for checkin in send.iter().map(|(c, _)| c.checkin).chain(settle.iter().copied()) {
+        for checkin in send
+            .iter()
+            .map(|(c, _)| c.checkin)
+            .chain(settle.iter().copied())
+        {
             sqlx::query("UPDATE checkins SET reminded = 1 WHERE id = ?1")
                 .bind(checkin)
                 .execute(&mut *tx)
@@ -283,7 +320,11 @@ impl Store {
     }
 
     /// Members whose encouragement is due at or before `now`.
-    pub async fn due_encouragements(&self, now: DateTime<Utc>, limit: u32) -> anyhow::Result<Vec<DueEncouragement>> {
+    pub async fn due_encouragements(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> anyhow::Result<Vec<DueEncouragement>> {
         let rows: Vec<(i64, i64, Option<i64>, i64, String, i64)> = sqlx::query_as(
             "SELECT p.member_id, p.step, p.last_encouragement, p.next_encouragement_at, m.timezone, m.encouragement
              FROM programs p JOIN members m ON m.id = p.member_id
@@ -298,7 +339,10 @@ impl Store {
             .map(|(member, step, last, due_at, timezone, wanted)| {
                 Ok(DueEncouragement {
                     member: MemberId::from_db(member),
-                    step: u8::try_from(step).ok().and_then(StepNumber::new).context("stored step")?,
+                    step: u8::try_from(step)
+                        .ok()
+                        .and_then(StepNumber::new)
+                        .context("stored step")?,
                     last_index: last.and_then(|l| usize::try_from(l).ok()),
                     due_at: time::from_db(due_at),
                     timezone: Timezone::parse(&timezone).context("stored timezone")?,
@@ -308,8 +352,16 @@ impl Store {
             .collect()
     }
 
-    pub async fn plan_encouragements(&self, planned: &[PlannedEncouragement], now: DateTime<Utc>) -> anyhow::Result<()> {
-        let mut tx = self.pool().begin().await.context("cannot begin a transaction")?;
+    pub async fn plan_encouragements(
+        &self,
+        planned: &[PlannedEncouragement],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let mut tx = self
+            .pool()
+            .begin()
+            .await
+            .context("cannot begin a transaction")?;
         for plan in planned {
             let member = plan.member.to_db();
             if let Some((step, index, nonce)) = &plan.send {

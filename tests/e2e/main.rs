@@ -4,4 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod checkins;
 mod foundation;
+mod member;
+mod program;

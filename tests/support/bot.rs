@@ -7,9 +7,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use rekindle::app::{self, Running};
+use rekindle::app::{self, Running, StartOptions};
 use rekindle::clock::ManualClock;
 use rekindle::config::Settings;
+use rekindle::scheduler::Tuning;
 
 use super::fake::{FakeDiscord, TOKEN};
 
@@ -51,6 +52,22 @@ pub fn test_settings(fake: &FakeDiscord, database_url: &str, extra: &[(&str, &st
     settings
 }
 
+/// Scheduler tuning for tests: short backoffs, so retries take milliseconds.
+pub fn test_tuning() -> Tuning {
+    Tuning {
+        backoff: Duration::from_millis(5),
+        ..Tuning::default()
+    }
+}
+
+/// How tests start the bot: no scheduler loop (tests call `run_due` with their own time).
+pub fn test_options() -> StartOptions {
+    StartOptions {
+        background_scheduler: false,
+        tuning: test_tuning(),
+    }
+}
+
 impl TestBot {
     /// A fresh fake, a fresh database, and the bot connected and registered.
     pub async fn start() -> TestBot {
@@ -77,7 +94,7 @@ impl TestBot {
 
     pub async fn boot_with(&mut self, settings: Settings) {
         let identified_before = self.fake.sessions_identified();
-        let running = app::start(settings, Arc::new(self.clock.clone()))
+        let running = app::start(settings, Arc::new(self.clock.clone()), test_options())
             .await
             .unwrap_or_else(|e| panic!("{e:#}"));
         self.running = Some(running);

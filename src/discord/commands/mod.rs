@@ -3,6 +3,7 @@
 //! A command's `///` doc is its Discord description, and each parameter carries its own
 //! `#[description]`. Names are fixed by the design: other tools and documents rely on them.
 
+mod admin;
 mod checkin;
 mod faq;
 mod help;
@@ -21,5 +22,6 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         program::program(),
         checkin::checkin(),
         settings::settings(),
+        admin::admin(),
     ]
 }

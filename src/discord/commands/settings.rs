@@ -66,7 +66,7 @@ pub async fn settings(
     Ok(())
 }
 
-async fn autocomplete_timezone(
+pub(crate) async fn autocomplete_timezone(
     _ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {

@@ -70,7 +70,7 @@ pub async fn next(
             let Some(step) = content.step(step.get()) else {
                 return Ok(private(""));
             };
-            match dm::send(
+            let sent = match dm::send(
                 &ctx.http,
                 &data.store,
                 member,
@@ -78,11 +78,18 @@ pub async fn next(
             )
             .await
             {
-                Ok(_) => {}
-                Err(dm::DmError::Closed) => data.store.mark_unreachable(member).await?,
+                Ok(_) => true,
+                Err(dm::DmError::Closed) => {
+                    data.store.mark_unreachable(member).await?;
+                    false
+                }
                 Err(other) => return Err(other.into()),
-            }
-            Ok(private(render::moved_on(step)))
+            };
+            Ok(private(if sent {
+                render::moved_on(step)
+            } else {
+                render::moved_on_unsent(step)
+            }))
         }
         NextStep::AskOutcome => {
             let (embed, buttons) = render::outcome_question();

@@ -5,9 +5,11 @@
 
 mod info;
 mod program;
+mod scheduled;
 
 pub use info::*;
 pub use program::*;
+pub use scheduled::*;
 
 /// A soft rose: warm, calm, not alarming.
 const COLOUR: u32 = 0xE8_8D_A0;

@@ -192,6 +192,19 @@ pub fn moved_on(step: &Step) -> String {
     )
 }
 
+/// Moved on, but the introduction could not be sent because the member's DMs are closed.
+pub fn moved_on_unsent(step: &Step) -> String {
+    format!(
+        "Well done for getting here. You're now at step {}: {}.\n{}",
+        step.number,
+        step.title,
+        dms_closed(&format!(
+            "use `/checkin` for your next check-in; `/steps number:{}` shows this step any time.",
+            step.number
+        ))
+    )
+}
+
 /// Step 7 is done: how do things stand? Every answer is respected.
 pub fn outcome_question() -> (CreateEmbed, CreateActionRow) {
     let embed = CreateEmbed::new().colour(COLOUR).title("You've reached the end of the seven steps").description(

@@ -226,6 +226,27 @@ impl FakeDiscord {
         custom_id: &str,
         fields: &[(&str, &str)],
     ) -> Interaction {
+        self.submit_modal(who, custom_id, fields, true).await
+    }
+
+    /// Like [`FakeDiscord::modal_submit`], but skips the client-side min/max_length check:
+    /// what a modified client (or a Discord bug) could send, to test the bot's own limits.
+    pub async fn modal_submit_unchecked(
+        &self,
+        who: &Actor,
+        custom_id: &str,
+        fields: &[(&str, &str)],
+    ) -> Interaction {
+        self.submit_modal(who, custom_id, fields, false).await
+    }
+
+    async fn submit_modal(
+        &self,
+        who: &Actor,
+        custom_id: &str,
+        fields: &[(&str, &str)],
+        check_lengths: bool,
+    ) -> Interaction {
         let (d, handle) = {
             let mut st = self.shared.lock();
             let shown = st.requests.iter().rev().find(|r| {
@@ -270,7 +291,8 @@ impl FakeDiscord {
                 if value.is_empty() && input["required"] != false {
                     panic!("modal_submit: required input {id:?} of modal {custom_id:?} left empty");
                 }
-                if !value.is_empty()
+                if check_lengths
+                    && !value.is_empty()
                     && (len < input["min_length"].as_u64().unwrap_or(0)
                         || len > input["max_length"].as_u64().unwrap_or(4000))
                 {

@@ -1,0 +1,69 @@
+//! What server admins configure: the public encouragement post.
+
+use super::{Ctx, ServiceError};
+use crate::domain::schedule::Rhythm;
+use crate::domain::settings::{Frequency, LocalTime, Timezone};
+use crate::store::PublicPost;
+
+/// Why an admin's change was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AdminRefusal {
+    #[error("Choose a channel for the encouragement post first: `/admin encouragement channel:#your-channel`.")]
+    NoChannel,
+}
+
+/// The options of `/admin encouragement`, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct RawPublicPost<'a> {
+    pub channel: Option<u64>,
+    pub time: Option<&'a str>,
+    pub timezone: Option<&'a str>,
+    pub enabled: Option<bool>,
+}
+
+/// Applies the change (none: only reads) and returns the settings now in force; every
+/// option is parsed before anything is written. The next post is planned from now.
+pub async fn configure_public_post(
+    ctx: Ctx<'_>,
+    guild: u64,
+    raw: RawPublicPost<'_>,
+) -> Result<Option<PublicPost>, ServiceError> {
+    let time = raw.time.map(LocalTime::parse).transpose()?;
+    let timezone = raw.timezone.map(Timezone::parse).transpose()?;
+    let current = ctx.store.public_post(guild).await?;
+    let nothing_asked =
+        raw.channel.is_none() && time.is_none() && timezone.is_none() && raw.enabled.is_none();
+    if nothing_asked {
+        return Ok(current);
+    }
+    let channel = raw
+        .channel
+        .or(current.as_ref().map(|p| p.channel))
+        .ok_or(AdminRefusal::NoChannel)?;
+    let time = time
+        .or(current.as_ref().map(|p| p.time))
+        .unwrap_or(ctx.settings.defaults.checkin_time);
+    let timezone = timezone
+        .or(current.as_ref().map(|p| p.timezone))
+        .unwrap_or(ctx.settings.defaults.timezone);
+    let enabled = raw
+        .enabled
+        .or(current.as_ref().map(|p| p.enabled))
+        .unwrap_or(true);
+    let rhythm = Rhythm {
+        tz: timezone.tz(),
+        time,
+        frequency: Frequency::Daily,
+    };
+    let post = PublicPost {
+        guild,
+        channel,
+        time,
+        timezone,
+        enabled,
+        next: enabled.then(|| rhythm.first_after(ctx.now)),
+        next_index: current.map_or(0, |p| p.next_index),
+    };
+    ctx.store.save_public_post(&post).await?;
+    Ok(Some(post))
+}
