@@ -73,6 +73,14 @@ pub async fn send(
         .map_err(classify)
 }
 
+/// Records that `member`'s DMs are closed while the reply in hand tells them so: no notice is
+/// left pending for their next command, which would say the same thing a second time.
+pub async fn closed_and_told(store: &Store, member: MemberId) -> anyhow::Result<()> {
+    store.mark_unreachable(member).await?;
+    store.take_unreachable_notice(member).await?;
+    Ok(())
+}
+
 fn classify(error: serenity::Error) -> DmError {
     if error_code(&error) == Some(CANNOT_MESSAGE_USER) {
         DmError::Closed

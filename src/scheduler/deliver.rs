@@ -50,17 +50,19 @@ enum Fate {
 }
 
 impl Scheduler {
-    /// Sends every pending row due at `now`, in batches, `in_flight` at a time.
+    /// Sends every pending row due at `now`, in batches, `in_flight` at a time. Each row is
+    /// tried at most once per run: one that stays pending (rate limited, or its task died)
+    /// waits for the next run instead of spinning here.
     pub(super) async fn deliver_due(&self, now: DateTime<Utc>) -> anyhow::Result<RunReport> {
         let mut report = RunReport::default();
-        let mut deferred_ids = std::collections::HashSet::new();
+        let mut tried = std::collections::HashSet::new();
         loop {
             let rows: Vec<OutboxRow> = self
                 .store
                 .due_outbox(now, self.tuning.batch)
                 .await?
                 .into_iter()
-                .filter(|row| !deferred_ids.contains(&row.id))
+                .filter(|row| tried.insert(row.id))
                 .collect();
             if rows.is_empty() {
                 return Ok(report);
@@ -68,7 +70,7 @@ impl Scheduler {
             let mut tasks = JoinSet::new();
             for row in rows {
                 while tasks.len() >= self.tuning.in_flight.max(1) {
-                    collect(tasks.join_next().await, &mut report, &mut deferred_ids);
+                    collect(tasks.join_next().await, &mut report);
                 }
                 let this = self.clone();
                 tasks.spawn(async move {
@@ -77,7 +79,7 @@ impl Scheduler {
                 });
             }
             while let Some(done) = tasks.join_next().await {
-                collect(Some(done), &mut report, &mut deferred_ids);
+                collect(Some(done), &mut report);
             }
         }
     }
@@ -152,15 +154,11 @@ impl Scheduler {
 fn collect(
     done: Option<Result<(i64, anyhow::Result<Fate>), tokio::task::JoinError>>,
     report: &mut RunReport,
-    deferred: &mut std::collections::HashSet<i64>,
 ) {
     match done {
         Some(Ok((_, Ok(Fate::Sent)))) => report.sent += 1,
         Some(Ok((_, Ok(Fate::Failed)))) => report.failed += 1,
-        Some(Ok((id, Ok(Fate::Deferred)))) => {
-            report.deferred += 1;
-            deferred.insert(id);
-        }
+        Some(Ok((_, Ok(Fate::Deferred)))) => report.deferred += 1,
         Some(Ok((id, Err(error)))) => {
             // The row stays pending; the next run tries again with the same nonce.
             tracing::error!(
@@ -168,9 +166,13 @@ fn collect(
                 error = format!("{error:#}"),
                 "could not record a send"
             );
-            deferred.insert(id);
+            report.deferred += 1;
         }
-        Some(Err(join)) => tracing::error!(error = %join, "a send task ended abnormally"),
+        Some(Err(join)) => {
+            // Likewise: the row is still pending and its nonce makes the retry safe.
+            tracing::error!(error = %join, "a send task ended abnormally");
+            report.deferred += 1;
+        }
         None => {}
     }
 }

@@ -55,6 +55,8 @@ pub async fn undeliverable(
 ) -> Result<(), ServiceError> {
     ctx.store.delete_checkin(checkin).await?;
     ctx.store.mark_unreachable(member).await?;
+    // The reply to `/checkin` tells them now; no second notice on their next command.
+    ctx.store.take_unreachable_notice(member).await?;
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use crate::member::{
     assert_private_reply, checkin, checkins, command, enrol, new_dms, press, reflections, select,
     snapshot, words, Member,
 };
-use crate::support::bot::test_settings;
+use crate::support::bot::{test_options, test_settings};
 use crate::support::{TestBot, WAIT};
 
 #[tokio::test]

@@ -8,3 +8,4 @@ mod checkins;
 mod foundation;
 mod member;
 mod program;
+mod scheduler;

@@ -170,8 +170,9 @@ async fn closed_dms_are_explained_and_opening_them_lets_the_welcome_through() {
     assert!(words(&closed).contains("Privacy Settings"), "{closed}");
     assert!(bot.fake.dm_messages_to(member.id).is_empty());
     assert_eq!(reachable(&bot, &member).await, Some(0));
+    // Told once, by the command's own reply: no second notice about the same closed DMs.
     let undelivered = command(&bot, &member.guild, "checkin", json!([])).await;
-    assert_private_reply(&undelivered, "your DMs seem to be closed");
+    assert_private_reply(&undelivered, "Then run `/checkin` again.");
     assert!(
         checkins(&bot, &member).await.is_empty(),
         "nothing unsent kept"

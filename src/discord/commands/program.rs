@@ -151,7 +151,7 @@ async fn send_step(ctx: Context<'_>, member: MemberId, step: StepNumber) -> Resu
     {
         Ok(_) => Ok(true),
         Err(dm::DmError::Closed) => {
-            data.store.mark_unreachable(member).await?;
+            dm::closed_and_told(&data.store, member).await?;
             Ok(false)
         }
         Err(other) => Err(other.into()),

@@ -80,7 +80,7 @@ pub async fn next(
             {
                 Ok(_) => true,
                 Err(dm::DmError::Closed) => {
-                    data.store.mark_unreachable(member).await?;
+                    dm::closed_and_told(&data.store, member).await?;
                     false
                 }
                 Err(other) => return Err(other.into()),

@@ -39,7 +39,7 @@ pub async fn begin(
     {
         Ok(_) => Ok(update_notice(render::DM_SENT)),
         Err(dm::DmError::Closed) => {
-            data.store.mark_unreachable(member).await?;
+            dm::closed_and_told(&data.store, member).await?;
             Ok(update_notice(render::dms_closed(
                 "run `/program start` again and I'll send step 1.",
             )))

@@ -69,6 +69,16 @@ impl FakeDiscord {
             st.forced.push_back(Forced::Status(status));
         }
     }
+    /// A 429 storm: one message creation in `every` answers 429 with `retry_after` (None: off).
+    pub fn set_429_storm(&self, every: Option<u64>, retry_after_secs: f64, with_code_field: bool) {
+        let mut st = self.shared.lock();
+        st.storm = every.map(|every| super::state::Storm {
+            every,
+            retry_after: retry_after_secs,
+            with_code: with_code_field,
+        });
+        st.storm_seen = 0;
+    }
     /// Messages to this user's DM channel get 403 code 50007.
     pub fn close_dms_for(&self, user_id: u64) {
         self.shared.lock().closed_dms.insert(user_id);

@@ -113,6 +113,17 @@ pub(crate) struct State {
     pub rate_limit: Option<u32>,
     pub recent_creates: VecDeque<Instant>,
     pub rate_limit_hits: usize,
+    /// Every `every`-th message creation answers 429 (a storm), counted in `storm_seen`.
+    pub storm: Option<Storm>,
+    pub storm_seen: u64,
+}
+
+/// A 429 storm: one message creation in `every` is rate limited.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Storm {
+    pub every: u64,
+    pub retry_after: f64,
+    pub with_code: bool,
 }
 
 impl State {
@@ -158,6 +169,8 @@ impl State {
             rate_limit: None,
             recent_creates: VecDeque::new(),
             rate_limit_hits: 0,
+            storm: None,
+            storm_seen: 0,
         }
     }
 
