@@ -17,6 +17,7 @@
 //! - [`service`]: use cases that the Discord adapter calls: (store, input) -> outcome.
 //! - [`discord`]: the only place serenity and poise appear: commands, components,
 //!   rendering, and the client's start and shutdown.
+//! - [`logging`]: the log filter, with caps that keep secrets and members' words out.
 //! - [`app`]: wires it all together for `main` and for the end-to-end tests.
 
 pub mod app;
@@ -25,6 +26,7 @@ pub mod config;
 pub mod content;
 pub mod discord;
 pub mod domain;
+pub mod logging;
 pub mod scheduler;
 pub mod service;
 pub mod store;

@@ -100,8 +100,8 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<(bool, PathBuf), Str
 }
 
 fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,serenity=warn"));
+    let rust_log = std::env::var("RUST_LOG").ok();
+    let filter = rekindle::logging::filter(rust_log.as_deref());
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

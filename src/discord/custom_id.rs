@@ -32,6 +32,10 @@ pub enum CustomId {
     Snooze(i64),
     /// "Pause".
     Pause(i64),
+    /// `/privacy delete`: confirmed.
+    DeleteConfirm,
+    /// `/privacy delete`: cancelled.
+    DeleteCancel,
 }
 
 impl CustomId {
@@ -42,6 +46,8 @@ impl CustomId {
             (Some("faq"), Some("pick"), None, _) => CustomId::FaqPick,
             (Some("pg"), Some("begin"), None, _) => CustomId::Begin,
             (Some("pg"), Some("notnow"), None, _) => CustomId::NotNow,
+            (Some("pv"), Some("delete"), None, _) => CustomId::DeleteConfirm,
+            (Some("pv"), Some("keep"), None, _) => CustomId::DeleteCancel,
             (Some("pg"), Some("outcome"), Some(outcome), None) => {
                 CustomId::Outcome(Outcome::parse(outcome)?)
             }
@@ -76,6 +82,8 @@ impl fmt::Display for CustomId {
             CustomId::Next(id) => write!(f, "ci:next:{id}"),
             CustomId::Snooze(id) => write!(f, "ci:snooze:{id}"),
             CustomId::Pause(id) => write!(f, "ci:pause:{id}"),
+            CustomId::DeleteConfirm => f.write_str("pv:delete"),
+            CustomId::DeleteCancel => f.write_str("pv:keep"),
         }
     }
 }
@@ -86,7 +94,13 @@ mod tests {
 
     #[test]
     fn every_custom_id_round_trips_and_fits_discord() {
-        let mut all = vec![CustomId::FaqPick, CustomId::Begin, CustomId::NotNow];
+        let mut all = vec![
+            CustomId::FaqPick,
+            CustomId::Begin,
+            CustomId::NotNow,
+            CustomId::DeleteConfirm,
+            CustomId::DeleteCancel,
+        ];
         all.extend(Outcome::ALL.map(CustomId::Outcome));
         for id in [1, i64::MAX] {
             all.extend([

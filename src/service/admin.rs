@@ -1,9 +1,10 @@
 //! What server admins configure: the public encouragement post.
 
 use super::{Ctx, ServiceError};
+use crate::content::Content;
 use crate::domain::schedule::Rhythm;
 use crate::domain::settings::{Frequency, LocalTime, Timezone};
-use crate::store::PublicPost;
+use crate::store::{PublicPost, TopicCount, Totals};
 
 /// Why an admin's change was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -66,4 +67,40 @@ pub async fn configure_public_post(
     };
     ctx.store.save_public_post(&post).await?;
     Ok(Some(post))
+}
+
+/// What `/admin stats` shows: aggregates only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stats {
+    pub totals: Totals,
+    /// Most asked FAQ topics, with their questions, most first.
+    pub top_faq: Vec<(String, i64)>,
+}
+
+impl Stats {
+    /// Share of check-ins answered in the last 30 days, in percent (None: none sent).
+    pub fn answer_rate(&self) -> Option<u32> {
+        let sent = self.totals.checkins_30_days;
+        (sent > 0).then(|| u32::try_from(self.totals.answered_30_days * 100 / sent).unwrap_or(0))
+    }
+}
+
+pub async fn stats(ctx: Ctx<'_>) -> Result<Stats, ServiceError> {
+    let totals = ctx.store.totals(ctx.now).await?;
+    let top = ctx.store.top_faq_topics(5).await?;
+    Ok(Stats {
+        totals,
+        top_faq: label_topics(ctx.content, top),
+    })
+}
+
+fn label_topics(content: &Content, top: Vec<TopicCount>) -> Vec<(String, i64)> {
+    top.into_iter()
+        .map(|t| {
+            let label = content
+                .faq_by_key(&t.topic)
+                .map_or(t.topic.clone(), |e| e.question.clone());
+            (label, t.answered)
+        })
+        .collect()
 }

@@ -9,6 +9,7 @@ pub mod admin;
 pub mod checkin;
 mod error;
 pub mod faq;
+pub mod privacy;
 pub mod program;
 pub mod settings;
 

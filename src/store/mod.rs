@@ -9,9 +9,11 @@ mod checkins;
 mod faq_usage;
 mod members;
 mod outbox;
+mod privacy;
 mod program;
 mod public_post;
 mod schedule;
+mod stats;
 mod time;
 
 use std::path::Path;
@@ -26,11 +28,13 @@ pub use checkins::{CheckinRow, CheckinSummary};
 pub use faq_usage::TopicCount;
 pub use members::MemberRow;
 pub use outbox::OutboxRow;
+pub use privacy::{Deleted, MemberRecord};
 pub use program::HistoryRow;
 pub use public_post::PublicPost;
 pub use schedule::{
     DueCheckin, DueEncouragement, PlannedCheckin, PlannedEncouragement, ReminderCandidate,
 };
+pub use stats::Totals;
 
 /// A handle on the database; cheap to clone.
 #[derive(Debug, Clone)]

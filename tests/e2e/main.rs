@@ -7,5 +7,6 @@ mod support;
 mod checkins;
 mod foundation;
 mod member;
+mod privacy;
 mod program;
 mod scheduler;

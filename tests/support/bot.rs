@@ -93,20 +93,27 @@ impl TestBot {
     }
 
     pub async fn boot_with(&mut self, settings: Settings) {
-        let identified_before = self.fake.sessions_identified();
+        let registration =
+            |r: &crate::support::Recorded| r.method == "PUT" && r.path.ends_with("/commands");
+        let registered_before = self
+            .fake
+            .requests()
+            .iter()
+            .filter(|r| registration(r))
+            .count();
         let running = app::start(settings, Arc::new(self.clock.clone()), test_options())
             .await
             .unwrap_or_else(|e| panic!("{e:#}"));
         self.running = Some(running);
+        // Registration happens once the session is ready: this boot's, not an earlier one's.
         self.fake
-            .wait_for_request("the bot to register its commands", WAIT, |r| {
-                r.method == "PUT" && r.path.ends_with("/commands")
-            })
+            .wait_for_requests(
+                "the bot to register its commands",
+                registered_before + 1,
+                WAIT,
+                registration,
+            )
             .await;
-        assert!(
-            self.fake.sessions_identified() > identified_before,
-            "the bot identified on the gateway"
-        );
     }
 
     /// Stops the bot cleanly.

@@ -15,7 +15,7 @@ use crate::service::admin::{self, RawPublicPost};
     slash_command,
     guild_only,
     default_member_permissions = "MANAGE_GUILD",
-    subcommands("encouragement"),
+    subcommands("stats", "encouragement", "reload"),
     subcommand_required
 )]
 pub async fn admin(_ctx: Context<'_>) -> Result<(), Error> {
@@ -33,6 +33,62 @@ pub async fn may_manage(ctx: Context<'_>) -> bool {
 
 const REFUSED: &str =
     "This command is for the server's admins (it needs the Manage Server permission).";
+
+/// Totals only: enrolled, active, per step, answer rate, top FAQ topics
+#[poise::command(slash_command, guild_only)]
+async fn stats(ctx: Context<'_>) -> Result<(), Error> {
+    if !may_manage(ctx).await {
+        ctx.send(CreateReply::default().content(REFUSED).ephemeral(true))
+            .await?;
+        return Ok(());
+    }
+    let data = ctx.data();
+    let content = data.content.get();
+    let stats = admin::stats(data.service(&content)).await?;
+    ctx.send(
+        CreateReply::default()
+            .embed(render::stats(&stats))
+            .ephemeral(true),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Reload config/content.toml after checking it; a bad file is refused and nothing changes
+#[poise::command(slash_command, guild_only)]
+async fn reload(ctx: Context<'_>) -> Result<(), Error> {
+    if !may_manage(ctx).await {
+        ctx.send(CreateReply::default().content(REFUSED).ephemeral(true))
+            .await?;
+        return Ok(());
+    }
+    let data = ctx.data();
+    let text = match crate::content::Content::load(&data.settings.content_path) {
+        Ok(content) => {
+            let summary = format!(
+                "Reloaded: {} steps, {} FAQ entries, {} public encouragements. Every reply uses it from now on.",
+                content.steps.len(),
+                content.faq.len(),
+                content.public_encouragements.len()
+            );
+            data.content.replace(content);
+            tracing::info!("content reloaded");
+            summary
+        }
+        Err(error) => {
+            tracing::warn!(error = %error, "content reload refused");
+            let mut text = format!("The content file was not reloaded; the content in use stays as it was.\n```\n{error}");
+            // A message holds 2000 characters: keep the start, where the errors are.
+            if text.chars().count() > 1990 {
+                text = text.chars().take(1970).collect::<String>() + "\n…";
+            }
+            text + "\n```"
+        }
+    };
+    ctx.send(CreateReply::default().content(text).ephemeral(true))
+        .await?;
+    Ok(())
+}
 
 /// The daily public encouragement post: channel, local time, timezone, on or off
 #[poise::command(slash_command, guild_only)]

@@ -7,6 +7,7 @@ mod admin;
 mod checkin;
 mod faq;
 mod help;
+mod privacy;
 mod program;
 mod settings;
 mod steps;
@@ -22,6 +23,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         program::program(),
         checkin::checkin(),
         settings::settings(),
+        privacy::privacy(),
         admin::admin(),
     ]
 }

@@ -5,6 +5,7 @@
 
 mod checkin;
 mod faq;
+mod privacy;
 mod program;
 
 use poise::serenity_prelude as serenity;
@@ -45,6 +46,8 @@ pub async fn handle_component(
         Some(CustomId::FaqPick) => Ok(faq::pick(data, selected).await),
         Some(CustomId::Begin) => program::begin(ctx, data, member).await,
         Some(CustomId::NotNow) => Ok(program::not_now()),
+        Some(CustomId::DeleteConfirm) => privacy::delete(data, member).await,
+        Some(CustomId::DeleteCancel) => Ok(privacy::keep()),
         Some(CustomId::Outcome(outcome)) => program::finish(data, member, outcome).await,
         Some(CustomId::Mood(checkin)) => {
             checkin::mood(data, member, checkin, selected.unwrap_or_default()).await

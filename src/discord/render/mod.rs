@@ -4,10 +4,12 @@
 //! `content::limits`), so rendering never has to truncate a member's words.
 
 mod info;
+mod privacy;
 mod program;
 mod scheduled;
 
 pub use info::*;
+pub use privacy::*;
 pub use program::*;
 pub use scheduled::*;
 

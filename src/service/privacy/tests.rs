@@ -1,0 +1,241 @@
+use std::path::Path;
+
+use chrono::{Duration, TimeZone, Utc};
+
+use super::*;
+use crate::config::Settings;
+use crate::content::Content;
+use crate::service::{checkin, program};
+use crate::store::test_support::temp_store;
+use crate::store::Store;
+
+fn settings() -> Settings {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut settings = Settings::load(&root.join("config/default.toml"), |_| None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    settings.content_path = root.join("config/content.toml");
+    settings
+}
+
+fn content(settings: &Settings) -> Content {
+    Content::load(&settings.content_path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+const ALICE: MemberId = MemberId::new(424_242_424_242_424_242);
+const BOB: MemberId = MemberId::new(515_151_515_151_515_151);
+
+async fn journey(store: &Store, content: &Content, settings: &Settings, member: MemberId) {
+    let t0 = Utc
+        .with_ymd_and_hms(2026, 2, 1, 12, 0, 0)
+        .single()
+        .expect("valid");
+    let ctx = |now| Ctx {
+        store,
+        content,
+        now,
+        settings,
+    };
+    program::begin(ctx(t0), member).await.expect("enrolled");
+    let prepared = checkin::prepare(ctx(t0 + Duration::hours(1)), member)
+        .await
+        .expect("check-in");
+    checkin::record_mood(ctx(t0 + Duration::hours(2)), member, prepared.id, "2")
+        .await
+        .expect("mood");
+    checkin::record_reflection(
+        ctx(t0 + Duration::hours(2)),
+        member,
+        prepared.id,
+        "I miss the walks we took",
+    )
+    .await
+    .expect("reflection");
+    checkin::dm_text(ctx(t0 + Duration::hours(3)), member, "a journal line")
+        .await
+        .expect("journal");
+}
+
+#[tokio::test]
+async fn an_export_holds_every_stored_field() {
+    let (store, _dir) = temp_store().await;
+    let settings = settings();
+    let content = content(&settings);
+    journey(&store, &content, &settings, ALICE).await;
+    let now = Utc
+        .with_ymd_and_hms(2026, 2, 2, 0, 0, 0)
+        .single()
+        .expect("valid");
+    let export = export(
+        Ctx {
+            store: &store,
+            content: &content,
+            now,
+            settings: &settings,
+        },
+        ALICE,
+    )
+    .await
+    .expect("export")
+    .expect("something stored");
+    assert_eq!(export.format, "rekindle-export");
+    assert_eq!(export.version, 1);
+    assert_eq!(export.member_id, "424242424242424242");
+    let member_settings = export.settings.as_ref().expect("settings");
+    assert_eq!(member_settings.timezone, "UTC");
+    assert_eq!(member_settings.checkin_time, "19:00");
+    assert_eq!(export.program.as_ref().map(|p| p.step), Some(1));
+    assert_eq!(export.step_history.len(), 1);
+    assert_eq!(export.step_history[0].event, "enrolled");
+    assert_eq!(export.checkins.len(), 1);
+    assert_eq!(export.checkins[0].mood, Some(2));
+    assert_eq!(export.checkins[0].prompt, content.steps[0].prompts[0]);
+    let texts: Vec<(Option<i64>, &str)> = export
+        .reflections
+        .iter()
+        .map(|r| (r.checkin_id, r.text.as_str()))
+        .collect();
+    assert_eq!(
+        texts,
+        vec![
+            (Some(export.checkins[0].id), "I miss the walks we took"),
+            (None, "a journal line")
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_export_format_keeps_its_documented_field_names() {
+    let (store, _dir) = temp_store().await;
+    let settings = settings();
+    let content = content(&settings);
+    journey(&store, &content, &settings, ALICE).await;
+    let now = Utc
+        .with_ymd_and_hms(2026, 2, 2, 0, 0, 0)
+        .single()
+        .expect("valid");
+    let export = export(
+        Ctx {
+            store: &store,
+            content: &content,
+            now,
+            settings: &settings,
+        },
+        ALICE,
+    )
+    .await
+    .expect("export");
+    let json = serde_json::to_value(export).expect("serialisable");
+    let keys: Vec<&str> = json
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for key in [
+        "format",
+        "version",
+        "exported_at",
+        "member_id",
+        "settings",
+        "program",
+        "step_history",
+        "checkins",
+        "reflections",
+        "pending_messages",
+    ] {
+        assert!(keys.contains(&key), "{key} in {keys:?}");
+    }
+    assert_eq!(json["exported_at"], "2026-02-02T00:00:00Z");
+    assert_eq!(
+        json["reflections"][1]["checkin_id"],
+        serde_json::Value::Null
+    );
+    assert!(json["checkins"][0]["sent_at"].is_string());
+}
+
+#[tokio::test]
+async fn nothing_stored_means_no_export() {
+    let (store, _dir) = temp_store().await;
+    let settings = settings();
+    let content = content(&settings);
+    let now = Utc::now();
+    assert!(export(
+        Ctx {
+            store: &store,
+            content: &content,
+            now,
+            settings: &settings
+        },
+        BOB
+    )
+    .await
+    .expect("export")
+    .is_none());
+}
+
+#[tokio::test]
+async fn deleting_leaves_no_trace_of_the_member_and_spares_everyone_else() {
+    let (store, _dir) = temp_store().await;
+    let settings = settings();
+    let content = content(&settings);
+    journey(&store, &content, &settings, ALICE).await;
+    journey(&store, &content, &settings, BOB).await;
+    let now = Utc::now();
+    let deleted = delete(
+        Ctx {
+            store: &store,
+            content: &content,
+            now,
+            settings: &settings,
+        },
+        ALICE,
+    )
+    .await
+    .expect("deleted");
+    assert!(deleted.member);
+    assert_eq!(
+        (deleted.checkins, deleted.reflections, deleted.history),
+        (1, 2, 1)
+    );
+    // Scan every column of every table for Alice's id, as a number and as text.
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    )
+    .fetch_all(store.pool())
+    .await
+    .expect("tables");
+    for table in tables {
+        let columns: Vec<String> =
+            sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                .fetch_all(store.pool())
+                .await
+                .expect("columns");
+        for column in columns {
+            let hits: i64 = sqlx::query_scalar(&format!(
+                "SELECT COUNT(*) FROM \"{table}\" WHERE \"{column}\" = ?1 OR CAST(\"{column}\" AS TEXT) LIKE '%' || ?2 || '%'"
+            ))
+            .bind(ALICE.to_db())
+            .bind(ALICE.to_string())
+            .fetch_one(store.pool())
+            .await
+            .expect("scan");
+            assert_eq!(hits, 0, "{table}.{column} still mentions the member");
+        }
+    }
+    let bob = export(
+        Ctx {
+            store: &store,
+            content: &content,
+            now,
+            settings: &settings,
+        },
+        BOB,
+    )
+    .await
+    .expect("export");
+    assert_eq!(
+        bob.map(|e| e.reflections.len()),
+        Some(2),
+        "other members keep everything"
+    );
+}
