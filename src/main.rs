@@ -100,12 +100,15 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<(bool, PathBuf), Str
 }
 
 fn init_tracing() {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    use tracing_subscriber::Layer as _;
+
     let rust_log = std::env::var("RUST_LOG").ok();
-    let filter = rekindle::logging::filter(rust_log.as_deref());
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
-        .init();
+        .with_filter(rekindle::logging::filter(rust_log.as_deref()));
+    tracing_subscriber::registry().with(layer).init();
 }
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM (what service managers send).

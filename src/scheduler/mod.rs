@@ -119,6 +119,13 @@ impl Scheduler {
         let queued = self.plan(now).await?;
         let mut report = self.deliver_due(now).await?;
         report.queued = queued;
+        tracing::debug!(
+            queued,
+            sent = report.sent,
+            failed = report.failed,
+            deferred = report.deferred,
+            "outbox run finished"
+        );
         Ok(report)
     }
 

@@ -6,6 +6,7 @@ mod support;
 
 mod checkins;
 mod foundation;
+mod log_hygiene;
 mod member;
 mod privacy;
 mod program;
