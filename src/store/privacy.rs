@@ -11,14 +11,15 @@ pub struct MemberRecord {
     pub member: Option<MemberRaw>,
     pub program: Option<ProgramRaw>,
     pub history: Vec<(String, i64, Option<String>, i64)>,
-    /// id, step, prompt index, sent, answered, mood, status.
-    pub checkins: Vec<(i64, i64, i64, i64, Option<i64>, Option<i64>, String)>,
+    pub checkins: Vec<CheckinRaw>,
     /// check-in id (None: journal), text, written.
     pub reflections: Vec<(Option<i64>, String, i64)>,
     /// kind, due, status.
     pub pending: Vec<(String, i64, String)>,
 }
 
+/// id, step, prompt index, sent, answered, mood, status.
+pub type CheckinRaw = (i64, i64, i64, i64, Option<i64>, Option<i64>, String);
 /// timezone, check-in time, frequency, encouragement, reachable, created.
 pub type MemberRaw = (String, String, String, i64, i64, i64);
 /// step, step since, paused, outcome, finished at, enrolled at, next check-in, next encouragement.
