@@ -332,7 +332,7 @@ async fn restart(bot: &mut TestBot) {
     let running = app::start(
         settings,
         Arc::new(bot.clock.clone()),
-        crate::support::bot::test_options(),
+        test_options(),
     )
     .await
     .unwrap_or_else(|e| panic!("{e:#}"));
