@@ -619,3 +619,56 @@ async fn a_run_with_nothing_due_does_nothing() {
     );
     assert!(w.recorder.sent().is_empty());
 }
+
+#[tokio::test]
+async fn changing_settings_while_paused_does_not_restart_check_ins() {
+    let w = world().await;
+    let member = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    service::program::pause(w.ctx(utc(2026, 6, 1, 10, 0)), member)
+        .await
+        .expect("paused");
+    let change = service::settings::RawChange {
+        checkin_time: Some("07:00"),
+        ..Default::default()
+    };
+    service::settings::update(w.ctx(utc(2026, 6, 1, 11, 0)), member, change)
+        .await
+        .expect("updated");
+    assert_eq!(
+        w.scheduler
+            .run_due(utc(2026, 6, 3, 12, 0))
+            .await
+            .expect("run"),
+        RunReport::default()
+    );
+}
+
+#[tokio::test]
+async fn a_new_check_in_time_applies_from_the_next_slot() {
+    let w = world().await;
+    let member = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    let change = service::settings::RawChange {
+        checkin_time: Some("07:00"),
+        ..Default::default()
+    };
+    service::settings::update(w.ctx(utc(2026, 6, 1, 11, 0)), member, change)
+        .await
+        .expect("updated");
+    // 07:00 Berlin is 05:00 UTC; today's 07:00 has passed, so tomorrow's.
+    assert_eq!(
+        w.scheduler
+            .run_due(utc(2026, 6, 1, 17, 0))
+            .await
+            .expect("run")
+            .sent,
+        0
+    );
+    assert_eq!(
+        w.scheduler
+            .run_due(utc(2026, 6, 2, 5, 0))
+            .await
+            .expect("run")
+            .sent,
+        1
+    );
+}

@@ -150,11 +150,7 @@ impl Store {
         reflection: &Reflection,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        let mut tx = self
-            .pool()
-            .begin()
-            .await
-            .context("cannot begin a transaction")?;
+        let mut tx = self.begin().await?;
         sqlx::query("INSERT INTO reflections (member_id, checkin_id, body, created_at) VALUES (?1, ?2, ?3, ?4)")
             .bind(member.to_db())
             .bind(checkin)

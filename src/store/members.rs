@@ -60,11 +60,7 @@ impl Store {
         settings: MemberSettings,
         plan: Plan,
     ) -> anyhow::Result<()> {
-        let mut tx = self
-            .pool()
-            .begin()
-            .await
-            .context("cannot begin a transaction")?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE members SET timezone = ?2, checkin_time = ?3, frequency = ?4, encouragement = ?5
              WHERE id = ?1",
@@ -77,17 +73,7 @@ impl Store {
         .execute(&mut *tx)
         .await
         .context("cannot update a member's settings")?;
-        sqlx::query(
-            "UPDATE programs SET next_checkin_date = ?2, next_checkin_at = ?3, next_encouragement_at = ?4
-             WHERE member_id = ?1 AND next_checkin_at IS NOT NULL",
-        )
-        .bind(id.to_db())
-        .bind(plan.checkin.date.to_string())
-        .bind(time::to_db(plan.checkin.at))
-        .bind(plan.encouragement_at.map(time::to_db))
-        .execute(&mut *tx)
-        .await
-        .context("cannot reschedule a member")?;
+        super::schedule::reschedule_if_scheduled(&mut tx, id, plan).await?;
         tx.commit().await.context("cannot commit new settings")?;
         Ok(())
     }
@@ -95,11 +81,7 @@ impl Store {
     /// Records that DMs to this member fail (closed DMs): their schedule is cleared and their
     /// pending messages dropped, so nothing retries until they fix it.
     pub async fn mark_unreachable(&self, id: MemberId) -> anyhow::Result<()> {
-        let mut tx = self
-            .pool()
-            .begin()
-            .await
-            .context("cannot begin a transaction")?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE members SET reachable = 0, unreachable_notice_pending = 1 WHERE id = ?1",
         )
@@ -123,11 +105,7 @@ impl Store {
     /// A DM reached the member again; `plan` restarts their schedule (None: keep it clear,
     /// e.g. while paused).
     pub async fn mark_reachable(&self, id: MemberId, plan: Option<Plan>) -> anyhow::Result<()> {
-        let mut tx = self
-            .pool()
-            .begin()
-            .await
-            .context("cannot begin a transaction")?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE members SET reachable = 1, unreachable_notice_pending = 0 WHERE id = ?1",
         )

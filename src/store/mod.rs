@@ -78,6 +78,14 @@ impl Store {
         &self.pool
     }
 
+    /// Starts a transaction: every multi-row write goes through one.
+    pub(crate) async fn begin(&self) -> anyhow::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.pool
+            .begin()
+            .await
+            .context("cannot begin a transaction")
+    }
+
     /// Waits for every connection to finish and closes the pool: the last step of shutdown.
     pub async fn close(&self) {
         self.pool.close().await;

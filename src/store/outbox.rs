@@ -84,11 +84,7 @@ impl Store {
 
     /// Gives up on a message; a check-in that never arrived is recorded as missed.
     pub async fn mark_failed(&self, id: i64, attempts: i64, error: &str) -> anyhow::Result<()> {
-        let mut tx = self
-            .pool()
-            .begin()
-            .await
-            .context("cannot begin a transaction")?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE outbox SET status = 'failed', attempts = ?2, last_error = ?3 WHERE id = ?1",
         )

@@ -96,11 +96,7 @@ impl Store {
     /// Deletes every row about the member, in one transaction.
     pub async fn delete_member(&self, member: MemberId) -> anyhow::Result<Deleted> {
         let id = member.to_db();
-        let mut tx = self
-            .pool()
-            .begin()
-            .await
-            .context("cannot begin a transaction")?;
+        let mut tx = self.begin().await?;
         let count =
             |table: &'static str| format!("SELECT COUNT(*) FROM {table} WHERE member_id = ?1");
         let mut deleted = Deleted::default();

@@ -64,11 +64,7 @@ impl Store {
         if transition.event == Event::Unchanged {
             return Ok(());
         }
-        let mut tx = self
-            .pool()
-            .begin()
-            .await
-            .context("cannot begin a transaction")?;
+        let mut tx = self.begin().await?;
         Store::insert_member(&mut tx, member, defaults, now).await?;
         let (step, since, paused, outcome, finished_at, history_step) = match transition.program {
             Program::InStep {

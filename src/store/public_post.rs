@@ -106,11 +106,7 @@ impl Store {
         next_index: usize,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        let mut tx = self
-            .pool()
-            .begin()
-            .await
-            .context("cannot begin a transaction")?;
+        let mut tx = self.begin().await?;
         if let Some((channel, index, nonce)) = send {
             sqlx::query(
                 "INSERT INTO outbox (kind, channel_id, message_index, nonce, due_at) VALUES ('public', ?1, ?2, ?3, ?4)

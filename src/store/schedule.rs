@@ -33,7 +33,7 @@ pub(crate) async fn apply(
             )
             .bind(member.to_db())
         }
-        ScheduleChange::Set(plan) => set(member, plan),
+        ScheduleChange::Set(plan) => set(member, plan, false),
     };
     query
         .execute(&mut *conn)
@@ -42,14 +42,34 @@ pub(crate) async fn apply(
     Ok(())
 }
 
+/// Replaces the schedule with `plan`, but only for a member who has one (not paused,
+/// finished or unreachable): new settings must not restart a paused member's check-ins.
+pub(crate) async fn reschedule_if_scheduled(
+    conn: &mut sqlx::SqliteConnection,
+    member: MemberId,
+    plan: Plan,
+) -> anyhow::Result<()> {
+    set(member, plan, true)
+        .execute(&mut *conn)
+        .await
+        .context("cannot reschedule a member")?;
+    Ok(())
+}
+
 fn set(
     member: MemberId,
     plan: Plan,
+    only_if_scheduled: bool,
 ) -> sqlx::query::Query<'static, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'static>> {
-    sqlx::query(
-        "UPDATE programs SET next_checkin_date = ?2, next_checkin_at = ?3, next_encouragement_at = ?4
-         WHERE member_id = ?1",
-    )
+    const ALWAYS: &str = "UPDATE programs SET next_checkin_date = ?2, next_checkin_at = ?3, next_encouragement_at = ?4
+         WHERE member_id = ?1";
+    const IF_SCHEDULED: &str = "UPDATE programs SET next_checkin_date = ?2, next_checkin_at = ?3, next_encouragement_at = ?4
+         WHERE member_id = ?1 AND next_checkin_at IS NOT NULL";
+    sqlx::query(if only_if_scheduled {
+        IF_SCHEDULED
+    } else {
+        ALWAYS
+    })
     .bind(member.to_db())
     .bind(plan.checkin.date.to_string())
     .bind(time::to_db(plan.checkin.at))
@@ -165,11 +185,7 @@ impl Store {
         now: DateTime<Utc>,
         prompt: impl Fn(StepNumber, Option<usize>) -> usize,
     ) -> anyhow::Result<usize> {
-        let mut tx = self
-            .pool()
-            .begin()
-            .await
-            .context("cannot begin a transaction")?;
+        let mut tx = self.begin().await?;
         let mut queued = 0;
         for plan in planned {
             let member = plan.member.to_db();
@@ -286,11 +302,7 @@ impl Store {
         settle: &[i64],
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        let mut tx = self
-            .pool()
-            .begin()
-            .await
-            .context("cannot begin a transaction")?;
+        let mut tx = self.begin().await?;
         for (candidate, nonce) in send {
             sqlx::query(
                 "INSERT INTO outbox (kind, member_id, checkin_id, nonce, due_at) VALUES ('reminder', ?1, ?2, ?3, ?4)
@@ -357,11 +369,7 @@ impl Store {
         planned: &[PlannedEncouragement],
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        let mut tx = self
-            .pool()
-            .begin()
-            .await
-            .context("cannot begin a transaction")?;
+        let mut tx = self.begin().await?;
         for plan in planned {
             let member = plan.member.to_db();
             if let Some((step, index, nonce)) = &plan.send {

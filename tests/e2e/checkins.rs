@@ -329,13 +329,9 @@ async fn restart(bot: &mut TestBot) {
         .count();
     bot.stop().await;
     let settings = test_settings(&bot.fake, &bot.database_url, &[]);
-    let running = app::start(
-        settings,
-        Arc::new(bot.clock.clone()),
-        test_options(),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e:#}"));
+    let running = app::start(settings, Arc::new(bot.clock.clone()), test_options())
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
     bot.running = Some(running);
     bot.fake
         .wait_for_requests(
