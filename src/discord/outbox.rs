@@ -14,9 +14,10 @@ use super::{dm, render};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::content::SharedContent;
+use crate::domain::program::{may_move_on, StepNumber};
 use crate::scheduler::nonce::Kind;
 use crate::scheduler::{BoxFuture, Deliver, SendError};
-use crate::service::{self, Ctx};
+use crate::service;
 use crate::store::{OutboxRow, Store};
 
 /// Discord's origin when no proxy is configured.
@@ -29,7 +30,6 @@ pub struct DiscordDelivery {
     http: Arc<Http>,
     store: Store,
     content: SharedContent,
-    settings: Arc<Settings>,
     clock: Arc<dyn Clock>,
 }
 
@@ -61,38 +61,28 @@ impl DiscordDelivery {
             http,
             store,
             content,
-            settings,
             clock,
         })
     }
 
-    /// The message a row stands for, rendered from the content in use now.
-    async fn render(&self, row: &OutboxRow) -> Result<CreateMessage, SendError> {
+    /// The message a row stands for, rendered from the content in use now. Everything it
+    /// needs came with the row: no database read per message.
+    fn render(&self, row: &OutboxRow) -> Result<CreateMessage, SendError> {
         let content = self.content.get();
         let gone = |what: &str| SendError::Gone(what.to_owned());
         let kind = Kind::parse(&row.kind).ok_or_else(|| gone("unknown kind"))?;
         let message = match kind {
             Kind::Checkin => {
-                let checkin = self.checkin(row).await?;
-                let member = row.member.ok_or_else(|| gone("member"))?;
-                let program = self
-                    .store
-                    .program(member)
-                    .await
-                    .map_err(internal)?
-                    .ok_or_else(|| gone("program"))?;
-                let ctx = Ctx {
-                    store: &self.store,
-                    content: &content,
-                    now: self.clock.now(),
-                    settings: &self.settings,
-                };
+                let (step, prompt_index) = row.checkin_prompt.ok_or_else(|| gone("check-in"))?;
+                let (current, since, finished) = row.program.ok_or_else(|| gone("program"))?;
+                let min_days = content.step(current).map_or(0, |s| s.min_days);
                 let prepared = service::checkin::Prepared {
-                    id: checkin.id,
-                    step: crate::domain::program::StepNumber::new(checkin.step)
-                        .ok_or_else(|| gone("step"))?,
-                    prompt_index: checkin.prompt_index,
-                    offer_next: service::program::offers_next_step(ctx, program),
+                    id: row.checkin.ok_or_else(|| gone("check-in"))?,
+                    step: StepNumber::new(step).ok_or_else(|| gone("step"))?,
+                    prompt_index,
+                    offer_next: !finished
+                        && current == step
+                        && may_move_on(since, self.clock.now(), min_days),
                 };
                 let (text, embed, components) = render::checkin(&content, &prepared);
                 CreateMessage::new()
@@ -101,8 +91,8 @@ impl DiscordDelivery {
                     .components(components)
             }
             Kind::Reminder => {
-                let checkin = self.checkin(row).await?;
-                render::reminder(&content, checkin.step, checkin.prompt_index)
+                let (step, prompt_index) = row.checkin_prompt.ok_or_else(|| gone("check-in"))?;
+                render::reminder(&content, step, prompt_index)
             }
             Kind::Encouragement => {
                 let text = row
@@ -125,34 +115,14 @@ impl DiscordDelivery {
             .enforce_nonce(true))
     }
 
-    async fn checkin(&self, row: &OutboxRow) -> Result<crate::store::CheckinRow, SendError> {
-        let id = row
-            .checkin
-            .ok_or_else(|| SendError::Gone("check-in".into()))?;
-        self.store
-            .checkin(id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| SendError::Gone("check-in".into()))
-    }
-
     /// The channel to post in: the public channel, or the member's (cached) DM channel.
     async fn channel(&self, row: &OutboxRow) -> Result<u64, SendError> {
-        if let Some(channel) = row.channel {
+        if let Some(channel) = row.channel.or(row.dm_channel) {
             return Ok(channel);
         }
         let member = row
             .member
             .ok_or_else(|| SendError::Gone("no member or channel".into()))?;
-        if let Some(channel) = self
-            .store
-            .member(member)
-            .await
-            .map_err(internal)?
-            .and_then(|m| m.dm_channel_id)
-        {
-            return Ok(channel);
-        }
         let channel = serenity::UserId::new(member.get())
             .create_dm_channel(&self.http)
             .await
@@ -185,7 +155,7 @@ impl DiscordDelivery {
     }
 
     async fn send(&self, row: &OutboxRow) -> Result<(), SendError> {
-        let message = self.render(row).await?;
+        let message = self.render(row)?;
         let channel = self.channel(row).await?;
         match self.post(channel, &message).await {
             Err(SendError::Gone(reason)) if row.member.is_some() => {

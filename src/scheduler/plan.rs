@@ -13,8 +13,9 @@ use crate::domain::schedule::{self, catch_up, Rhythm};
 use crate::store::{PlannedCheckin, PlannedEncouragement};
 
 impl Scheduler {
-    /// Plans everything due at `now`; returns how many messages were queued.
-    pub(super) async fn plan(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    /// Plans everything due at `now` without sending; returns how many messages were
+    /// queued. `run_due` calls it first; benchmarks call it alone to time the two phases.
+    pub async fn plan(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
         let mut queued = self.plan_checkins(now).await?;
         queued += self.plan_reminders(now).await?;
         queued += self.plan_encouragements(now).await?;

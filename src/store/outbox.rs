@@ -6,14 +6,22 @@ use chrono::{DateTime, Utc};
 use super::{time, Store};
 use crate::domain::member::MemberId;
 
-/// A message to send, as the sender needs it.
+/// A message to send, with everything the sender needs to render it (one query, no
+/// further reads per message).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxRow {
     pub id: i64,
     pub kind: String,
     pub member: Option<MemberId>,
+    /// The public channel of a public post.
     pub channel: Option<u64>,
+    /// The member's cached DM channel, if any.
+    pub dm_channel: Option<u64>,
     pub checkin: Option<i64>,
+    /// The check-in's step and prompt, for check-ins and reminders.
+    pub checkin_prompt: Option<(u8, usize)>,
+    /// The member's current step, since when, and whether they finished.
+    pub program: Option<(u8, DateTime<Utc>, bool)>,
     pub step: Option<u8>,
     pub message_index: Option<usize>,
     pub nonce: String,
@@ -28,9 +36,19 @@ type RawRow = (
     Option<i64>,
     Option<i64>,
     Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
     String,
     i64,
+    Option<i64>,
 );
+
+fn small<T: TryFrom<i64>>(value: Option<i64>) -> Option<T> {
+    value.and_then(|v| T::try_from(v).ok())
+}
 
 impl Store {
     /// Pending messages due at or before `now`, oldest first.
@@ -40,8 +58,14 @@ impl Store {
         limit: u32,
     ) -> anyhow::Result<Vec<OutboxRow>> {
         let rows: Vec<RawRow> = sqlx::query_as(
-            "SELECT id, kind, member_id, channel_id, checkin_id, step, message_index, nonce, attempts
-             FROM outbox WHERE status = 'pending' AND due_at <= ?1 ORDER BY due_at, id LIMIT ?2",
+            "SELECT o.id, o.kind, o.member_id, o.channel_id, m.dm_channel_id, o.checkin_id,
+                    c.step, c.prompt_index, p.step, p.step_since, o.step, o.message_index, o.nonce, o.attempts,
+                    p.finished_at
+             FROM outbox o
+             LEFT JOIN members m ON m.id = o.member_id
+             LEFT JOIN checkins c ON c.id = o.checkin_id
+             LEFT JOIN programs p ON p.member_id = o.member_id
+             WHERE o.status = 'pending' AND o.due_at <= ?1 ORDER BY o.due_at, o.id LIMIT ?2",
         )
         .bind(time::to_db(now))
         .bind(limit)
@@ -50,19 +74,41 @@ impl Store {
         .context("cannot read the outbox")?;
         Ok(rows
             .into_iter()
-            .map(
-                |(id, kind, member, channel, checkin, step, index, nonce, attempts)| OutboxRow {
+            .map(|row| {
+                let (
+                    id,
+                    kind,
+                    member,
+                    channel,
+                    dm_channel,
+                    checkin,
+                    c_step,
+                    prompt,
+                    p_step,
+                    since,
+                    step,
+                    index,
+                    nonce,
+                    attempts,
+                    finished,
+                ) = row;
+                OutboxRow {
                     id,
                     kind,
                     member: member.map(MemberId::from_db),
-                    channel: channel.and_then(|c| u64::try_from(c).ok()),
+                    channel: small(channel),
+                    dm_channel: small(dm_channel),
                     checkin,
-                    step: step.and_then(|s| u8::try_from(s).ok()),
-                    message_index: index.and_then(|i| usize::try_from(i).ok()),
+                    checkin_prompt: small::<u8>(c_step).zip(small::<usize>(prompt)),
+                    program: small::<u8>(p_step)
+                        .zip(since)
+                        .map(|(s, at)| (s, time::from_db(at), finished.is_some())),
+                    step: small(step),
+                    message_index: small(index),
                     nonce,
                     attempts,
-                },
-            )
+                }
+            })
             .collect())
     }
 
