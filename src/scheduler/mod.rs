@@ -82,6 +82,8 @@ pub struct Scheduler {
     pacer: Arc<Pacer>,
     tuning: Tuning,
     wake: Arc<Notify>,
+    /// When old reflections and outbox rows were last purged.
+    last_purge: Arc<std::sync::Mutex<Option<DateTime<Utc>>>>,
 }
 
 impl Scheduler {
@@ -101,6 +103,7 @@ impl Scheduler {
             pacer,
             tuning,
             wake: Arc::new(Notify::new()),
+            last_purge: Arc::new(std::sync::Mutex::new(None)),
         }
     }
 

@@ -209,12 +209,34 @@ impl Scheduler {
 
     /// Reflections and journal entries older than the retention period are deleted.
     async fn purge(&self, now: DateTime<Utc>) -> anyhow::Result<()> {
+        // Once an hour is plenty, and keeps the idle run a few index reads.
+        {
+            let mut last = self
+                .last_purge
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if last.is_some_and(|at| now - at < Duration::hours(1) && now >= at) {
+                return Ok(());
+            }
+            *last = Some(now);
+        }
         let cutoff =
             now - Duration::days(i64::from(self.settings.privacy.reflection_retention_days));
         let purged = self.store.purge_reflections_before(cutoff).await?;
         if purged > 0 {
             tracing::info!(purged, "old reflections deleted");
         }
+        // Sent and failed rows are only needed for a few minutes of nonce de-duplication.
+        let done = self
+            .store
+            .purge_outbox_before(now - Duration::days(OUTBOX_KEEP_DAYS))
+            .await?;
+        if done > 0 {
+            tracing::debug!(done, "old outbox rows deleted");
+        }
         Ok(())
     }
 }
+
+/// Days a sent or failed outbox row is kept (for diagnosis) before it is deleted.
+const OUTBOX_KEEP_DAYS: i64 = 7;

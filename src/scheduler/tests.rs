@@ -672,3 +672,62 @@ async fn a_new_check_in_time_applies_from_the_next_slot() {
         1
     );
 }
+
+#[tokio::test]
+async fn snoozing_a_weekly_check_in_brings_the_next_one_to_tomorrow() {
+    let w = world().await;
+    let mut settings = w.settings.as_ref().clone();
+    settings.defaults.frequency = crate::domain::settings::Frequency::Weekly;
+    let w = World {
+        settings: Arc::new(settings),
+        ..w
+    };
+    let member = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    w.scheduler
+        .run_due(utc(2026, 6, 1, 17, 0))
+        .await
+        .expect("run");
+    let checkin = w
+        .store
+        .latest_checkin(member)
+        .await
+        .expect("read")
+        .expect("a check-in");
+    service::checkin::snooze(w.ctx(utc(2026, 6, 1, 18, 0)), member, checkin.id)
+        .await
+        .expect("snoozed");
+    assert_eq!(
+        w.scheduler
+            .run_due(utc(2026, 6, 2, 17, 0))
+            .await
+            .expect("run")
+            .sent,
+        1,
+        "tomorrow, not in a week"
+    );
+    assert_eq!(
+        w.recorder.sent_kinds(),
+        vec!["checkin", "checkin"],
+        "and no reminder for the snoozed one"
+    );
+}
+
+#[tokio::test]
+async fn sent_outbox_rows_are_purged_after_a_week() {
+    let w = world().await;
+    w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    w.scheduler
+        .run_due(utc(2026, 6, 1, 17, 0))
+        .await
+        .expect("run");
+    assert_eq!(w.count("SELECT COUNT(*) FROM outbox").await, 1);
+    w.scheduler
+        .run_due(utc(2026, 6, 9, 16, 0))
+        .await
+        .expect("run");
+    assert_eq!(
+        w.count("SELECT COUNT(*) FROM outbox WHERE due_at < 1780500000")
+            .await,
+        0
+    );
+}

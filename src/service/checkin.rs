@@ -4,6 +4,7 @@ use super::{Ctx, ServiceError};
 use crate::domain::checkin::{next_prompt, Mood, Reflection};
 use crate::domain::member::MemberId;
 use crate::domain::program::{apply, Command, Program, Refusal, StepNumber};
+use crate::domain::schedule::{local_date, Rhythm};
 use crate::store::CheckinRow;
 
 /// A check-in recorded and ready to send.
@@ -160,6 +161,17 @@ pub async fn snooze(ctx: Ctx<'_>, member: MemberId, checkin: i64) -> Result<(), 
     // Only a check-in still waiting is set aside: an answered one keeps counting as answered.
     if row.status == "open" {
         ctx.store.set_checkin_status(checkin, "snoozed").await?;
+    }
+    // "Again tomorrow": bring the next check-in forward to tomorrow's slot when the member's
+    // rhythm (every 2 days, weekly) would put it later. Never pushes one back.
+    if let Some(settings) = ctx.store.member(member).await?.map(|m| m.settings) {
+        let rhythm = Rhythm {
+            tz: settings.timezone.tz(),
+            time: settings.checkin_time,
+            frequency: settings.frequency,
+        };
+        let tomorrow = rhythm.slot(local_date(rhythm.tz, ctx.now) + chrono::Duration::days(1));
+        ctx.store.bring_checkin_forward(member, tomorrow).await?;
     }
     Ok(())
 }

@@ -152,6 +152,17 @@ impl Store {
         Ok(())
     }
 
+    /// Deletes sent and failed rows due before `cutoff`; returns how many.
+    pub async fn purge_outbox_before(&self, cutoff: DateTime<Utc>) -> anyhow::Result<u64> {
+        let deleted = sqlx::query("DELETE FROM outbox WHERE status != 'pending' AND due_at < ?1")
+            .bind(time::to_db(cutoff))
+            .execute(self.pool())
+            .await
+            .context("cannot purge the outbox")?
+            .rows_affected();
+        Ok(deleted)
+    }
+
     /// Keeps a message pending for a later run (after a rate limit).
     pub async fn record_attempts(&self, id: i64, attempts: i64, error: &str) -> anyhow::Result<()> {
         sqlx::query("UPDATE outbox SET attempts = ?2, last_error = ?3 WHERE id = ?1")

@@ -76,6 +76,23 @@ fn set(
     .bind(plan.encouragement_at.map(time::to_db))
 }
 
+impl Store {
+    /// Moves the member's next check-in to `slot` if one is scheduled later than it.
+    pub async fn bring_checkin_forward(&self, member: MemberId, slot: Slot) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE programs SET next_checkin_date = ?2, next_checkin_at = ?3
+             WHERE member_id = ?1 AND next_checkin_at > ?3",
+        )
+        .bind(member.to_db())
+        .bind(slot.date.to_string())
+        .bind(time::to_db(slot.at))
+        .execute(self.pool())
+        .await
+        .context("cannot bring a check-in forward")?;
+        Ok(())
+    }
+}
+
 /// A member whose next check-in slot has come.
 #[derive(Debug, Clone)]
 pub struct DueCheckin {
