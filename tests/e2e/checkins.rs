@@ -1,16 +1,12 @@
 //! Check-in answers through the real bot: mood, the reflection modal, plain DM text and
 //! journal entries, crisis replies, buttons that outlive a restart, and bad input.
 
-use std::sync::Arc;
-
-use rekindle::app;
 use serde_json::json;
 
 use crate::member::{
     assert_private_reply, checkin, checkins, command, enrol, new_dms, press, reflections, select,
     snapshot, words, Member,
 };
-use crate::support::bot::{test_options, test_settings};
 use crate::support::{TestBot, WAIT};
 
 #[tokio::test]
@@ -112,7 +108,8 @@ async fn a_check_in_sent_before_a_restart_still_answers_after_it() {
     enrol(&bot, &member).await;
     let sent = checkin(&bot, &member).await;
 
-    restart(&mut bot).await;
+    bot.stop().await;
+    bot.boot().await;
 
     let mood = select(
         &bot,
@@ -311,34 +308,4 @@ async fn another_member_cannot_use_or_see_someone_elses_check_in() {
     assert_private_reply(&own, "I've noted your mood: 3 · Okay");
     bot.fake.assert_no_violations();
     bot.stop().await;
-}
-
-/// Stops the bot and starts it again on the same database, fake and clock; ready once the
-/// new process has registered its commands (the second `PUT .../commands`).
-///
-/// `TestBot::boot` cannot be used for this yet: it waits for *a* registration, finds the
-/// first process's, and then asserts a new identify that has not happened yet.
-async fn restart(bot: &mut TestBot) {
-    let is_registration =
-        |r: &crate::support::Recorded| r.method == "PUT" && r.path.ends_with("/commands");
-    let registered = bot
-        .fake
-        .requests()
-        .iter()
-        .filter(|r| is_registration(r))
-        .count();
-    bot.stop().await;
-    let settings = test_settings(&bot.fake, &bot.database_url, &[]);
-    let running = app::start(settings, Arc::new(bot.clock.clone()), test_options())
-        .await
-        .unwrap_or_else(|e| panic!("{e:#}"));
-    bot.running = Some(running);
-    bot.fake
-        .wait_for_requests(
-            "the restarted bot to register its commands",
-            registered + 1,
-            WAIT,
-            is_registration,
-        )
-        .await;
 }
