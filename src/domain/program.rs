@@ -149,6 +149,8 @@ pub enum Refusal {
     LastStepNeedsOutcome,
     #[error("That choice belongs to the last step; you're at step {0}.")]
     NotLastStep(StepNumber),
+    #[error("That check-in belongs to an earlier step; you're in step {0} now. Your latest check-in has the button for this step.")]
+    OlderStep(StepNumber),
     #[error("Your check-ins are already paused. /program resume starts them again.")]
     AlreadyPaused,
     #[error("Your check-ins aren't paused.")]

@@ -5,6 +5,7 @@ use crate::domain::checkin::{next_prompt, Mood, Reflection};
 use crate::domain::member::MemberId;
 use crate::domain::program::{apply, Command, Program, Refusal, StepNumber};
 use crate::domain::schedule::{local_date, Rhythm};
+use crate::service::program::NextStep;
 use crate::store::CheckinRow;
 
 /// A check-in recorded and ready to send.
@@ -174,6 +175,27 @@ pub async fn snooze(ctx: Ctx<'_>, member: MemberId, checkin: i64) -> Result<(), 
         ctx.store.bring_checkin_forward(member, tomorrow).await?;
     }
     Ok(())
+}
+
+/// "Ready for the next step" on a check-in: only a check-in of the step the member is in
+/// now can move them on, so an old message cannot skip them past a step.
+pub async fn next_step_from(
+    ctx: Ctx<'_>,
+    member: MemberId,
+    checkin: i64,
+) -> Result<NextStep, ServiceError> {
+    let row = ctx
+        .store
+        .checkin(checkin)
+        .await?
+        .filter(|row| row.member == member)
+        .ok_or(ServiceError::UnknownCheckin)?;
+    if let Some(Program::InStep { step, .. }) = ctx.store.program(member).await? {
+        if step.get() != row.step {
+            return Err(Refusal::OlderStep(step).into());
+        }
+    }
+    super::program::next_step(ctx, member).await
 }
 
 /// Confirms a check-in belongs to the member (for buttons that act on the program).

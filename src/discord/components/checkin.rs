@@ -64,8 +64,7 @@ pub async fn next(
 ) -> Result<CreateInteractionResponse, Error> {
     let content = data.content.get();
     let service = data.service(&content);
-    service::checkin::verify_owner(service, member, checkin).await?;
-    match service::program::next_step(service, member).await? {
+    match service::checkin::next_step_from(service, member, checkin).await? {
         NextStep::Advanced(step) => {
             let Some(step) = content.step(step.get()) else {
                 return Ok(private(""));

@@ -367,3 +367,32 @@ async fn pause_and_resume_round_trip_and_refuse_repeats() {
         Err(ServiceError::Refused(Refusal::NotPaused))
     ));
 }
+
+#[tokio::test]
+async fn an_old_check_in_cannot_move_a_member_past_a_later_step() {
+    let (store, _dir) = temp_store().await;
+    let content = content();
+    let t0 = t0();
+    begin(ctx(&store, &content, t0), ALICE)
+        .await
+        .expect("enrolled");
+    let old = checkin::prepare(ctx(&store, &content, t0), ALICE)
+        .await
+        .expect("check-in");
+    let later = t0 + Duration::days(20);
+    checkin::next_step_from(ctx(&store, &content, later), ALICE, old.id)
+        .await
+        .expect("step 2");
+    let much_later = later + Duration::days(30);
+    let refused = checkin::next_step_from(ctx(&store, &content, much_later), ALICE, old.id)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, ServiceError::Refused(Refusal::OlderStep(_))),
+        "{refused}"
+    );
+    let status = status(ctx(&store, &content, much_later), ALICE)
+        .await
+        .expect("status");
+    assert!(matches!(status.program, Program::InStep { step, .. } if step.get() == 2));
+}

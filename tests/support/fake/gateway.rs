@@ -61,7 +61,9 @@ async fn run_connection(shared: Arc<Shared>, mut socket: WebSocket) {
                 Some(ConnCmd::Frame(frame)) => {
                     record(&mut shared.lock(), conn_id, Dir::Out, &frame);
                     shared.changed();
-                    if socket.send(Message::Text(frame.to_string())).await.is_err() {
+                    let text = frame.to_string();
+                    shared.probes.frame_writing(&frame);
+                    if socket.send(Message::Text(text)).await.is_err() {
                         break;
                     }
                 }
@@ -250,6 +252,18 @@ pub(crate) async fn dispatch(shared: &Shared, t: &str, d: Value) -> u64 {
             panic!("no live gateway session to send {t} to within {SESSION_WAIT:?}\n{diag}")
         }
     }
+}
+
+/// Sends a dispatch to the live session now, without checking it against serenity's model
+/// (for payloads copied from one that was checked); `None` when no session is live.
+pub(crate) fn dispatch_now(shared: &Shared, t: &str, d: Value) -> Option<u64> {
+    let seq = {
+        let mut st = shared.lock();
+        let conn = st.current.clone()?;
+        push_dispatch(&mut st, &conn.session_id, t, d, &conn.tx)
+    };
+    shared.changed();
+    Some(seq)
 }
 
 /// Sends a control command to the live connection, if any; returns its id.

@@ -8,7 +8,7 @@ use std::time::Instant;
 use serde_json::{json, Map, Value};
 
 use super::commands::check_invocation;
-use super::gateway::dispatch;
+use super::gateway::{dispatch, dispatch_now};
 use super::payloads::{actor_user, member_json, message_json, now_timestamp, user_json};
 use super::state::{InteractionRec, State, APPLICATION_ID, CHANNEL_ID, GUILD_ID, SESSION_WAIT};
 use super::{Actor, FakeDiscord, Interaction};
@@ -309,6 +309,28 @@ impl FakeDiscord {
             (d, handle)
         };
         self.send_interaction(d, handle).await
+    }
+
+    /// The interaction `template` again, as `who`, with a fresh id and token: same kind,
+    /// `data` and (for components) `message`. For load tools: it skips the registration
+    /// lookup and the serenity-model checks that `template` already passed, so the fake
+    /// spends its time on the bot's traffic. Panics without a live gateway session.
+    pub fn repeat_interaction(&self, template: &Interaction, who: &Actor) -> Interaction {
+        let (d, mut handle) = {
+            let mut st = self.shared.lock();
+            let (mut d, handle) = base(&mut st, who, template.kind);
+            d["data"] = template.payload["data"].clone();
+            if let Some(message) = template.payload.get("message") {
+                d["message"] = message.clone();
+                st.interactions.get_mut(&handle.id).unwrap().message = Some(message.clone());
+            }
+            (d, handle)
+        };
+        handle.payload = d.clone();
+        if dispatch_now(&self.shared, "INTERACTION_CREATE", d).is_none() {
+            panic!("repeat_interaction: no live gateway session");
+        }
+        handle
     }
 
     /// A DM from `from` to the bot (MESSAGE_CREATE without `guild_id`); returns its id.

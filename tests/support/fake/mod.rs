@@ -14,6 +14,7 @@ mod components;
 mod control;
 mod gateway;
 mod interactions;
+mod latency;
 mod messages;
 mod payloads;
 mod rest;
@@ -28,6 +29,8 @@ use serde_json::Value;
 use tokio::sync::Notify;
 
 use state::{Shared, State};
+
+pub use latency::CallbackTiming;
 
 /// The token tests give the bot; every REST call must carry `Authorization: Bot <TOKEN>`.
 pub const TOKEN: &str = "OTAwMDAwMDAwMDAwMDAwMDAy.FakeDc.rekindle-test-token-not-a-secret";
@@ -160,6 +163,7 @@ impl FakeDiscord {
             port,
             state: Mutex::new(State::new(port)),
             notify: Notify::new(),
+            probes: Default::default(),
         });
         let app = rest::router(shared.clone());
         tokio::spawn(async move {

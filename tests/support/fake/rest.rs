@@ -4,6 +4,7 @@
 //! live in `messages.rs` and `webhooks.rs`.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::State as AxumState;
@@ -101,6 +102,7 @@ async fn handle(
     headers: HeaderMap,
     raw: Bytes,
 ) -> Response {
+    let arrived = Instant::now();
     let full_path = uri.path().to_string();
     let path = full_path
         .strip_prefix("/api/v10")
@@ -145,6 +147,7 @@ async fn handle(
         }
     };
     let (reply, recorded_body) = reply;
+    let probed = shared.probes.callback_id(method.as_str(), &path);
     st.requests.push(Recorded {
         method: method.to_string(),
         path,
@@ -155,6 +158,9 @@ async fn handle(
     });
     drop(st);
     shared.changed();
+    if let Some(id) = probed {
+        shared.probes.callback_answered(id, arrived, reply.status);
+    }
     let mut response = match &reply.body {
         Some(b) => (
             StatusCode::from_u16(reply.status).unwrap(),

@@ -273,6 +273,8 @@ pub(crate) struct Shared {
     pub port: u16,
     pub state: Mutex<State>,
     pub notify: Notify,
+    /// Latency probes for load tools (off unless turned on); see `latency.rs`.
+    pub probes: super::latency::Probes,
 }
 
 impl Shared {
