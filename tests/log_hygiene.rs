@@ -1,5 +1,14 @@
 //! A whole member journey with every log line captured, at trace level for our crate and
 //! everything else RUST_LOG could ask for: the token and members' words never appear.
+//!
+//! Its own test binary: the capture is the process-wide subscriber, as in `main`, so every
+//! thread and every callsite is seen.
+
+#[path = "e2e/member.rs"]
+#[allow(dead_code)]
+mod member;
+#[path = "support/mod.rs"]
+mod support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -34,7 +43,7 @@ const REFLECTION: &str = "Quietly-Unique reflection about the lake house";
 const JOURNAL: &str = "Quietly-Unique journal line about Thursday";
 const CRISIS: &str = "Quietly-Unique: some nights I want to die";
 
-#[tokio::test(flavor = "current_thread")]
+#[tokio::test]
 async fn a_full_journey_logs_neither_the_token_nor_what_the_member_wrote() {
     // `log` records (tungstenite's) go through tracing too, as in `main`.
     let _ = tracing_log::LogTracer::init();
@@ -46,8 +55,8 @@ async fn a_full_journey_logs_neither_the_token_nor_what_the_member_wrote() {
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .with_filter(rekindle::logging::filter(Some(rust_log)));
-    // The bot runs on this test's single thread, so a thread-local subscriber sees it all.
-    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(layer));
+    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer))
+        .expect("the only subscriber");
 
     let mut bot = TestBot::start().await;
     let member = Member::new(9001);

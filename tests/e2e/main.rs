@@ -6,7 +6,6 @@ mod support;
 
 mod checkins;
 mod foundation;
-mod log_hygiene;
 mod member;
 mod privacy;
 mod program;
