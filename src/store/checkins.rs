@@ -60,6 +60,14 @@ impl Store {
         prompt_index: usize,
         now: DateTime<Utc>,
     ) -> anyhow::Result<i64> {
+        let mut tx = self.begin().await?;
+        // A new check-in supersedes one still open: it counts as unanswered and gets no
+        // reminder (it can still be answered late).
+        sqlx::query("UPDATE checkins SET status = 'missed', reminded = 1 WHERE member_id = ?1 AND status = 'open'")
+            .bind(member.to_db())
+            .execute(&mut *tx)
+            .await
+            .context("cannot close open check-ins")?;
         let id = sqlx::query_scalar(
             "INSERT INTO checkins (member_id, step, prompt_index, sent_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
         )
@@ -67,9 +75,10 @@ impl Store {
         .bind(step.get())
         .bind(i64::try_from(prompt_index).unwrap_or_default())
         .bind(time::to_db(now))
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await
         .context("cannot create a check-in")?;
+        tx.commit().await.context("cannot commit a check-in")?;
         Ok(id)
     }
 

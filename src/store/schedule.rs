@@ -208,7 +208,7 @@ impl Store {
             let member = plan.member.to_db();
             // A new slot closes any older check-in that is still open: unanswered.
             sqlx::query(
-                "UPDATE checkins SET status = 'missed' WHERE member_id = ?1 AND status = 'open'",
+                "UPDATE checkins SET status = 'missed', reminded = 1 WHERE member_id = ?1 AND status = 'open'",
             )
             .bind(member)
             .execute(&mut *tx)

@@ -1,5 +1,6 @@
 //! `/checkin`: today's check-in, now, by DM.
 
+use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
 use crate::discord::{dm, render, Context, Error};
@@ -38,5 +39,3 @@ pub async fn checkin(ctx: Context<'_>) -> Result<(), Error> {
         .await?;
     Ok(())
 }
-
-use poise::serenity_prelude as serenity;
