@@ -31,8 +31,21 @@ use rekindle::store::Store;
 use serde_json::{json, Value};
 use support::{Actor, FakeDiscord, Interaction};
 
-/// Measured interactions per kind and concurrency.
+/// Measured interactions per kind and concurrency (`INTERACTIONS_PER_RUN` overrides it, e.g.
+/// for a longer run under a profiler).
 const PER_RUN: usize = 2_000;
+
+fn per_run() -> usize {
+    std::env::var("INTERACTIONS_PER_RUN")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(PER_RUN)
+}
+
+/// `INTERACTIONS_ONLY=status` runs only the kinds whose label contains "status".
+fn wanted(label: &str) -> bool {
+    std::env::var("INTERACTIONS_ONLY").map_or(true, |only| label.contains(only.as_str()))
+}
 /// Unmeasured interactions before each run: connections opened, caches warm.
 const WARM_UP: usize = 200;
 /// Members in the database besides the load's own.
@@ -59,33 +72,32 @@ async fn seed(store: &Store, members: u64, now: DateTime<Utc>) -> Vec<i64> {
     let slot = rhythm.following(rhythm.first_after(now).date);
     let now_s = now.timestamp();
     let mut tx = store.pool().begin().await.expect("a transaction");
-    let ids = (0..members)
-        .map(|i| MEMBER_BASE + i)
-        .chain((0..LOAD_MEMBERS).map(|i| LOAD_BASE + i));
-    for id in ids {
+    // One statement per range: 100,000 single-row inserts would take ten seconds.
+    for (base, count) in [(MEMBER_BASE, members), (LOAD_BASE, LOAD_MEMBERS)] {
         sqlx::query(
-            "INSERT INTO members (id, timezone, checkin_time, frequency, encouragement, created_at)
-             VALUES (?1, 'UTC', '19:00', 'daily', 1, ?2)",
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?1)
+             INSERT INTO members (id, timezone, checkin_time, frequency, encouragement, created_at)
+             SELECT ?2 + i, 'UTC', '19:00', 'daily', 1, ?3 FROM n",
         )
-        .bind(id as i64)
+        .bind(count as i64)
+        .bind(base as i64)
         .bind(now_s - 10 * 86_400)
         .execute(&mut *tx)
         .await
-        .expect("a member");
-        sqlx::query(
-            "INSERT INTO programs (member_id, step, step_since, paused, enrolled_at, next_checkin_date, next_checkin_at, next_encouragement_at)
-             VALUES (?1, 2, ?2, 0, ?3, ?4, ?5, ?6)",
-        )
-        .bind(id as i64)
-        .bind(now_s - 3 * 86_400)
-        .bind(now_s - 10 * 86_400)
-        .bind(slot.date.to_string())
-        .bind(slot.at.timestamp())
-        .bind(slot.at.timestamp() + 3_600)
-        .execute(&mut *tx)
-        .await
-        .expect("a program");
+        .expect("members");
     }
+    sqlx::query(
+        "INSERT INTO programs (member_id, step, step_since, paused, enrolled_at, next_checkin_date, next_checkin_at, next_encouragement_at)
+         SELECT id, 2, ?1, 0, ?2, ?3, ?4, ?5 FROM members",
+    )
+    .bind(now_s - 3 * 86_400)
+    .bind(now_s - 10 * 86_400)
+    .bind(slot.date.to_string())
+    .bind(slot.at.timestamp())
+    .bind(slot.at.timestamp() + 3_600)
+    .execute(&mut *tx)
+    .await
+    .expect("programs");
     let mut checkins = Vec::new();
     for i in 0..LOAD_MEMBERS {
         // Sent a minute ago: far from the 20-hour reminder.
@@ -293,13 +305,14 @@ async fn drive(
 async fn measure(
     fake: &FakeDiscord,
     work: Workload,
+    concurrency: &[usize],
     bot_cpu: &dyn Fn() -> f64,
 ) -> (&'static str, Vec<Run>) {
     let work = Arc::new(work);
     let mut runs = Vec::new();
-    for in_flight in CONCURRENCY {
+    for &in_flight in concurrency {
         drive(fake, &work, in_flight, WARM_UP, bot_cpu).await;
-        runs.push(drive(fake, &work, in_flight, PER_RUN, bot_cpu).await);
+        runs.push(drive(fake, &work, in_flight, per_run(), bot_cpu).await);
     }
     (work.label, runs)
 }
@@ -399,7 +412,7 @@ struct Rekindle {
 }
 
 async fn rekindle() -> Rekindle {
-    let fake = FakeDiscord::start().await;
+    let fake = FakeDiscord::start_without_nagle().await;
     let dir = tempfile::tempdir().expect("a temporary folder");
     let url = format!("sqlite://{}", dir.path().join("x.db").display());
     let seeding = Instant::now();
@@ -413,6 +426,7 @@ async fn rekindle() -> Rekindle {
         "  seeded {MEMBERS} members + {LOAD_MEMBERS} enrolled members with an open check-in in {:.1} s",
         seeding.elapsed().as_secs_f64()
     );
+    let log = dir.path().join("bot.log");
     let started = Instant::now();
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_rekindle"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -421,6 +435,7 @@ async fn rekindle() -> Rekindle {
         .env("DISCORD_API_BASE", fake.origin())
         .env("DATABASE_URL", &url)
         .env("RUST_LOG", "warn")
+        .stderr(std::fs::File::create(&log).expect("a log file"))
         .kill_on_drop(true)
         .spawn()
         .expect("the bot starts");
@@ -434,11 +449,61 @@ async fn rekindle() -> Rekindle {
     let idle = memory_mib(pid);
 
     let workloads = rekindle_workloads(&fake, &checkins).await;
+    if std::env::var("SCRATCH_NOTICE").is_ok() {
+        let store = Store::connect(&url).await.expect("db");
+        let who = Actor::member(MEMBER_BASE + 42);
+        sqlx::query("UPDATE members SET unreachable_notice_pending = 1 WHERE id = ?1")
+            .bind((MEMBER_BASE + 42) as i64)
+            .execute(store.pool())
+            .await
+            .expect("set");
+        let before = fake.requests().len();
+        let i = fake
+            .autocomplete(
+                &who,
+                "faq",
+                json!([{"type": 3, "name": "topic", "value": "no cont", "focused": true}]),
+            )
+            .await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        for r in &fake.requests()[before..] {
+            println!(
+                "SCRATCH after autocomplete {}: {} {} -> {} {}",
+                i.id, r.method, r.path, r.status, r.body
+            );
+        }
+        println!("SCRATCH violations {:#?}", fake.violations());
+        let pending: i64 =
+            sqlx::query_scalar("SELECT unreachable_notice_pending FROM members WHERE id = ?1")
+                .bind((MEMBER_BASE + 42) as i64)
+                .fetch_one(store.pool())
+                .await
+                .expect("read");
+        println!("SCRATCH pending after autocomplete: {pending}");
+        let before = fake.requests().len();
+        fake.slash(
+            &who,
+            "faq",
+            json!([{"type": 3, "name": "topic", "value": "no-contact"}]),
+        )
+        .await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        for r in &fake.requests()[before..] {
+            println!(
+                "SCRATCH after /faq: {} {} -> {} {}",
+                r.method,
+                r.path,
+                r.status,
+                r.body.to_string().chars().take(200).collect::<String>()
+            );
+        }
+        std::process::exit(0);
+    }
     fake.enable_latency_probes();
     let bot_cpu = move || process_cpu(pid);
     let mut label_runs = Vec::new();
-    for work in workloads {
-        label_runs.push(measure(&fake, work, &bot_cpu).await);
+    for work in workloads.into_iter().filter(|w| wanted(w.label)) {
+        label_runs.push(measure(&fake, work, &CONCURRENCY, &bot_cpu).await);
     }
     let after_load = memory_mib(pid);
     let violations = fake.violations().len();
@@ -448,6 +513,10 @@ async fn rekindle() -> Rekindle {
         .arg(pid.to_string())
         .status();
     let _ = tokio::time::timeout(Duration::from_secs(10), child.wait()).await;
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    for line in logged.lines() {
+        println!("  bot log: {line}");
+    }
     Rekindle {
         label_runs,
         ready,
@@ -517,8 +586,7 @@ mod baseline {
                 })
             })
             .build();
-        let intents =
-            serenity::GatewayIntents::GUILDS | serenity::GatewayIntents::DIRECT_MESSAGES;
+        let intents = serenity::GatewayIntents::GUILDS | serenity::GatewayIntents::DIRECT_MESSAGES;
         let mut client = serenity::ClientBuilder::new_with_http(http, intents)
             .framework(framework)
             .await
@@ -534,8 +602,14 @@ mod baseline {
     }
 }
 
-async fn baseline() -> Vec<Run> {
-    let fake = FakeDiscord::start().await;
+/// The bare bot's runs at `concurrency`; `nagle`: the fake's sockets as `FakeDiscord::start`
+/// leaves them (to show what Nagle's algorithm does to the figures).
+async fn baseline(nagle: bool, concurrency: &[usize]) -> Vec<Run> {
+    let fake = if nagle {
+        FakeDiscord::start().await
+    } else {
+        FakeDiscord::start_without_nagle().await
+    };
     let (stop, stopped) = tokio::sync::oneshot::channel();
     let thread = baseline::spawn(fake.origin(), stopped);
     fake.wait_ready(Duration::from_secs(30)).await;
@@ -549,7 +623,7 @@ async fn baseline() -> Vec<Run> {
         actor: any_member,
     };
     let bot_cpu = || own_cpu().0;
-    let (_, runs) = measure(&fake, work, &bot_cpu).await;
+    let (_, runs) = measure(&fake, work, concurrency, &bot_cpu).await;
     let _ = stop.send(());
     let _ = tokio::task::spawn_blocking(move || thread.join()).await;
     let violations = fake.violations().len();
@@ -584,13 +658,7 @@ fn ratio_row(run: &Run, base: &Run) {
         .zip(b.iter())
         .map(|(x, y)| format!("{:>7.2}×", x / y))
         .collect();
-    println!(
-        "{:<30} {:>4} {:>6} {}",
-        "  ÷ baseline",
-        "",
-        "",
-        r.join(" ")
-    );
+    println!("{:<30} {:>4} {:>6} {}", "  ÷ baseline", "", "", r.join(" "));
 }
 
 fn goals(label: &str, run: &Run, base: &Run) -> Vec<String> {
@@ -631,11 +699,13 @@ fn main() {
         println!("Rekindle (release binary, its own process):");
         let rekindle = rekindle().await;
         println!("baseline (bare poise bot, own runtime and thread):");
-        let base = baseline().await;
+        let base = baseline(false, &CONCURRENCY).await;
+        let nagle = baseline(true, &[50]).await;
 
         println!();
         println!(
-            "latency = INTERACTION_CREATE written to the websocket → callback POST received, in ms; {PER_RUN} interactions per row after {WARM_UP} unmeasured"
+            "latency = INTERACTION_CREATE written to the websocket → callback POST received, in ms; {} interactions per row after {WARM_UP} unmeasured; the fake sets TCP_NODELAY",
+            per_run()
         );
         println!(
             "{:<30} {:>4} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8}",
@@ -643,6 +713,9 @@ fn main() {
         );
         for run in &base {
             row("baseline /ping", run);
+        }
+        for run in &nagle {
+            row("baseline, fake with Nagle on", run);
         }
         let mut verdicts = Vec::new();
         for (label, runs) in &rekindle.label_runs {

@@ -91,6 +91,13 @@ async fn register(
 /// about it once, privately, then the command goes on as usual.
 fn tell_if_unreachable(ctx: super::Context<'_>) -> poise::BoxFuture<'_, Result<bool, Error>> {
     Box::pin(async move {
+        // Checks run for autocomplete too, which cannot carry a message: keep the notice for
+        // the command itself.
+        if let poise::Context::Application(app) = ctx {
+            if app.interaction_type == poise::CommandInteractionType::Autocomplete {
+                return Ok(true);
+            }
+        }
         let member = crate::domain::member::MemberId::new(ctx.author().id.get());
         if ctx.data().store.take_unreachable_notice(member).await? {
             let text = format!(

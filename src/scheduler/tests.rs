@@ -736,10 +736,27 @@ async fn sent_outbox_rows_are_purged_after_a_week() {
 async fn a_manual_check_in_supersedes_the_open_one_so_only_one_reminder_can_come() {
     let w = world().await;
     let member = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
-    w.scheduler.run_due(utc(2026, 6, 1, 17, 0)).await.expect("run");
-    service::checkin::prepare(w.ctx(utc(2026, 6, 1, 18, 0)), member).await.expect("a manual check-in");
-    w.scheduler.run_due(utc(2026, 6, 2, 14, 30)).await.expect("run");
-    let reminders = w.recorder.sent_kinds().iter().filter(|k| *k == "reminder").count();
+    w.scheduler
+        .run_due(utc(2026, 6, 1, 17, 0))
+        .await
+        .expect("run");
+    service::checkin::prepare(w.ctx(utc(2026, 6, 1, 18, 0)), member)
+        .await
+        .expect("a manual check-in");
+    w.scheduler
+        .run_due(utc(2026, 6, 2, 14, 30))
+        .await
+        .expect("run");
+    let reminders = w
+        .recorder
+        .sent_kinds()
+        .iter()
+        .filter(|k| *k == "reminder")
+        .count();
     assert_eq!(reminders, 1, "one reminder, for the newest check-in");
-    assert_eq!(w.count("SELECT COUNT(*) FROM checkins WHERE status = 'open'").await, 1);
+    assert_eq!(
+        w.count("SELECT COUNT(*) FROM checkins WHERE status = 'open'")
+            .await,
+        1
+    );
 }

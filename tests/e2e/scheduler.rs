@@ -231,6 +231,17 @@ async fn closed_dms_pause_the_member_and_their_next_command_says_why() {
     let posts_before = bot.fake.requests().len();
     run_due(&bot, utc(2026, 3, 5, 19, 0)).await;
     assert_eq!(bot.fake.requests().len(), posts_before);
+    // Typing in an autocomplete neither fails nor uses up the notice.
+    let typing = bot
+        .fake
+        .autocomplete(
+            &member.guild,
+            "faq",
+            json!([{"type": 3, "name": "topic", "value": "astro", "focused": true}]),
+        )
+        .await;
+    let suggestions = bot.fake.wait_callback(&typing, crate::support::WAIT).await;
+    assert_eq!(suggestions["type"], 8, "{suggestions}");
     // The next command tells them, privately, once.
     let interaction = bot
         .fake

@@ -30,6 +30,8 @@ use tokio::sync::Notify;
 
 use state::{Shared, State};
 
+// Used by the interaction benchmark; the tests do not need it.
+#[allow(unused_imports)]
 pub use latency::CallbackTiming;
 
 /// The token tests give the bot; every REST call must carry `Authorization: Bot <TOKEN>`.
@@ -155,6 +157,18 @@ impl FakeDiscord {
 
     /// Binds 127.0.0.1:0 and serves REST and the gateway on it.
     pub async fn start() -> FakeDiscord {
+        FakeDiscord::serve(false).await
+    }
+
+    /// Like [`FakeDiscord::start`], with TCP_NODELAY on every accepted connection. For load
+    /// tools: with Nagle's algorithm on, a gateway frame written while the previous one is
+    /// unacknowledged waits for the bot's delayed ACK (up to 40 ms on Linux), a stall of the
+    /// fake's own making that would be measured as the bot's latency.
+    pub async fn start_without_nagle() -> FakeDiscord {
+        FakeDiscord::serve(true).await
+    }
+
+    async fn serve(nodelay: bool) -> FakeDiscord {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1:0");
@@ -167,9 +181,13 @@ impl FakeDiscord {
         });
         let app = rest::router(shared.clone());
         tokio::spawn(async move {
-            axum::serve(listener, app)
-                .await
-                .expect("fake discord server");
+            let server = axum::serve(listener, app);
+            let server = if nodelay {
+                server.tcp_nodelay(true)
+            } else {
+                server
+            };
+            server.await.expect("fake discord server");
         });
         FakeDiscord { shared }
     }
