@@ -1,17 +1,23 @@
-//! The pure work behind the busiest interactions, on the shipped content: FAQ search (the
-//! `/faq` answer and every autocomplete keystroke), crisis detection on a full-length
-//! reflection, and the next-check-in arithmetic the scheduler runs per member.
-//! `cargo bench --bench hot_paths`.
+//! The work behind the busiest interactions, on the shipped content: FAQ search (the `/faq`
+//! answer and every autocomplete keystroke), crisis detection on a full-length reflection,
+//! the next-check-in arithmetic the scheduler runs per member, and one database round trip
+//! (the check that runs before every command) with the pool as shipped and without its
+//! per-acquire ping. `cargo bench --bench hot_paths`.
 
 use std::hint::black_box;
 use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use criterion::{criterion_group, criterion_main, Criterion};
 use rekindle::content::Content;
+use rekindle::domain::member::MemberId;
 use rekindle::domain::schedule::{catch_up, Rhythm};
 use rekindle::domain::settings::{Frequency, LocalTime};
+use rekindle::store::Store;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 fn content() -> Content {
     Content::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("config/content.toml"))
@@ -59,8 +65,8 @@ fn faq(c: &mut Criterion) {
     group.finish();
 }
 
-/// A 4,000-character reflection of everyday words (no crisis phrase: the whole text is
-/// scanned), and the same with a phrase at its very end.
+/// A 4,000-character reflection (the modal's limit) of everyday words, with no crisis
+/// phrase (the whole text is scanned) or with one at its very end.
 fn reflection(with_phrase: bool) -> String {
     let words = "Today I noticed that I kept checking my phone, hoping for a message. \
                  I went for a walk instead, called my sister, and wrote down three things \
@@ -70,11 +76,10 @@ fn reflection(with_phrase: bool) -> String {
     } else {
         " Tomorrow I will try again."
     };
-    let mut text = String::new();
-    while text.chars().count() + words.chars().count() + ending.chars().count() <= 4_000 {
-        text.push_str(words);
-    }
+    let mut text = words.repeat(4_000 / words.len() + 1);
+    text.truncate(4_000 - ending.len());
     text.push_str(ending);
+    assert_eq!(text.chars().count(), 4_000);
     text
 }
 
@@ -91,13 +96,12 @@ fn crisis(c: &mut Criterion) {
         "the shipped phrases include this one"
     );
     let mut group = c.benchmark_group("crisis");
-    group.bench_function(format!("is_crisis, {} chars, none", calm.len()), |b| {
+    group.bench_function("is_crisis, 4000 chars, none", |b| {
         b.iter(|| content.is_crisis(black_box(&calm)))
     });
-    group.bench_function(
-        format!("is_crisis, {} chars, phrase at end", urgent.len()),
-        |b| b.iter(|| content.is_crisis(black_box(&urgent))),
-    );
+    group.bench_function("is_crisis, 4000 chars, phrase at end", |b| {
+        b.iter(|| content.is_crisis(black_box(&urgent)))
+    });
     group.finish();
 }
 
@@ -167,5 +171,77 @@ fn schedule(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, faq, crisis, schedule);
+/// The UPDATE behind `tell_if_unreachable`, the check before every command (and, in poise
+/// 0.7.1, before every autocomplete request too).
+const TAKE_NOTICE: &str = "UPDATE members SET unreachable_notice_pending = 0
+     WHERE id = ?1 AND unreachable_notice_pending = 1";
+
+fn store(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let url = format!("sqlite://{}", dir.path().join("hot.db").display());
+    let store = runtime.block_on(Store::connect(&url)).expect("a database");
+    let base: i64 = 100_000_000_000_000_000;
+    runtime
+        .block_on(
+            sqlx::query(
+                "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < 1000)
+                 INSERT INTO members (id, timezone, checkin_time, frequency, encouragement, created_at)
+                 SELECT ?1 + i, 'UTC', '19:00', 'daily', 1, 0 FROM n",
+            )
+            .bind(base)
+            .execute(store.pool()),
+        )
+        .expect("members");
+    let member = MemberId::new(base as u64 + 7);
+    // The options `Store::connect` uses, except the ping before every acquire.
+    let options = SqliteConnectOptions::from_str(&url)
+        .expect("a url")
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(StdDuration::from_secs(5));
+    let unpinged = runtime
+        .block_on(
+            SqlitePoolOptions::new()
+                .max_connections(4)
+                .test_before_acquire(false)
+                .connect_with(options),
+        )
+        .expect("a pool");
+    let mut group = c.benchmark_group("store");
+    group.bench_function("take_unreachable_notice (shipped pool)", |b| {
+        b.iter(|| runtime.block_on(store.take_unreachable_notice(black_box(member))))
+    });
+    group.bench_function("same UPDATE, pool without test_before_acquire", |b| {
+        b.iter(|| {
+            runtime.block_on(
+                sqlx::query(TAKE_NOTICE)
+                    .bind(black_box(member.to_db()))
+                    .execute(&unpinged),
+            )
+        })
+    });
+    group.bench_function("checkin_summary (shipped pool, 2 queries)", |b| {
+        b.iter(|| runtime.block_on(store.checkin_summary(black_box(member))))
+    });
+    group.finish();
+    runtime.block_on(unpinged.close());
+    runtime.block_on(store.close());
+}
+
+fn quick() -> Criterion {
+    Criterion::default()
+        .warm_up_time(StdDuration::from_secs(1))
+        .measurement_time(StdDuration::from_secs(3))
+}
+
+criterion_group! {
+    name = benches;
+    config = quick();
+    targets = faq, crisis, schedule, store
+}
 criterion_main!(benches);

@@ -435,6 +435,7 @@ async fn rekindle() -> Rekindle {
         .env("DISCORD_API_BASE", fake.origin())
         .env("DATABASE_URL", &url)
         .env("RUST_LOG", "warn")
+        .env("NO_COLOR", "1")
         .stderr(std::fs::File::create(&log).expect("a log file"))
         .kill_on_drop(true)
         .spawn()
@@ -449,56 +450,6 @@ async fn rekindle() -> Rekindle {
     let idle = memory_mib(pid);
 
     let workloads = rekindle_workloads(&fake, &checkins).await;
-    if std::env::var("SCRATCH_NOTICE").is_ok() {
-        let store = Store::connect(&url).await.expect("db");
-        let who = Actor::member(MEMBER_BASE + 42);
-        sqlx::query("UPDATE members SET unreachable_notice_pending = 1 WHERE id = ?1")
-            .bind((MEMBER_BASE + 42) as i64)
-            .execute(store.pool())
-            .await
-            .expect("set");
-        let before = fake.requests().len();
-        let i = fake
-            .autocomplete(
-                &who,
-                "faq",
-                json!([{"type": 3, "name": "topic", "value": "no cont", "focused": true}]),
-            )
-            .await;
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        for r in &fake.requests()[before..] {
-            println!(
-                "SCRATCH after autocomplete {}: {} {} -> {} {}",
-                i.id, r.method, r.path, r.status, r.body
-            );
-        }
-        println!("SCRATCH violations {:#?}", fake.violations());
-        let pending: i64 =
-            sqlx::query_scalar("SELECT unreachable_notice_pending FROM members WHERE id = ?1")
-                .bind((MEMBER_BASE + 42) as i64)
-                .fetch_one(store.pool())
-                .await
-                .expect("read");
-        println!("SCRATCH pending after autocomplete: {pending}");
-        let before = fake.requests().len();
-        fake.slash(
-            &who,
-            "faq",
-            json!([{"type": 3, "name": "topic", "value": "no-contact"}]),
-        )
-        .await;
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        for r in &fake.requests()[before..] {
-            println!(
-                "SCRATCH after /faq: {} {} -> {} {}",
-                r.method,
-                r.path,
-                r.status,
-                r.body.to_string().chars().take(200).collect::<String>()
-            );
-        }
-        std::process::exit(0);
-    }
     fake.enable_latency_probes();
     let bot_cpu = move || process_cpu(pid);
     let mut label_runs = Vec::new();
@@ -635,14 +586,16 @@ async fn baseline(nagle: bool, concurrency: &[usize]) -> Vec<Run> {
 
 // ----- report -----
 
-fn row(label: &str, run: &Run) {
+fn row(label: &str, run: &Run, cores: f64) {
     let [p50, p90, p99, max, per_s] = run.figures();
     let n = run.latencies.len();
+    let busy = (run.bot_cpu + run.fake_cpu) / (run.elapsed.as_secs_f64() * cores);
     println!(
-        "{label:<30} {:>4} {n:>6} {p50:>8.3} {p90:>8.3} {p99:>8.3} {max:>8.3} {per_s:>8.0}   bot {:>6.3} / fake {:>6.3} ms CPU each{}",
+        "{label:<30} {:>4} {n:>6} {p50:>8.3} {p90:>8.3} {p99:>8.3} {max:>8.3} {per_s:>8.0}   {:>5.3} {:>5.3} {:>4.0}%{}",
         run.in_flight,
         run.bot_cpu * 1000.0 / n.max(1) as f64,
         run.fake_cpu * 1000.0 / n.max(1) as f64,
+        busy * 100.0,
         if run.refused + run.lost > 0 {
             format!("   REFUSED {} LOST {}", run.refused, run.lost)
         } else {
@@ -679,10 +632,15 @@ fn goals(label: &str, run: &Run, base: &Run) -> Vec<String> {
         ));
     }
     if label.contains("autocomplete") {
+        // A closed loop keeps `in_flight` requests waiting: the mean latency is in_flight ÷
+        // throughput (Little's law), whatever the bot does with each one.
         out.push(format!(
-            "{label} at {}: p99 {p99:.2} ms < 5 ms: {}",
+            "{label} at {}: p99 {p99:.2} ms < 5 ms: {} (mean latency in a closed loop = {} ÷ {:.0}/s = {:.2} ms)",
             run.in_flight,
-            verdict(p99 < 5.0)
+            verdict(p99 < 5.0),
+            run.in_flight,
+            run.per_second(),
+            run.in_flight as f64 * 1000.0 / run.per_second()
         ));
     }
     out
@@ -708,19 +666,23 @@ fn main() {
             per_run()
         );
         println!(
-            "{:<30} {:>4} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8}",
-            "interaction", "busy", "n", "p50", "p90", "p99", "max", "per s"
+            "CPU ms per interaction: the bot's process (or the baseline's threads), and this process's other threads (the fake and the load); busy: their sum over all cores"
         );
+        println!(
+            "{:<30} {:>4} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8}   {:>5} {:>5} {:>5}",
+            "interaction", "fly", "n", "p50", "p90", "p99", "max", "per s", "bot", "fake", "busy"
+        );
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
         for run in &base {
-            row("baseline /ping", run);
+            row("baseline /ping", run, cores);
         }
         for run in &nagle {
-            row("baseline, fake with Nagle on", run);
+            row("baseline, fake with Nagle on", run, cores);
         }
         let mut verdicts = Vec::new();
         for (label, runs) in &rekindle.label_runs {
             for (run, base) in runs.iter().zip(&base) {
-                row(label, run);
+                row(label, run, cores);
                 ratio_row(run, base);
                 verdicts.extend(goals(label, run, base));
             }
