@@ -14,7 +14,9 @@
 //!
 //! Both the fake and the bot run on this machine's cores, so every run also prints the CPU
 //! time each side spent per interaction: that tells whether the fake or the bot was the
-//! limit.
+//! limit. The fakes set TCP_NODELAY: with Nagle's algorithm on, the fake's own 40 ms
+//! delayed-ACK stalls would be measured as the bot's latency (one extra baseline row shows
+//! them). Figures and their reading: BENCHMARKS.md.
 
 #[path = "../tests/support/mod.rs"]
 #[allow(unused_imports)]
@@ -46,6 +48,7 @@ fn per_run() -> usize {
 fn wanted(label: &str) -> bool {
     std::env::var("INTERACTIONS_ONLY").map_or(true, |only| label.contains(only.as_str()))
 }
+
 /// Unmeasured interactions before each run: connections opened, caches warm.
 const WARM_UP: usize = 200;
 /// Members in the database besides the load's own.

@@ -3,15 +3,18 @@
 use crate::content::{Content, FaqEntry};
 use crate::store::Store;
 
+/// Counts one answer for `key`. A statistic, not part of the answer: a failure is logged and
+/// the member is not bothered with it. Callers count after replying, off the reply's path.
+pub async fn count(store: &Store, key: &str) {
+    if let Err(error) = store.record_faq_answer(key).await {
+        tracing::warn!(topic = %key, error = format!("{error:#}"), "FAQ usage not counted");
+    }
+}
+
 /// Finds the entry for `topic` (a key, or text to search) and counts the answer.
-///
-/// The count is a statistic, not part of the answer: if it cannot be written the member still
-/// gets the answer and the failure is logged.
 pub async fn answer(store: &Store, content: &Content, topic: &str) -> Option<FaqEntry> {
     let entry = content.resolve_faq(topic)?.clone();
-    if let Err(error) = store.record_faq_answer(&entry.key).await {
-        tracing::warn!(topic = %entry.key, error = format!("{error:#}"), "FAQ usage not counted");
-    }
+    count(store, &entry.key).await;
     Some(entry)
 }
 

@@ -1,5 +1,7 @@
 //! Members and their settings, reachability and cached DM channel.
 
+use std::sync::atomic::Ordering;
+
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 
@@ -99,6 +101,7 @@ impl Store {
         .await
         .context("cannot drop a member's pending messages")?;
         tx.commit().await.context("cannot commit unreachability")?;
+        self.notices_pending.store(true, Ordering::Release);
         Ok(())
     }
 
@@ -122,6 +125,9 @@ impl Store {
 
     /// Takes the pending "your DMs are closed" notice, if any: true once, then false.
     pub async fn take_unreachable_notice(&self, id: MemberId) -> anyhow::Result<bool> {
+        if !self.notices_pending.load(Ordering::Acquire) {
+            return Ok(false);
+        }
         let changed = sqlx::query(
             "UPDATE members SET unreachable_notice_pending = 0
              WHERE id = ?1 AND unreachable_notice_pending = 1",
@@ -131,7 +137,22 @@ impl Store {
         .await
         .context("cannot read a member's notice")?
         .rows_affected();
+        if changed == 1 {
+            self.refresh_notices_pending().await?;
+        }
         Ok(changed == 1)
+    }
+
+    /// Re-reads whether any notice is waiting.
+    pub(crate) async fn refresh_notices_pending(&self) -> anyhow::Result<()> {
+        let any: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM members WHERE unreachable_notice_pending = 1)",
+        )
+        .fetch_one(self.pool())
+        .await
+        .context("cannot read pending notices")?;
+        self.notices_pending.store(any, Ordering::Release);
+        Ok(())
     }
 
     pub async fn cache_dm_channel(&self, id: MemberId, channel: Option<u64>) -> anyhow::Result<()> {

@@ -91,7 +91,13 @@ async fn faq_answers_are_ephemeral_unless_shared() {
         .unwrap_or("")
         .contains("no scientific evidence"));
 
-    // Usage is counted per topic, never per member.
+    // Usage is counted per topic, never per member (after the reply, off its path).
+    crate::support::bot::wait_for_count(
+        &bot,
+        "SELECT COALESCE(SUM(answered), 0) FROM faq_usage",
+        2,
+    )
+    .await;
     let rows: Vec<(String, i64)> =
         sqlx::query_as("SELECT topic, answered FROM faq_usage ORDER BY topic")
             .fetch_all(bot.running().store.pool())

@@ -195,6 +195,12 @@ async fn stats_are_aggregate_and_for_admins_only() {
     )
     .await;
 
+    crate::support::bot::wait_for_count(
+        &bot,
+        "SELECT COALESCE(SUM(answered), 0) FROM faq_usage",
+        1,
+    )
+    .await;
     let refused = admin(&bot, &Actor::member(8005), "stats", json!([])).await;
     assert_private_reply(&refused, "Manage Server");
     assert!(

@@ -134,3 +134,23 @@ impl TestBot {
         self.dir.path().join("rekindle.db")
     }
 }
+
+/// Waits until `sql` (a single integer) returns `expected`, with a deadline: for writes the
+/// bot makes after it has already replied (usage counts).
+pub async fn wait_for_count(bot: &TestBot, sql: &str, expected: i64) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let value: i64 = sqlx::query_scalar(sql)
+            .fetch_one(bot.running().store.pool())
+            .await
+            .expect("a count");
+        if value == expected {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{sql} stayed at {value}, expected {expected}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}

@@ -22,14 +22,16 @@ pub async fn faq(
         None => CreateReply::default()
             .embed(render::faq_list(&content))
             .components(vec![render::faq_menu(&content, None)]),
-        Some(topic) => match service::faq::answer(&data.store, &content, &topic).await {
+        Some(topic) => match content.resolve_faq(&topic) {
             Some(entry) => {
-                return send(
+                send(
                     ctx,
-                    CreateReply::default().embed(render::faq_answer(&entry)),
+                    CreateReply::default().embed(render::faq_answer(entry)),
                     share,
                 )
-                .await
+                .await?;
+                service::faq::count(&data.store, &entry.key).await;
+                return Ok(());
             }
             None => CreateReply::default()
                 .content(render::faq_not_found(&topic))
