@@ -120,12 +120,11 @@ pub struct Status {
 }
 
 pub async fn status(ctx: Ctx<'_>, member: MemberId) -> Result<Status, ServiceError> {
-    let program = ctx
+    let (program, reachable) = ctx
         .store
-        .program(member)
+        .program_and_reachability(member)
         .await?
         .ok_or(Refusal::NotEnrolled)?;
-    let member_row = ctx.store.member(member).await?;
     let summary = ctx.store.checkin_summary(member).await?;
     let (step, since) = match program {
         Program::InStep { step, since, .. } => (step, since),
@@ -144,7 +143,7 @@ pub async fn status(ctx: Ctx<'_>, member: MemberId) -> Result<Status, ServiceErr
         streak: streak(&summary.recent),
         sparkline: sparkline(&summary.moods),
         trend: trend(&summary.moods),
-        reachable: member_row.is_some_and(|m| m.reachable),
+        reachable,
     })
 }
 

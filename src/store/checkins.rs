@@ -193,21 +193,23 @@ impl Store {
     }
 
     pub async fn checkin_summary(&self, member: MemberId) -> anyhow::Result<CheckinSummary> {
-        let answered: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM checkins WHERE member_id = ?1 AND status = 'answered'",
-        )
-        .bind(member.to_db())
-        .fetch_one(self.pool())
-        .await
-        .context("cannot count check-ins")?;
-        let recent: Vec<(String, Option<i64>)> = sqlx::query_as(
-            "SELECT status, mood FROM checkins WHERE member_id = ?1 AND status != 'snoozed'
+        // One round trip: the recent rows, each carrying the (constant) answered count. A
+        // member with an answered check-in always has at least one row here.
+        let rows: Vec<(String, Option<i64>, i64)> = sqlx::query_as(
+            "SELECT status, mood,
+                    (SELECT COUNT(*) FROM checkins WHERE member_id = ?1 AND status = 'answered')
+             FROM checkins WHERE member_id = ?1 AND status != 'snoozed'
              ORDER BY id DESC LIMIT 30",
         )
         .bind(member.to_db())
         .fetch_all(self.pool())
         .await
         .context("cannot read recent check-ins")?;
+        let answered = rows.first().map_or(0, |row| row.2);
+        let recent: Vec<(String, Option<i64>)> = rows
+            .into_iter()
+            .map(|(status, mood, _)| (status, mood))
+            .collect();
         let mut statuses: Vec<Answered> = recent
             .iter()
             .map(|(status, _)| match status.as_str() {

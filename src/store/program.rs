@@ -50,6 +50,26 @@ impl Store {
         row.map(parse_program).transpose()
     }
 
+    /// The member's program and whether DMs reach them, in one read (for `/program status`).
+    pub async fn program_and_reachability(
+        &self,
+        member: MemberId,
+    ) -> anyhow::Result<Option<(Program, bool)>> {
+        let row: Option<(i64, i64, i64, Option<String>, Option<i64>, i64)> = sqlx::query_as(
+            "SELECT p.step, p.step_since, p.paused, p.outcome, p.finished_at, m.reachable
+             FROM programs p JOIN members m ON m.id = p.member_id WHERE p.member_id = ?1",
+        )
+        .bind(member.to_db())
+        .fetch_optional(self.pool())
+        .await
+        .context("cannot read a member's program")?;
+        row.map(|(step, since, paused, outcome, finished, reachable)| {
+            parse_program((step, since, paused, outcome, finished))
+                .map(|program| (program, reachable != 0))
+        })
+        .transpose()
+    }
+
     /// Stores an accepted transition, its history line and its effect on the schedule in one
     /// transaction. An enrolment also creates the member with `defaults` (kept if they
     /// already exist).
