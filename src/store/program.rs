@@ -17,6 +17,9 @@ pub struct HistoryRow {
     pub at: DateTime<Utc>,
 }
 
+/// A program row and the member's `reachable` flag.
+type RawProgramReachable = (i64, i64, i64, Option<String>, Option<i64>, i64);
+
 type RawProgram = (i64, i64, i64, Option<String>, Option<i64>);
 
 fn parse_program(row: RawProgram) -> anyhow::Result<Program> {
@@ -55,7 +58,7 @@ impl Store {
         &self,
         member: MemberId,
     ) -> anyhow::Result<Option<(Program, bool)>> {
-        let row: Option<(i64, i64, i64, Option<String>, Option<i64>, i64)> = sqlx::query_as(
+        let row: Option<RawProgramReachable> = sqlx::query_as(
             "SELECT p.step, p.step_since, p.paused, p.outcome, p.finished_at, m.reachable
              FROM programs p JOIN members m ON m.id = p.member_id WHERE p.member_id = ?1",
         )
