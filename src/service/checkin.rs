@@ -68,15 +68,20 @@ async fn own_checkin(
     member: MemberId,
     checkin: i64,
 ) -> Result<CheckinRow, ServiceError> {
-    let row = ctx
-        .store
-        .checkin(checkin)
-        .await?
-        .filter(|row| row.member == member);
-    let row = row.ok_or(ServiceError::UnknownCheckin)?;
+    let row = owned(ctx, member, checkin).await?;
     let program = ctx.store.program(member).await?;
     apply(program, Command::AnswerCheckin, ctx.now, 0)?;
     Ok(row)
+}
+
+/// The check-in, if it exists and is the member's: otherwise the same answer for both, so
+/// nobody learns anything about someone else's check-ins.
+async fn owned(ctx: Ctx<'_>, member: MemberId, checkin: i64) -> Result<CheckinRow, ServiceError> {
+    ctx.store
+        .checkin(checkin)
+        .await?
+        .filter(|row| row.member == member)
+        .ok_or(ServiceError::UnknownCheckin)
 }
 
 pub async fn record_mood(
@@ -184,12 +189,7 @@ pub async fn next_step_from(
     member: MemberId,
     checkin: i64,
 ) -> Result<NextStep, ServiceError> {
-    let row = ctx
-        .store
-        .checkin(checkin)
-        .await?
-        .filter(|row| row.member == member)
-        .ok_or(ServiceError::UnknownCheckin)?;
+    let row = owned(ctx, member, checkin).await?;
     if let Some(Program::InStep { step, .. }) = ctx.store.program(member).await? {
         if step.get() != row.step {
             return Err(Refusal::OlderStep(step).into());
@@ -204,10 +204,5 @@ pub async fn verify_owner(
     member: MemberId,
     checkin: i64,
 ) -> Result<(), ServiceError> {
-    ctx.store
-        .checkin(checkin)
-        .await?
-        .filter(|row| row.member == member)
-        .map(|_| ())
-        .ok_or(ServiceError::UnknownCheckin)
+    owned(ctx, member, checkin).await.map(|_| ())
 }
