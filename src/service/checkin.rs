@@ -68,8 +68,12 @@ async fn own_checkin(
     member: MemberId,
     checkin: i64,
 ) -> Result<CheckinRow, ServiceError> {
-    let row = owned(ctx, member, checkin).await?;
-    let program = ctx.store.program(member).await?;
+    let (row, program) = ctx
+        .store
+        .checkin_and_program(checkin)
+        .await?
+        .filter(|(row, _)| row.member == member)
+        .ok_or(ServiceError::UnknownCheckin)?;
     apply(program, Command::AnswerCheckin, ctx.now, 0)?;
     Ok(row)
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::{time, Store};
 use crate::domain::checkin::{Answered, Mood, Reflection};
 use crate::domain::member::MemberId;
-use crate::domain::program::StepNumber;
+use crate::domain::program::{Program, StepNumber};
 
 /// A check-in as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +22,22 @@ pub struct CheckinRow {
 }
 
 type RawCheckin = (i64, i64, i64, i64, i64, Option<i64>, String, i64);
+/// A check-in row followed by its member's program columns (NULL without a program).
+type RawCheckinProgram = (
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<i64>,
+    String,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+);
 
 const CHECKIN_COLUMNS: &str =
     "c.id, c.member_id, c.step, c.prompt_index, c.sent_at, c.mood, c.status,
@@ -101,6 +117,31 @@ impl Store {
         .await
         .context("cannot read a check-in")?;
         Ok(row.map(parse_checkin))
+    }
+
+    /// A check-in and its member's program, in one read (what an answer needs).
+    pub async fn checkin_and_program(
+        &self,
+        id: i64,
+    ) -> anyhow::Result<Option<(CheckinRow, Option<Program>)>> {
+        let row: Option<RawCheckinProgram> = sqlx::query_as(&format!(
+            "SELECT {CHECKIN_COLUMNS}, p.step, p.step_since, p.paused, p.outcome, p.finished_at
+                 FROM checkins c LEFT JOIN programs p ON p.member_id = c.member_id WHERE c.id = ?1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await
+        .context("cannot read a check-in")?;
+        let Some((a, b, c, d, e, f, g, h, step, since, paused, outcome, finished)) = row else {
+            return Ok(None);
+        };
+        let program = match (step, since, paused) {
+            (Some(step), Some(since), Some(paused)) => Some(super::program::parse_program((
+                step, since, paused, outcome, finished,
+            ))?),
+            _ => None,
+        };
+        Ok(Some((parse_checkin((a, b, c, d, e, f, g, h)), program)))
     }
 
     /// The member's newest check-in, if any.

@@ -20,9 +20,9 @@ pub struct HistoryRow {
 /// A program row and the member's `reachable` flag.
 type RawProgramReachable = (i64, i64, i64, Option<String>, Option<i64>, i64);
 
-type RawProgram = (i64, i64, i64, Option<String>, Option<i64>);
+pub(super) type RawProgram = (i64, i64, i64, Option<String>, Option<i64>);
 
-fn parse_program(row: RawProgram) -> anyhow::Result<Program> {
+pub(super) fn parse_program(row: RawProgram) -> anyhow::Result<Program> {
     let (step, since, paused, outcome, finished_at) = row;
     match (outcome, finished_at) {
         (Some(outcome), Some(at)) => Ok(Program::Finished {
