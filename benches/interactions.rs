@@ -431,16 +431,9 @@ async fn rekindle() -> Rekindle {
     );
     let log = dir.path().join("bot.log");
     let started = Instant::now();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_rekindle"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_clear()
-        .env("DISCORD_TOKEN", support::fake::TOKEN)
-        .env("DISCORD_API_BASE", fake.origin())
-        .env("DATABASE_URL", &url)
-        .env("RUST_LOG", "warn")
+    let mut child = support::bot::bot_process(&fake, &url)
         .env("NO_COLOR", "1")
         .stderr(std::fs::File::create(&log).expect("a log file"))
-        .kill_on_drop(true)
         .spawn()
         .expect("the bot starts");
     let pid = child.id().expect("a pid");

@@ -204,17 +204,19 @@ async fn process_memory(members: u64) {
     {
         let store = Store::connect(&url).await.expect("a database");
         seed(&store, members, false, None).await;
+        // The real bot runs on the real clock: put every slot a day ahead of it, so nothing
+        // is due (or overdue) while its idle memory is measured.
+        sqlx::query(
+            "UPDATE programs SET next_checkin_date = date('now', '+1 day'),
+                 next_checkin_at = unixepoch('now') + 86400, next_encouragement_at = unixepoch('now') + 3 * 86400",
+        )
+        .execute(store.pool())
+        .await
+        .expect("schedules moved to the real clock");
         store.close().await;
     }
     let started = Instant::now();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_rekindle"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_clear()
-        .env("DISCORD_TOKEN", support::fake::TOKEN)
-        .env("DISCORD_API_BASE", fake.origin())
-        .env("DATABASE_URL", &url)
-        .env("RUST_LOG", "warn")
-        .kill_on_drop(true)
+    let mut child = support::bot::bot_process(&fake, &url)
         .spawn()
         .expect("the bot starts");
     fake.wait_ready(Duration::from_secs(30)).await;

@@ -154,3 +154,18 @@ pub async fn wait_for_count(bot: &TestBot, sql: &str, expected: i64) {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
+
+/// The real release binary, pointed at `fake` and the database `url`, for benchmarks that
+/// measure the bot as its own process (memory, start-up). Killed if the handle is dropped.
+pub fn bot_process(fake: &FakeDiscord, url: &str) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_rekindle"));
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_clear()
+        .env("DISCORD_TOKEN", TOKEN)
+        .env("DISCORD_API_BASE", fake.origin())
+        .env("DATABASE_URL", url)
+        .env("RUST_LOG", "warn")
+        .kill_on_drop(true);
+    command
+}
