@@ -11,8 +11,10 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::content::{Content, SharedContent};
 use crate::discord::outbox::DiscordDelivery;
+use crate::discord::transport::Transport;
 use crate::discord::{self, Data};
 use crate::scheduler::{Scheduler, Tuning};
+use crate::service::safety::SafetyNet;
 use crate::store::Store;
 
 /// How to start.
@@ -112,15 +114,13 @@ pub async fn start(
     );
     let content = SharedContent::new(content);
     let settings = Arc::new(settings);
-    let http = Arc::new(discord::client::http(&settings)?);
+    let transport = Arc::new(Transport::new(&settings).context("cannot set up message delivery")?);
     let delivery = DiscordDelivery::new(
-        http,
+        transport.clone(),
         store.clone(),
         content.clone(),
-        settings.clone(),
         clock.clone(),
-    )
-    .context("cannot set up message delivery")?;
+    );
     let scheduler = Scheduler::new(
         store.clone(),
         content.clone(),
@@ -136,6 +136,8 @@ pub async fn start(
         store: store.clone(),
         settings,
         clock: clock.clone(),
+        transport,
+        safety: Arc::new(SafetyNet::new()),
     };
     let discord_stop = stopped(shutdown.subscribe());
     let discord = tokio::spawn(async move {
@@ -172,12 +174,13 @@ pub fn check(
     match Content::load(&settings.content_path) {
         Ok(content) => {
             report.push_str(&format!(
-                "✓ {}: {} steps, {} FAQ entries, {} public encouragements, {} crisis resources",
+                "✓ {}: {} steps, {} FAQ entries, {} public encouragements, {} crisis patterns, support lines for {} countries",
                 settings.content_path.display(),
                 content.steps.len(),
                 content.faq.len(),
                 content.public_encouragements.len(),
-                content.crisis.resources.len()
+                content.crisis_patterns(),
+                content.crisis.regions.len()
             ));
             (report, true)
         }

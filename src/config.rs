@@ -18,6 +18,12 @@ pub const DEFAULT_CONFIG_PATH: &str = "config/default.toml";
 /// The database when `DATABASE_URL` is not set: a file created on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/rekindle.db";
 
+/// Discord's global limit, requests a second per bot.
+const DISCORD_GLOBAL_LIMIT: u32 = 50;
+/// Kept free of scheduled messages and ordinary replies, for crisis replies and the DMs
+/// members ask for with a command.
+const CRISIS_HEADROOM: u32 = 5;
+
 const TOKEN_HELP: &str = "Create a bot at https://discord.com/developers/applications \
 (your application → Bot → Reset Token), then copy .env.example to .env and put the token \
 after DISCORD_TOKEN=, or export DISCORD_TOKEN in the environment.";
@@ -108,6 +114,8 @@ pub struct ScheduleSettings {
 #[derive(Debug, Clone, Copy)]
 pub struct DeliverySettings {
     pub max_messages_per_second: u32,
+    /// Ordinary replies to members' DMs per second, in all (crisis replies excepted).
+    pub max_replies_per_second: u32,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -168,6 +176,7 @@ struct ScheduleFile {
 #[serde(deny_unknown_fields)]
 struct DeliveryFile {
     max_messages_per_second: u32,
+    max_replies_per_second: u32,
 }
 
 #[derive(Deserialize)]
@@ -249,6 +258,20 @@ impl Settings {
             "delivery.max_messages_per_second",
             file.delivery.max_messages_per_second,
         )?;
+        let max_replies = positive(
+            "delivery.max_replies_per_second",
+            file.delivery.max_replies_per_second,
+        )?;
+        if max_rate + max_replies > DISCORD_GLOBAL_LIMIT - CRISIS_HEADROOM {
+            return Err(ConfigError::Invalid {
+                file: path.to_owned(),
+                key: "delivery".into(),
+                message: format!(
+                    "max_messages_per_second ({max_rate}) and max_replies_per_second ({max_replies}) together must leave {CRISIS_HEADROOM} of Discord's {DISCORD_GLOBAL_LIMIT} requests a second for crisis replies; at most {} in all",
+                    DISCORD_GLOBAL_LIMIT - CRISIS_HEADROOM
+                ),
+            });
+        }
         let retention = positive(
             "privacy.reflection_retention_days",
             file.privacy.reflection_retention_days,
@@ -264,6 +287,7 @@ impl Settings {
             schedule,
             delivery: DeliverySettings {
                 max_messages_per_second: max_rate,
+                max_replies_per_second: max_replies,
             },
             privacy: PrivacySettings {
                 reflection_retention_days: retention,

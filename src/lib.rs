@@ -24,6 +24,7 @@ pub mod app;
 pub mod clock;
 pub mod config;
 pub mod content;
+pub mod delivery;
 pub mod discord;
 pub mod domain;
 pub mod logging;

@@ -5,15 +5,17 @@
 //! (see [`validate`]); a file that breaks any of them is refused as a whole with errors that
 //! name the file, the entry and the rule, and the content in use stays as it was.
 
+pub mod crisis;
 mod validate;
 
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::domain::crisis::CrisisDetector;
+use crate::domain::crisis::{CrisisDetector, Detection};
 use crate::domain::faq_search::{FaqIndex, Searchable};
 
+pub use crisis::{Crisis, Helpline, Region};
 pub use validate::limits;
 
 /// One problem with a content file: where it is and which rule it breaks.
@@ -73,28 +75,6 @@ pub struct FaqEntry {
     pub answer: String,
 }
 
-/// A place to get help now.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CrisisResource {
-    /// Where it serves, e.g. "United States and Canada" or "Anywhere".
-    pub region: String,
-    pub name: String,
-    /// How to reach it: a number, a text line, a web address.
-    pub contact: String,
-}
-
-/// What the bot says when someone may be in danger.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Crisis {
-    /// Phrases that, found on word boundaries in a member's text, get the crisis reply.
-    pub phrases: Vec<String>,
-    /// The opening of the crisis reply, before the resources.
-    pub message: String,
-    pub resources: Vec<CrisisResource>,
-}
-
 /// The texts of `/help`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -149,19 +129,22 @@ impl Content {
                 rule: error.to_string().trim_end().replace('\n', "\n    "),
             }],
         })?;
-        let issues = validate::check(&file);
+        let mut issues = validate::check(&file);
+        let crisis_detector = file.crisis.detector().map_err(|bad| {
+            issues.extend(bad);
+        });
         if !issues.is_empty() {
             return Err(ContentError {
                 file: path.to_owned(),
                 issues,
             });
         }
+        let crisis_detector = crisis_detector.unwrap_or_default();
         let faq_index = FaqIndex::new(file.faq.iter().map(|entry| Searchable {
             key: &entry.key,
             question: &entry.question,
             aliases: &entry.aliases,
         }));
-        let crisis_detector = CrisisDetector::new(file.crisis.phrases.iter().map(String::as_str));
         Ok(Content {
             crisis_detector,
             steps: file.steps,
@@ -190,9 +173,14 @@ impl Content {
             .filter_map(|position| self.faq.get(position))
     }
 
-    /// Whether a member's text calls for the crisis reply.
-    pub fn is_crisis(&self, text: &str) -> bool {
-        self.crisis_detector.matches(text)
+    /// Whether, and how urgently, a member's text calls for the crisis reply.
+    pub fn detect_crisis(&self, text: &str) -> Option<Detection> {
+        self.crisis_detector.detect(text)
+    }
+
+    /// How many crisis patterns are in use.
+    pub fn crisis_patterns(&self) -> usize {
+        self.crisis_detector.pattern_count()
     }
 
     /// Finds the entry a member means by `topic`: its key, or else the best search match.

@@ -23,9 +23,6 @@ pub mod limits {
     pub const CUSTOM_ID: usize = 100;
     /// The longest prefix the bot puts before an FAQ key in a custom id ("faq:pick:").
     pub const FAQ_CUSTOM_ID_PREFIX: usize = 16;
-    /// The crisis reply (message and resources): it shares the /help embed with the
-    /// about text, so both together stay inside one embed description.
-    pub const CRISIS_TEXT: usize = 2048;
     /// The /help about text.
     pub const HELP_ABOUT: usize = 1024;
     /// Steps in the program.
@@ -236,34 +233,7 @@ fn check_faq(checker: &mut Checker, file: &ContentFile) {
 }
 
 fn check_crisis(checker: &mut Checker, file: &ContentFile) {
-    let crisis = &file.crisis;
-    if crisis.phrases.is_empty() {
-        checker.fail("crisis", "`phrases` needs at least one phrase".into());
-    }
-    for (index, phrase) in crisis.phrases.iter().enumerate() {
-        checker.non_empty("crisis", &format!("phrases[{}]", index + 1), phrase);
-    }
-    if crisis.resources.is_empty() {
-        checker.fail("crisis", "`resources` needs at least one resource".into());
-    }
-    let mut rendered = crisis.message.chars().count();
-    for (index, resource) in crisis.resources.iter().enumerate() {
-        let entry = format!("crisis.resources[{}] ({})", index + 1, resource.name);
-        checker.non_empty(&entry, "region", &resource.region);
-        checker.non_empty(&entry, "name", &resource.name);
-        checker.non_empty(&entry, "contact", &resource.contact);
-        rendered += resource.region.chars().count()
-            + resource.name.chars().count()
-            + resource.contact.chars().count()
-            + 12;
-    }
-    checker.non_empty("crisis", "message", &crisis.message);
-    if rendered > CRISIS_TEXT {
-        checker.fail(
-            "crisis",
-            format!("`message` and `resources` together render to {rendered} characters; the crisis reply shares the /help embed and may take at most {CRISIS_TEXT}"),
-        );
-    }
+    checker.issues.extend(super::crisis::check(&file.crisis));
 }
 
 fn check_rest(checker: &mut Checker, file: &ContentFile) {

@@ -99,6 +99,16 @@ fn tell_if_unreachable(ctx: super::Context<'_>) -> poise::BoxFuture<'_, Result<b
             }
         }
         let member = crate::domain::member::MemberId::new(ctx.author().id.get());
+        // A crisis reply that could not be sent by DM comes first, privately.
+        if let Some(reply) = ctx.data().safety.take_undelivered(member) {
+            let content = ctx.data().content.get();
+            let parts = super::render::crisis_reply(&content, &reply);
+            let message = parts.reply();
+            if let Err(error) = ctx.send(message).await {
+                tracing::error!(error = %error, "undelivered crisis reply not given with a command either");
+                ctx.data().safety.undelivered(member, reply);
+            }
+        }
         if ctx.data().store.take_unreachable_notice(member).await? {
             let text = format!(
                 "{} {}",

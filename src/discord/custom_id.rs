@@ -36,6 +36,10 @@ pub enum CustomId {
     DeleteConfirm,
     /// `/privacy delete`: cancelled.
     DeleteCancel,
+    /// "Show me support lines" on a gentle crisis check-in.
+    SupportLines,
+    /// "Ask the server's support team to reach out", for this server.
+    AskSupport(u64),
 }
 
 impl CustomId {
@@ -48,6 +52,10 @@ impl CustomId {
             (Some("pg"), Some("notnow"), None, _) => CustomId::NotNow,
             (Some("pv"), Some("delete"), None, _) => CustomId::DeleteConfirm,
             (Some("pv"), Some("keep"), None, _) => CustomId::DeleteCancel,
+            (Some("cr"), Some("lines"), None, _) => CustomId::SupportLines,
+            (Some("cr"), Some("ask"), Some(guild), None) => {
+                CustomId::AskSupport(guild.parse::<u64>().ok().filter(|g| *g > 0)?)
+            }
             (Some("pg"), Some("outcome"), Some(outcome), None) => {
                 CustomId::Outcome(Outcome::parse(outcome)?)
             }
@@ -84,6 +92,8 @@ impl fmt::Display for CustomId {
             CustomId::Pause(id) => write!(f, "ci:pause:{id}"),
             CustomId::DeleteConfirm => f.write_str("pv:delete"),
             CustomId::DeleteCancel => f.write_str("pv:keep"),
+            CustomId::SupportLines => f.write_str("cr:lines"),
+            CustomId::AskSupport(guild) => write!(f, "cr:ask:{guild}"),
         }
     }
 }
@@ -100,6 +110,9 @@ mod tests {
             CustomId::NotNow,
             CustomId::DeleteConfirm,
             CustomId::DeleteCancel,
+            CustomId::SupportLines,
+            CustomId::AskSupport(1),
+            CustomId::AskSupport(u64::MAX),
         ];
         all.extend(Outcome::ALL.map(CustomId::Outcome));
         for id in [1, i64::MAX] {
@@ -131,6 +144,10 @@ mod tests {
             "ci:dance:4",
             "pg:outcome:ghosted",
             "ci:mood:4:5",
+            "cr:ask",
+            "cr:ask:0",
+            "cr:ask:x",
+            "cr:lines:1",
         ] {
             assert_eq!(CustomId::parse(raw), None, "{raw}");
         }

@@ -14,6 +14,7 @@ mod errors;
 mod events;
 pub mod outbox;
 mod render;
+pub mod transport;
 
 use std::sync::Arc;
 
@@ -30,6 +31,10 @@ pub struct Data {
     pub store: Store,
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
+    /// Messages out over REST, by lane.
+    pub transport: Arc<transport::Transport>,
+    /// The crisis replies' memory.
+    pub safety: Arc<service::safety::SafetyNet>,
 }
 
 impl Data {

@@ -5,6 +5,7 @@
 //! database. The Discord adapter and the services call into this module; it never calls out.
 
 pub mod checkin;
+pub mod country;
 pub mod crisis;
 pub mod faq_search;
 pub mod member;

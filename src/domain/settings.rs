@@ -17,6 +17,8 @@ pub enum SettingError {
     BadTime(String),
     #[error("“{0}” isn't a frequency I know. Choose daily, every_2_days or weekly.")]
     BadFrequency(String),
+    #[error("I don't know the country “{0}”. Pick one from the list as you type, or use `none` to forget it.")]
+    UnknownRegion(String),
 }
 
 /// An IANA timezone such as `Europe/Berlin`.

@@ -11,28 +11,7 @@ use tokio::task::JoinSet;
 use super::{RunReport, Scheduler};
 use crate::store::OutboxRow;
 
-/// Why a send did not succeed, as far as the scheduler needs to know.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum SendError {
-    /// 50007: the member's DMs are closed. Stop sending to them; no retries.
-    #[error("direct messages closed")]
-    DmsClosed,
-    /// 429: wait `retry_after` (unknown when the response did not say) and try again.
-    #[error("rate limited")]
-    RateLimited {
-        retry_after: Option<Duration>,
-        global: bool,
-    },
-    /// 5xx or a network error: retry with backoff, a bounded number of times.
-    #[error("transient: {0}")]
-    Transient(String),
-    /// Anything else (a 4xx): retrying would not help.
-    #[error("rejected: {0}")]
-    Rejected(String),
-    /// What the row was about no longer exists (deleted member, content changed).
-    #[error("nothing to send: {0}")]
-    Gone(String),
-}
+pub use crate::delivery::SendError;
 
 /// A boxed future, so [`Deliver`] can be used as a trait object.
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;

@@ -119,6 +119,31 @@ pub async fn record_reflection(
     Ok(())
 }
 
+/// A reflection written with a crisis reply: for its check-in, or, when that check-in is
+/// gone or no longer takes answers, as a journal entry, so the words are not lost. Only an
+/// enrolled member's words are kept.
+pub async fn keep_reflection(
+    ctx: Ctx<'_>,
+    member: MemberId,
+    checkin: i64,
+    text: &str,
+) -> Result<(), ServiceError> {
+    match record_reflection(ctx, member, checkin, text).await {
+        Err(ServiceError::UnknownCheckin | ServiceError::Refused(_)) => {
+            let reflection = Reflection::parse(text)?;
+            ctx.store
+                .program(member)
+                .await?
+                .ok_or(Refusal::NotEnrolled)?;
+            ctx.store
+                .add_reflection(member, None, &reflection, ctx.now)
+                .await?;
+            Ok(())
+        }
+        other => other,
+    }
+}
+
 /// Where a plain DM from the member was kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kept {

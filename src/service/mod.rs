@@ -11,7 +11,11 @@ mod error;
 pub mod faq;
 pub mod privacy;
 pub mod program;
+pub mod safety;
 pub mod settings;
+
+use std::future::Future;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
@@ -35,5 +39,29 @@ impl Ctx<'_> {
     /// The rules that shape every member's schedule.
     pub fn policy(&self) -> Policy {
         self.settings.policy()
+    }
+}
+
+/// Runs `attempt` again while the database is busy (another connection holds the write
+/// lock), until `within` has passed; any other outcome is returned as it is. Each attempt is
+/// a whole transaction, rolled back when busy, so trying again is safe.
+pub async fn patiently<T, F, Fut>(within: Duration, mut attempt: F) -> Result<T, ServiceError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, ServiceError>>,
+{
+    let started = tokio::time::Instant::now();
+    let mut pause = Duration::from_millis(20);
+    loop {
+        match attempt().await {
+            Err(ServiceError::Internal(error))
+                if crate::store::is_busy(&error) && started.elapsed() + pause < within =>
+            {
+                tracing::debug!("database busy, trying again");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_millis(500));
+            }
+            other => return other,
+        }
     }
 }

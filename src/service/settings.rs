@@ -1,9 +1,10 @@
 //! `/settings`: show or change a member's own settings.
 
 use super::{Ctx, ServiceError};
+use crate::domain::country::{self, Country};
 use crate::domain::member::{MemberId, MemberSettings, SettingsChange};
 use crate::domain::program::Refusal;
-use crate::domain::settings::{Frequency, LocalTime, Timezone};
+use crate::domain::settings::{Frequency, LocalTime, SettingError, Timezone};
 
 /// The options as the member typed them; all parsed before anything is written.
 #[derive(Debug, Clone, Default)]
@@ -12,6 +13,26 @@ pub struct RawChange<'a> {
     pub checkin_time: Option<&'a str>,
     pub frequency: Option<&'a str>,
     pub encouragement: Option<bool>,
+    /// A country name or code, or `none` to forget it.
+    pub region: Option<&'a str>,
+}
+
+/// What `/settings` shows: the schedule settings and the member's country.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown {
+    pub settings: MemberSettings,
+    pub region: Option<Country>,
+}
+
+/// A region option: a country, or none.
+fn parse_region(raw: &str) -> Result<Option<Country>, SettingError> {
+    let trimmed = raw.trim();
+    if ["none", "clear", "-"].contains(&trimmed.to_ascii_lowercase().as_str()) {
+        return Ok(None);
+    }
+    country::parse(trimmed)
+        .map(Some)
+        .ok_or_else(|| SettingError::UnknownRegion(trimmed.to_owned()))
 }
 
 impl RawChange<'_> {
@@ -31,23 +52,39 @@ pub async fn update(
     ctx: Ctx<'_>,
     member: MemberId,
     raw: RawChange<'_>,
-) -> Result<MemberSettings, ServiceError> {
+) -> Result<Shown, ServiceError> {
     let change = raw.parse()?;
-    let current = ctx
+    let region = raw.region.map(parse_region).transpose()?;
+    let row = ctx
         .store
         .member(member)
         .await?
-        .ok_or(Refusal::NotEnrolled)?
-        .settings;
-    if change.is_empty() {
-        return Ok(current);
+        .ok_or(Refusal::NotEnrolled)?;
+    let mut shown = Shown {
+        settings: row.settings,
+        region: row.region,
+    };
+    if let Some(region) = region {
+        if !ctx.store.set_region(member, region.map(|c| c.code)).await? {
+            return Err(Refusal::NotEnrolled.into());
+        }
+        shown.region = region;
     }
-    let updated = change.apply_to(current);
+    if change.is_empty() {
+        return Ok(shown);
+    }
+    let updated = change.apply_to(row.settings);
     let plan = crate::domain::schedule::plan(&updated, ctx.now, &ctx.policy());
     ctx.store
         .update_member_settings(member, updated, plan)
         .await?;
-    Ok(updated)
+    shown.settings = updated;
+    Ok(shown)
+}
+
+/// Countries matching what the member typed, for autocomplete.
+pub fn region_suggestions(partial: &str, limit: usize) -> Vec<Country> {
+    country::suggestions(partial, limit)
 }
 
 /// IANA names matching what the member typed, for autocomplete (at most `limit`).

@@ -6,6 +6,7 @@ use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 
 use super::{time, Store};
+use crate::domain::country::{self, Country};
 use crate::domain::member::{MemberId, MemberSettings};
 use crate::domain::schedule::{Plan, ScheduleChange};
 use crate::domain::settings::{Frequency, LocalTime, Timezone};
@@ -19,12 +20,28 @@ pub struct MemberRow {
     /// The member has not yet been told that their DMs were found closed.
     pub unreachable_notice_pending: bool,
     pub dm_channel_id: Option<u64>,
+    /// The country whose support lines come first (ISO code), if the member chose one.
+    pub region: Option<Country>,
 }
 
-type RawMember = (i64, String, String, String, i64, i64, i64, Option<i64>);
+type RawMember = (
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    Option<i64>,
+    Option<String>,
+);
 
 fn parse_member(row: RawMember) -> anyhow::Result<MemberRow> {
-    let (id, timezone, checkin_time, frequency, encouragement, reachable, notice, channel) = row;
+    let (id, timezone, checkin_time, frequency, encouragement, reachable, notice, channel, region) =
+        row;
+    let region = region
+        .map(|code| country::by_code(&code).with_context(|| format!("stored region {code}")))
+        .transpose()?;
     let settings = MemberSettings {
         timezone: Timezone::parse(&timezone).context("stored timezone")?,
         checkin_time: LocalTime::parse(&checkin_time).context("stored check-in time")?,
@@ -37,6 +54,7 @@ fn parse_member(row: RawMember) -> anyhow::Result<MemberRow> {
         reachable: reachable != 0,
         unreachable_notice_pending: notice != 0,
         dm_channel_id: channel.and_then(|c| u64::try_from(c).ok()),
+        region,
     })
 }
 
@@ -44,7 +62,7 @@ impl Store {
     pub async fn member(&self, id: MemberId) -> anyhow::Result<Option<MemberRow>> {
         let row: Option<RawMember> = sqlx::query_as(
             "SELECT id, timezone, checkin_time, frequency, encouragement, reachable,
-                    unreachable_notice_pending, dm_channel_id
+                    unreachable_notice_pending, dm_channel_id, region
              FROM members WHERE id = ?1",
         )
         .bind(id.to_db())

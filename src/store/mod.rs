@@ -7,6 +7,7 @@
 
 mod checkins;
 mod faq_usage;
+mod guilds;
 mod members;
 mod outbox;
 mod privacy;
@@ -26,6 +27,7 @@ use sqlx::SqlitePool;
 
 pub use checkins::{CheckinRow, CheckinSummary};
 pub use faq_usage::TopicCount;
+pub use guilds::CrisisContext;
 pub use members::MemberRow;
 pub use outbox::OutboxRow;
 pub use privacy::{Deleted, MemberRecord};
@@ -102,6 +104,29 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Whether `error` is SQLite saying the database is busy or locked (another connection holds
+/// the write lock): worth trying again, unlike every other failure.
+pub fn is_busy(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<sqlx::Error>()
+            .and_then(|error| match error {
+                sqlx::Error::Database(database) => database.code(),
+                _ => None,
+            })
+            .is_some_and(|code| {
+                // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
+                let primary = code.parse::<i32>().map(|c| c & 0xff).unwrap_or(0);
+                primary == 5 || primary == 6
+            })
+    }) || error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<sqlx::Error>(),
+            Some(sqlx::Error::PoolTimedOut)
+        )
+    })
 }
 
 async fn create_folder(folder: &Path) -> anyhow::Result<()> {

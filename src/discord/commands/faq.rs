@@ -4,6 +4,7 @@ use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
 use crate::discord::{render, Context, Error};
+use crate::domain::member::MemberId;
 use crate::service;
 
 /// Answers to the questions people here ask most
@@ -18,6 +19,29 @@ pub async fn faq(
 ) -> Result<(), Error> {
     let data = ctx.data();
     let content = data.content.get();
+    if let Some(topic) = &topic {
+        // Free text, like any other: someone may be telling us they are in danger.
+        let member = MemberId::new(ctx.author().id.get());
+        if let Some((detection, form)) =
+            data.safety
+                .assess(&content, member, topic, data.clock.now())
+        {
+            tracing::info!(
+                level = detection.level.as_str(),
+                category = detection.category,
+                "crisis in an FAQ topic: replying"
+            );
+            let guild = ctx.guild_id().map(|g| g.get());
+            let reply = data
+                .safety
+                .reply(&data.store, member, guild, detection, form)
+                .await;
+            let parts = render::crisis_reply(&content, &reply);
+            let message = parts.reply();
+            ctx.send(message).await?;
+            return Ok(());
+        }
+    }
     let reply = match topic {
         None => CreateReply::default()
             .embed(render::faq_list(&content))

@@ -38,6 +38,9 @@ pub async fn settings(
     #[description = "Check-in time, 24-hour HH:MM, e.g. 19:30"] checkin_time: Option<String>,
     #[description = "How often you'd like a check-in"] frequency: Option<FrequencyChoice>,
     #[description = "Encouraging messages between check-ins"] encouragement: Option<bool>,
+    #[description = "Your country, so its support lines come first (none to forget it)"]
+    #[autocomplete = "autocomplete_region"]
+    region: Option<String>,
 ) -> Result<(), Error> {
     let data = ctx.data();
     let content = data.content.get();
@@ -46,12 +49,14 @@ pub async fn settings(
         checkin_time: checkin_time.as_deref(),
         frequency: frequency.map(FrequencyChoice::as_str),
         encouragement,
+        region: region.as_deref(),
     };
     let changed = raw.timezone.is_some()
         || raw.checkin_time.is_some()
         || raw.frequency.is_some()
-        || raw.encouragement.is_some();
-    let now = settings::update(
+        || raw.encouragement.is_some()
+        || raw.region.is_some();
+    let shown = settings::update(
         data.service(&content),
         MemberId::new(ctx.author().id.get()),
         raw,
@@ -59,7 +64,7 @@ pub async fn settings(
     .await?;
     ctx.send(
         CreateReply::default()
-            .embed(render::settings(&now, changed))
+            .embed(render::settings(&shown, changed))
             .ephemeral(true),
     )
     .await?;
@@ -73,6 +78,18 @@ pub(crate) async fn autocomplete_timezone(
     let choices = settings::timezone_suggestions(partial, 25)
         .into_iter()
         .map(serenity::AutocompleteChoice::from)
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// Countries as the member types; the value is the country's code.
+pub(crate) async fn autocomplete_region(
+    _ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let choices = settings::region_suggestions(partial, 25)
+        .into_iter()
+        .map(|country| serenity::AutocompleteChoice::new(country.name, country.code))
         .collect();
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
 }

@@ -7,6 +7,7 @@ mod checkin;
 mod faq;
 mod privacy;
 mod program;
+mod safety;
 
 use poise::serenity_prelude as serenity;
 use serenity::{
@@ -15,7 +16,7 @@ use serenity::{
 };
 
 use super::custom_id::CustomId;
-use super::{errors, Data, Error};
+use super::{errors, render, Data, Error};
 use crate::domain::member::MemberId;
 
 const NO_LONGER_IN_USE: &str =
@@ -56,6 +57,11 @@ pub async fn handle_component(
         Some(CustomId::Next(checkin)) => checkin::next(ctx, data, member, checkin).await,
         Some(CustomId::Snooze(checkin)) => checkin::snooze(data, member, checkin).await,
         Some(CustomId::Pause(checkin)) => checkin::pause(data, member, checkin).await,
+        Some(CustomId::SupportLines) => Ok(safety::lines(data, member).await),
+        Some(CustomId::AskSupport(guild)) => {
+            safety::ask(ctx, data, interaction, member, guild).await?;
+            return give_undelivered(ctx, data, member, interaction.token.as_str()).await;
+        }
         Some(CustomId::ReflectionModal(_)) | None => {
             tracing::info!(custom_id = %interaction.data.custom_id, "component with an unknown custom id");
             Ok(private(NO_LONGER_IN_USE))
@@ -69,6 +75,37 @@ pub async fn handle_component(
         ))
     });
     interaction.create_response(&ctx.http, response).await?;
+    give_undelivered(ctx, data, member, interaction.token.as_str()).await
+}
+
+/// A crisis reply that could not be sent by DM goes with the member's next interaction, as a
+/// private follow-up.
+pub async fn give_undelivered(
+    ctx: &serenity::Context,
+    data: &Data,
+    member: MemberId,
+    token: &str,
+) -> Result<(), Error> {
+    let Some(reply) = data.safety.take_undelivered(member) else {
+        return Ok(());
+    };
+    let content = data.content.get();
+    let parts = render::crisis_reply(&content, &reply);
+    let mut followup = serenity::CreateInteractionResponseFollowup::new()
+        .embeds(parts.embeds)
+        .components(parts.rows)
+        .ephemeral(true);
+    if let Some(text) = parts.text {
+        followup = followup.content(text);
+    }
+    if let Err(error) = ctx
+        .http
+        .create_followup_message(token, &followup, Vec::new())
+        .await
+    {
+        tracing::error!(error = %error, "undelivered crisis reply not given as a follow-up either");
+        data.safety.undelivered(member, reply);
+    }
     Ok(())
 }
 
@@ -81,6 +118,13 @@ pub async fn handle_modal(
     let outcome = match CustomId::parse(&interaction.data.custom_id) {
         Some(CustomId::ReflectionModal(checkin)) => {
             let text = modal_value(interaction, "reflection").unwrap_or_default();
+            let guild = interaction.guild_id.map(|g| g.get());
+            if let Some(answered) =
+                checkin::crisis_reflection(ctx, data, interaction, member, guild, checkin, &text)
+                    .await?
+            {
+                return Ok(answered);
+            }
             checkin::reflection(data, member, checkin, &text).await
         }
         _ => {

@@ -6,7 +6,7 @@ use serenity::{
     CreateSelectMenuOption,
 };
 
-use super::{COLOUR, CRISIS_COLOUR};
+use super::COLOUR;
 use crate::content::{Content, FaqEntry, Step};
 use crate::discord::custom_id::CustomId;
 
@@ -103,36 +103,15 @@ pub fn step_detail(step: &Step) -> CreateEmbed {
         ))
 }
 
-/// The crisis resources as one block of text: the content's message, then each resource.
-pub fn crisis_text(content: &Content) -> String {
-    let mut text = content.crisis.message.trim().to_owned();
-    text.push('\n');
-    for resource in &content.crisis.resources {
-        text.push_str(&format!(
-            "\n**{}**: {} ({})",
-            resource.name, resource.contact, resource.region
-        ));
-    }
-    text
-}
-
-/// The crisis reply: sent at once, before anything else, when a member may be in danger.
-pub fn crisis(content: &Content) -> CreateEmbed {
-    CreateEmbed::new()
-        .colour(CRISIS_COLOUR)
-        .title("You're not alone")
-        .description(crisis_text(content))
-}
-
 /// `/help`: what the bot does, the crisis resources, and that it is not therapy.
-pub fn help(content: &Content) -> CreateEmbed {
+pub fn help(content: &Content, region: Option<&str>) -> CreateEmbed {
     CreateEmbed::new()
         .colour(COLOUR)
         .title("About Rekindle")
         .description(format!(
             "{}\n\n**If you are struggling right now**\n{}",
             content.help.about.trim(),
-            crisis_text(content)
+            super::crisis::lines_text(content, region)
         ))
         .field(
             "Not a substitute for professional help",

@@ -3,11 +3,13 @@
 //! Every length drawn from the content file was checked when it was loaded (see
 //! `content::limits`), so rendering never has to truncate a member's words.
 
+mod crisis;
 mod info;
 mod privacy;
 mod program;
 mod scheduled;
 
+pub use crisis::*;
 pub use info::*;
 pub use privacy::*;
 pub use program::*;

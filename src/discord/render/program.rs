@@ -10,10 +10,10 @@ use super::{step_detail, COLOUR};
 use crate::content::{Content, Step};
 use crate::discord::custom_id::CustomId;
 use crate::domain::checkin::{Mood, MAX_REFLECTION_CHARS};
-use crate::domain::member::MemberSettings;
 use crate::domain::program::{Outcome, Program};
 use crate::service::checkin::{Kept, Prepared};
 use crate::service::program::Status;
+use crate::service::settings::Shown;
 
 /// What we store and why, in plain words: shown before anyone enrols, and again on welcome.
 pub const PRIVACY_SUMMARY: &str = "\
@@ -159,6 +159,13 @@ pub fn mood_noted(mood: Mood) -> String {
     format!("Thank you. I've noted your mood: {}.", mood.label())
 }
 
+/// With a crisis reply, before the words are stored.
+pub const REFLECTION_KEEPING: &str =
+    "I'm keeping what you wrote with your check-in; only you can see it.";
+
+/// The words could not be stored after a crisis reply.
+pub const REFLECTION_NOT_KEPT: &str = "I couldn't keep your reflection this time.";
+
 pub const REFLECTION_KEPT: &str =
     "Thank you for writing that down. I've kept it with today's check-in; only you can see it.";
 
@@ -289,7 +296,12 @@ pub fn status(status: &Status) -> CreateEmbed {
 }
 
 /// `/settings`.
-pub fn settings(settings: &MemberSettings, changed: bool) -> CreateEmbed {
+pub fn settings(shown: &Shown, changed: bool) -> CreateEmbed {
+    let settings = &shown.settings;
+    let region = shown.region.map_or_else(
+        || "not set: support lines for anywhere".to_owned(),
+        |country| format!("{} ({})", country.name, country.code),
+    );
     CreateEmbed::new()
         .colour(COLOUR)
         .title(if changed {
@@ -305,6 +317,7 @@ pub fn settings(settings: &MemberSettings, changed: bool) -> CreateEmbed {
             if settings.encouragement { "on" } else { "off" },
             true,
         )
+        .field("Region (for support lines)", region, true)
         .footer(CreateEmbedFooter::new(
             "Change any of these with /settings and its options",
         ))

@@ -330,6 +330,7 @@ async fn settings_change_only_when_every_option_is_valid() {
     let updated = settings::update(ctx(&store, &content, t0()), ALICE, good)
         .await
         .expect("updated");
+    let updated = updated.settings;
     assert_eq!(updated.timezone.name(), "Asia/Kolkata");
     assert_eq!(updated.frequency, Frequency::Weekly);
     assert_eq!(updated.checkin_time, defaults().checkin_time);

@@ -1,0 +1,403 @@
+//! Patterns: what the content file says, and how it is matched against folded words.
+//!
+//! A pattern is a sequence of terms separated by spaces, all of which must appear in order:
+//!
+//! - `word`: that word. Words of five letters or more also match with one typo.
+//! - `word*`: any word that begins with `word`.
+//! - `a|b|c`: any one of the alternatives.
+//! - `...`: a gap of up to [`GAP`] words ("want to ... die" matches "want to just die").
+//!
+//! A term may also match two or three words written apart ("my self" for `myself`), and
+//! consecutive terms may meet inside one word written together ("killmyself").
+//!
+//! Matching looks words up in a [`Lexicon`] built once per content load: every word and
+//! prefix any pattern uses, with the one-deletion variants of the long words, so a typo costs
+//! a few hash lookups instead of a comparison with every word of every pattern.
+
+use std::collections::HashMap;
+
+use super::normalize::{one_edit_apart, pattern_word, squeeze, Word};
+
+/// The widest gap `...` allows, in words.
+pub const GAP: usize = 4;
+/// Words of at least this many letters also match with one typo.
+pub const TYPO_MIN_LETTERS: usize = 5;
+/// A glued word ("killmyself") is searched for pattern words inside it only from this length.
+const GLUED_MIN_LETTERS: usize = 6;
+
+/// Why a pattern cannot be used; the text is for the content file's author.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PatternError {
+    #[error("has no words")]
+    Empty,
+    #[error("cannot start or end with `...`")]
+    GapAtEdge,
+    #[error("has `...` twice in a row")]
+    DoubleGap,
+    #[error("has an empty alternative in “{0}”")]
+    EmptyAlternative(String),
+    #[error("“{0}” has no letters once folded")]
+    NoLetters(String),
+    #[error("“{0}”: `*` can only end a word, after at least three letters")]
+    BadPrefix(String),
+}
+
+/// One alternative of a term: an id in the lexicon.
+type Id = u32;
+
+#[derive(Debug, Clone)]
+enum Term {
+    /// Any of these lexicon entries.
+    Any(Vec<Id>),
+    /// Up to `GAP` words of anything.
+    Gap,
+}
+
+/// A parsed pattern.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    terms: Vec<Term>,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    /// Squeezed form.
+    text: String,
+    prefix: bool,
+    typo: bool,
+}
+
+/// Every word and prefix the patterns use.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    entries: Vec<Entry>,
+    ids: HashMap<(bool, String), Id>,
+    /// One-deletion variants (and the word itself) of words that allow a typo.
+    deletions: HashMap<String, Vec<Id>>,
+    longest_prefix: usize,
+}
+
+impl Lexicon {
+    fn intern(&mut self, raw: &str) -> Result<Id, PatternError> {
+        let (word, prefix) = match raw.strip_suffix('*') {
+            Some(stem) => (stem, true),
+            None => (raw, false),
+        };
+        if word.contains('*') {
+            return Err(PatternError::BadPrefix(raw.to_owned()));
+        }
+        let folded = pattern_word(word);
+        if folded.is_empty() {
+            return Err(PatternError::NoLetters(raw.to_owned()));
+        }
+        if prefix && folded.chars().count() < 3 {
+            return Err(PatternError::BadPrefix(raw.to_owned()));
+        }
+        if let Some(id) = self.ids.get(&(prefix, folded.clone())) {
+            return Ok(*id);
+        }
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        let typo = !prefix && letters >= TYPO_MIN_LETTERS;
+        let id = Id::try_from(self.entries.len()).unwrap_or(Id::MAX);
+        if typo {
+            for variant in std::iter::once(folded.clone()).chain(deletions(&folded)) {
+                let ids = self.deletions.entry(variant).or_default();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        if prefix {
+            self.longest_prefix = self.longest_prefix.max(folded.chars().count());
+        }
+        self.ids.insert((prefix, folded.clone()), id);
+        self.entries.push(Entry {
+            text: folded,
+            prefix,
+            typo,
+        });
+        Ok(id)
+    }
+
+    /// Every entry a folded word matches, sorted.
+    fn matches(&self, word: &str) -> Vec<Id> {
+        let mut found = Vec::new();
+        if let Some(id) = self.ids.get(&(false, word.to_owned())) {
+            found.push(*id);
+        }
+        if word.chars().count() >= TYPO_MIN_LETTERS - 1 {
+            for variant in std::iter::once(word.to_owned()).chain(deletions(word)) {
+                for &id in self.deletions.get(&variant).into_iter().flatten() {
+                    let entry = &self.entries[id as usize];
+                    if entry.typo && one_edit_apart(word, &entry.text) {
+                        found.push(id);
+                    }
+                }
+            }
+        }
+        for (count, (end, c)) in word.char_indices().enumerate() {
+            if count >= self.longest_prefix {
+                break;
+            }
+            let stem = &word[..end + c.len_utf8()];
+            if let Some(id) = self.ids.get(&(true, stem.to_owned())) {
+                found.push(*id);
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+}
+
+/// Every string made by deleting one character of `word`.
+fn deletions(word: &str) -> impl Iterator<Item = String> + '_ {
+    word.char_indices().map(move |(at, c)| {
+        let mut shorter = String::with_capacity(word.len());
+        shorter.push_str(&word[..at]);
+        shorter.push_str(&word[at + c.len_utf8()..]);
+        shorter
+    })
+}
+
+impl Pattern {
+    /// Parses `source`, adding its words to `lexicon`.
+    pub fn parse(source: &str, lexicon: &mut Lexicon) -> Result<Pattern, PatternError> {
+        let mut terms = Vec::new();
+        for raw in source.split_whitespace() {
+            if raw == "..." || raw == "…" {
+                if matches!(terms.last(), Some(Term::Gap)) {
+                    return Err(PatternError::DoubleGap);
+                }
+                if terms.is_empty() {
+                    return Err(PatternError::GapAtEdge);
+                }
+                terms.push(Term::Gap);
+                continue;
+            }
+            let mut alternatives = Vec::new();
+            for alternative in raw.split('|') {
+                if alternative.is_empty() {
+                    return Err(PatternError::EmptyAlternative(raw.to_owned()));
+                }
+                let id = lexicon.intern(alternative)?;
+                if !alternatives.contains(&id) {
+                    alternatives.push(id);
+                }
+            }
+            terms.push(Term::Any(alternatives));
+        }
+        match terms.last() {
+            None => Err(PatternError::Empty),
+            Some(Term::Gap) => Err(PatternError::GapAtEdge),
+            Some(Term::Any(_)) => Ok(Pattern { terms }),
+        }
+    }
+
+    /// The ids the first term accepts, to index patterns by where they can start.
+    pub fn first_ids(&self) -> &[Id] {
+        match self.terms.first() {
+            Some(Term::Any(ids)) => ids,
+            _ => &[],
+        }
+    }
+}
+
+/// A member's text, ready for patterns: words, what each matches, and which are masked by an
+/// idiom.
+pub struct Text<'l> {
+    lexicon: &'l Lexicon,
+    words: Vec<Word>,
+    /// Per word, and per run of two and three words written apart: what it matches.
+    spans: Vec<[Vec<Id>; 3]>,
+    masked: Vec<bool>,
+}
+
+/// Where matching stands: a word, and a character offset inside it (for glued words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct At {
+    word: usize,
+    offset: usize,
+}
+
+impl<'l> Text<'l> {
+    pub fn new(lexicon: &'l Lexicon, words: Vec<Word>) -> Text<'l> {
+        let spans = (0..words.len())
+            .map(|start| {
+                let mut sets: [Vec<Id>; 3] = Default::default();
+                for (width, set) in sets.iter_mut().enumerate() {
+                    let end = start + width + 1;
+                    if end > words.len() {
+                        break;
+                    }
+                    *set = span_matches(lexicon, &words[start..end]);
+                }
+                sets
+            })
+            .collect();
+        let masked = vec![false; words.len()];
+        Text {
+            lexicon,
+            words,
+            spans,
+            masked,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// Whether the word at `index` could start `pattern` (a cheap test before matching).
+    pub fn may_start(&self, index: usize, first: &[Id]) -> bool {
+        self.spans[index]
+            .iter()
+            .any(|set| first.iter().any(|id| set.binary_search(id).is_ok()))
+            || self.glued(index)
+    }
+
+    /// The words that start with a plain word of the lexicon, for [`Self::may_start`]'s
+    /// callers that index patterns by first word.
+    pub fn start_ids(&self, index: usize) -> impl Iterator<Item = Id> + '_ {
+        self.spans[index].iter().flatten().copied()
+    }
+
+    /// A long word that matches nothing whole: patterns are looked for inside it.
+    pub fn glued(&self, index: usize) -> bool {
+        let word = &self.words[index];
+        word.text.chars().count() >= GLUED_MIN_LETTERS && self.spans[index][0].is_empty()
+    }
+
+    /// Where `pattern` matches starting at word `start`: the index after its last word.
+    pub fn match_at(&self, pattern: &Pattern, start: usize) -> Option<usize> {
+        if self.masked[start] {
+            return None;
+        }
+        self.walk(
+            &pattern.terms,
+            At {
+                word: start,
+                offset: 0,
+            },
+        )
+    }
+
+    /// Masks words `start..end` (an idiom): no rule may use them.
+    pub fn mask(&mut self, start: usize, end: usize) {
+        for masked in &mut self.masked[start..end.min(self.words.len())] {
+            *masked = true;
+        }
+    }
+
+    fn walk(&self, terms: &[Term], at: At) -> Option<usize> {
+        let Some((term, rest)) = terms.split_first() else {
+            return (at.offset == 0).then_some(at.word);
+        };
+        match term {
+            Term::Gap => {
+                if at.offset != 0 {
+                    return None;
+                }
+                (0..=GAP)
+                    .take_while(|skip| at.word + skip <= self.words.len())
+                    .find_map(|skip| {
+                        self.walk(
+                            rest,
+                            At {
+                                word: at.word + skip,
+                                offset: 0,
+                            },
+                        )
+                    })
+            }
+            Term::Any(ids) => {
+                if at.word >= self.words.len() {
+                    return None;
+                }
+                if at.offset == 0 {
+                    for width in 0..3 {
+                        let end = at.word + width + 1;
+                        if end > self.words.len() || self.masked[at.word..end].contains(&true) {
+                            break;
+                        }
+                        let set = &self.spans[at.word][width];
+                        if ids.iter().any(|id| set.binary_search(id).is_ok()) {
+                            if let Some(done) = self.walk(
+                                rest,
+                                At {
+                                    word: end,
+                                    offset: 0,
+                                },
+                            ) {
+                                return Some(done);
+                            }
+                        }
+                    }
+                    if !self.glued(at.word) || self.masked[at.word] {
+                        return None;
+                    }
+                }
+                self.inside(ids, rest, at)
+            }
+        }
+    }
+
+    /// Terms meeting inside one glued word: exact words only, no typos.
+    fn inside(&self, ids: &[Id], rest: &[Term], at: At) -> Option<usize> {
+        let word = &self.words[at.word];
+        let variants = std::iter::once(&word.text).chain(word.alt.as_ref());
+        for text in variants {
+            let Some(remainder) = text.get(at.offset..) else {
+                continue;
+            };
+            for &id in ids {
+                let entry = &self.lexicon.entries[id as usize];
+                if !remainder.starts_with(entry.text.as_str()) {
+                    continue;
+                }
+                let next = if remainder.len() == entry.text.len() || entry.prefix {
+                    At {
+                        word: at.word + 1,
+                        offset: 0,
+                    }
+                } else {
+                    At {
+                        word: at.word,
+                        offset: at.offset + entry.text.len(),
+                    }
+                };
+                if let Some(done) = self.walk(rest, next) {
+                    return Some(done);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// What a run of words written apart matches when read as one word.
+fn span_matches(lexicon: &Lexicon, words: &[Word]) -> Vec<Id> {
+    if let [word] = words {
+        let mut ids = lexicon.matches(&word.text);
+        if let Some(alt) = &word.alt {
+            ids.extend(lexicon.matches(alt));
+            ids.sort_unstable();
+            ids.dedup();
+        }
+        return ids;
+    }
+    let joined: String = words.iter().map(|w| w.text.as_str()).collect();
+    // Only a run that reads as a word is looked up ("my self"), not a phrase.
+    if joined.chars().count() > 16 {
+        return Vec::new();
+    }
+    let mut ids = lexicon.matches(&squeeze(&joined));
+    // A run's parts must not already be whole pattern words on their own for prefixes: "suicide
+    // watch" is not a longer "suicid*" word. Exact and typo matches stay.
+    ids.retain(|id| !lexicon.entries[*id as usize].prefix);
+    ids
+}

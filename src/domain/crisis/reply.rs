@@ -1,0 +1,72 @@
+//! What the crisis reply should be: full or short, and what it carries.
+//!
+//! Safe-messaging practice: a member who writes several crisis messages in a few minutes
+//! gets a short reply with a line to call each time, not the whole text again and again.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::Level;
+
+/// After a full reply, further crisis messages within this window get the short one.
+pub const REPEAT_WINDOW: Duration = Duration::minutes(10);
+
+/// The shape of a crisis reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// Emergency line, warm words, support lines (acute) or a gentle check-in (concern).
+    Full,
+    /// One short line with the emergency number and a line to call.
+    Short,
+}
+
+/// Full, unless a full reply went to this member less than [`REPEAT_WINDOW`] ago.
+pub fn form(last_full: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Form {
+    match last_full {
+        Some(at) if now - at < REPEAT_WINDOW && now >= at => Form::Short,
+        _ => Form::Full,
+    }
+}
+
+/// Everything the adapter needs to render a crisis reply; no words of the member's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrisisReply {
+    pub level: Level,
+    pub form: Form,
+    /// The member's country (ISO code), whose lines come first; `None`: international lines.
+    pub region: Option<String>,
+    /// The server whose support team the member may ask to reach out (acute only), if it
+    /// has a support channel.
+    pub support_guild: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(minutes: i64) -> DateTime<Utc> {
+        DateTime::<Utc>::from_timestamp(1_800_000_000, 0).unwrap_or_default()
+            + Duration::minutes(minutes)
+    }
+
+    #[test]
+    fn the_first_crisis_message_gets_the_full_reply() {
+        assert_eq!(form(None, at(0)), Form::Full);
+    }
+
+    #[test]
+    fn another_within_ten_minutes_gets_the_short_reply() {
+        assert_eq!(form(Some(at(0)), at(3)), Form::Short);
+        assert_eq!(form(Some(at(0)), at(9)), Form::Short);
+    }
+
+    #[test]
+    fn after_ten_minutes_the_full_reply_comes_again() {
+        assert_eq!(form(Some(at(0)), at(10)), Form::Full);
+        assert_eq!(form(Some(at(0)), at(60)), Form::Full);
+    }
+
+    #[test]
+    fn a_clock_that_went_backwards_gives_the_full_reply() {
+        assert_eq!(form(Some(at(5)), at(0)), Form::Full);
+    }
+}
