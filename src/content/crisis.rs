@@ -69,6 +69,9 @@ pub struct Crisis {
     pub region_hint: String,
     /// Lines for anywhere (directories of helplines by country).
     pub international: Vec<Helpline>,
+    /// A few widely used numbers, shown with the international lines (optional).
+    #[serde(default)]
+    pub common_lines: Option<String>,
     /// Idioms and turns of phrase taken out of a text before the rules look at it.
     #[serde(default)]
     pub quiet: Vec<String>,
@@ -216,6 +219,9 @@ pub(super) fn check(crisis: &Crisis) -> Vec<ContentIssue> {
     );
     p.text("crisis", "repeat_message", &crisis.repeat_message, REPEAT);
     p.text("crisis", "region_hint", &crisis.region_hint, MESSAGE);
+    if let Some(common) = &crisis.common_lines {
+        p.text("crisis", "common_lines", common, MESSAGE);
+    }
     if !crisis.emergency.contains("{number}") {
         p.fail(
             "crisis",

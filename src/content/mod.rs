@@ -178,6 +178,11 @@ impl Content {
         self.crisis_detector.detect(text)
     }
 
+    /// Whether a member's text calls for any crisis reply.
+    pub fn is_crisis(&self, text: &str) -> bool {
+        self.detect_crisis(text).is_some()
+    }
+
     /// How many crisis patterns are in use.
     pub fn crisis_patterns(&self) -> usize {
         self.crisis_detector.pattern_count()

@@ -56,11 +56,53 @@ fn step_one_asks_for_real_time_apart() {
 }
 
 #[test]
-fn shipped_crisis_resources_start_with_the_local_emergency_number() {
+fn shipped_crisis_replies_start_with_the_local_emergency_number() {
     let content = shipped();
-    let first = &content.crisis.resources[0];
-    assert_eq!(first.region, "Anywhere");
-    assert!(first.contact.contains("emergency"));
+    let anywhere = content.crisis.emergency_line(None);
+    assert!(anywhere.contains("emergency number"), "{anywhere}");
+    assert!(
+        anywhere.contains("112") && anywhere.contains("911"),
+        "{anywhere}"
+    );
+    let germany = content.crisis.region("DE");
+    assert!(content.crisis.emergency_line(germany).contains("(112)"));
+}
+
+#[test]
+fn shipped_helplines_cover_thirty_countries_each_checked_on_a_date() {
+    let content = shipped();
+    assert!(content.crisis.regions.len() >= 30);
+    for region in &content.crisis.regions {
+        assert!(
+            chrono::NaiveDate::parse_from_str(&region.verified, "%Y-%m-%d").is_ok(),
+            "{}",
+            region.code
+        );
+        assert!(!region.lines.is_empty(), "{}", region.code);
+    }
+}
+
+#[test]
+fn a_broken_crisis_pattern_is_refused_with_its_rule_and_place() {
+    let text = shipped_text().replace("patterns = [", "patterns = [\n  \"want to ... ... die\",");
+    let error = parse(&text).expect_err("a double gap is refused");
+    let issue = error
+        .issues
+        .iter()
+        .find(|issue| issue.rule.contains("want to ... ... die"))
+        .unwrap_or_else(|| panic!("{error}"));
+    assert!(issue.entry.starts_with("crisis.rules[1]"), "{issue:?}");
+    assert!(issue.rule.contains("`...` twice in a row"), "{issue:?}");
+}
+
+#[test]
+fn a_helpline_without_a_checked_date_is_refused() {
+    let text = shipped_text().replacen("verified = \"2026-11-28\"", "verified = \"recently\"", 1);
+    let error = parse(&text).expect_err("an undated helpline is refused");
+    assert!(
+        error.to_string().contains("`verified` is “recently”"),
+        "{error}"
+    );
 }
 
 #[test]

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 
 use crate::content::Content;
 use crate::domain::crisis::reply::{self, CrisisReply, Form};
-use crate::domain::crisis::Detection;
+use crate::domain::crisis::{Detection, Level};
 use crate::domain::member::MemberId;
 use crate::store::{CrisisContext, Store};
 
@@ -25,8 +25,8 @@ const ASK_EVERY: chrono::Duration = chrono::Duration::hours(1);
 
 #[derive(Debug, Default)]
 struct Memory {
-    /// When each member last had a full reply.
-    last_full: HashMap<MemberId, DateTime<Utc>>,
+    /// When each member last had a full reply, and how urgent it was.
+    last_full: HashMap<MemberId, (DateTime<Utc>, Level)>,
     /// Replies that could not be delivered by DM: given on the member's next interaction.
     undelivered: HashMap<MemberId, CrisisReply>,
     /// When each member last asked a server's support team to reach out.
@@ -65,12 +65,14 @@ impl SafetyNet {
     ) -> Option<(Detection, Form)> {
         let detection = content.detect_crisis(text)?;
         let mut memory = self.memory();
-        let form = reply::form(memory.last_full.get(&member).copied(), now);
+        let form = reply::form(memory.last_full.get(&member).copied(), detection.level, now);
         if form == Form::Full {
             if memory.last_full.len() > TIDY_ABOVE {
-                memory.last_full.retain(|_, at| now - *at < FORGET_AFTER);
+                memory
+                    .last_full
+                    .retain(|_, (at, _)| now - *at < FORGET_AFTER);
             }
-            memory.last_full.insert(member, now);
+            memory.last_full.insert(member, (now, detection.level));
         }
         Some((detection, form))
     }

@@ -9,4 +9,5 @@ mod foundation;
 mod member;
 mod privacy;
 mod program;
+mod safety;
 mod scheduler;

@@ -106,16 +106,15 @@ async fn a_crash_between_send_and_mark_still_leaves_exactly_one_message() {
     enrol(&bot, &member).await;
     let settings = Arc::new(test_settings(&bot.fake, &bot.database_url, &[]));
     let running = bot.running();
-    let http = Arc::new(rekindle::discord::client::http(&settings).expect("http"));
+    let transport =
+        Arc::new(rekindle::discord::transport::Transport::new(&settings).expect("a transport"));
     let clock: Arc<dyn rekindle::clock::Clock> = Arc::new(bot.clock.clone());
     let delivery = DiscordDelivery::new(
-        http,
+        transport,
         running.store.clone(),
         running.content.clone(),
-        settings.clone(),
         clock,
-    )
-    .expect("delivery");
+    );
     let doomed = Scheduler::new(
         running.store.clone(),
         running.content.clone(),

@@ -15,7 +15,7 @@ use crate::service::admin::{self, RawPublicPost};
     slash_command,
     guild_only,
     default_member_permissions = "MANAGE_GUILD",
-    subcommands("stats", "encouragement", "reload"),
+    subcommands("stats", "encouragement", "reload", "support_channel"),
     subcommand_required
 )]
 pub async fn admin(_ctx: Context<'_>) -> Result<(), Error> {
@@ -123,6 +123,37 @@ async fn encouragement(
     ctx.send(
         CreateReply::default()
             .embed(render::public_post_settings(post.as_ref()))
+            .ephemeral(true),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Your support team's private channel: members in crisis may ask there for someone to reach out
+#[poise::command(slash_command, guild_only, rename = "support-channel")]
+async fn support_channel(
+    ctx: Context<'_>,
+    #[description = "A private channel only your support team can read (leave out to turn this off)"]
+    #[channel_types("Text")]
+    channel: Option<serenity::ChannelId>,
+) -> Result<(), Error> {
+    if !may_manage(ctx).await {
+        ctx.send(CreateReply::default().content(REFUSED).ephemeral(true))
+            .await?;
+        return Ok(());
+    }
+    let Some(guild) = ctx.guild_id() else {
+        return Ok(());
+    };
+    let data = ctx.data();
+    let channel = channel.map(|c| c.get());
+    data.store
+        .set_support_channel(guild.get(), channel, data.clock.now())
+        .await?;
+    tracing::info!(enabled = channel.is_some(), "support channel changed");
+    ctx.send(
+        CreateReply::default()
+            .content(render::support_channel_set(channel))
             .ephemeral(true),
     )
     .await?;

@@ -98,6 +98,10 @@ fn lines_only(content: &Content, region: Option<&Region>) -> String {
                 .iter()
                 .map(|helpline| format!("{}\n", line(helpline)))
                 .collect();
+            if let Some(common) = &crisis.common_lines {
+                text.push_str(common.trim());
+                text.push('\n');
+            }
             text.push('\n');
             text.push_str(crisis.region_hint.trim());
             text
@@ -208,4 +212,16 @@ pub fn support_request(member: u64) -> CreateMessage {
              Rekindle shares nothing they wrote. Please reach out gently, and if they may be in danger, follow your server's safety steps."
         ))
         .allowed_mentions(serenity::CreateAllowedMentions::new().users(vec![serenity::UserId::new(member)]))
+}
+
+/// `/admin support-channel`: what happens now.
+pub fn support_channel_set(channel: Option<u64>) -> String {
+    match channel {
+        Some(channel) => format!(
+            "Support requests will go to <#{channel}>. When a member writes something that suggests they may be in danger, \
+             I'll offer them a button to ask your team to reach out. Only their press posts there: their mention and that they asked, \
+             never their words. Please keep that channel private to your support team."
+        ),
+        None => "Support requests are off: members in crisis get the support lines, without the button to ask your team.".to_owned(),
+    }
 }

@@ -42,9 +42,15 @@ pub fn words(text: &str) -> Vec<Word> {
     let decoded: Vec<(String, Option<String>)> = raw.iter().filter_map(|w| decode(w)).collect();
     join_spelled_out(decoded)
         .into_iter()
-        .map(|(text, alt)| Word {
-            text: squeeze(&text),
-            alt: alt.map(|a| squeeze(&a)),
+        .map(|(text, alt)| {
+            if text.chars().all(|c| c.is_ascii_digit()) {
+                // A number ("988", "112") is not squeezed.
+                return Word { text, alt };
+            }
+            Word {
+                text: squeeze(&text),
+                alt: alt.map(|a| squeeze(&a)),
+            }
         })
         .collect()
 }
@@ -108,6 +114,9 @@ fn decode(raw: &str) -> Option<(String, Option<String>)> {
     let trimmed = raw.trim_matches(|c: char| matches!(c, '!' | '|' | '@'));
     if trimmed.is_empty() {
         return None;
+    }
+    if trimmed.chars().all(is_emoji) {
+        return Some((trimmed.to_owned(), None));
     }
     let has_letter = trimmed.chars().any(char::is_alphabetic);
     if !has_letter {

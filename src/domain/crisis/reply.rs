@@ -19,10 +19,11 @@ pub enum Form {
     Short,
 }
 
-/// Full, unless a full reply went to this member less than [`REPEAT_WINDOW`] ago.
-pub fn form(last_full: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Form {
+/// Full, unless a full reply at least as urgent went to this member less than
+/// [`REPEAT_WINDOW`] ago. Things getting worse (concern, then acute) get the full reply again.
+pub fn form(last_full: Option<(DateTime<Utc>, Level)>, level: Level, now: DateTime<Utc>) -> Form {
     match last_full {
-        Some(at) if now - at < REPEAT_WINDOW && now >= at => Form::Short,
+        Some((at, last)) if now - at < REPEAT_WINDOW && now >= at && last >= level => Form::Short,
         _ => Form::Full,
     }
 }
@@ -48,25 +49,34 @@ mod tests {
             + Duration::minutes(minutes)
     }
 
+    const ACUTE: Level = Level::Acute;
+    const CONCERN: Level = Level::Concern;
+
     #[test]
     fn the_first_crisis_message_gets_the_full_reply() {
-        assert_eq!(form(None, at(0)), Form::Full);
+        assert_eq!(form(None, ACUTE, at(0)), Form::Full);
     }
 
     #[test]
     fn another_within_ten_minutes_gets_the_short_reply() {
-        assert_eq!(form(Some(at(0)), at(3)), Form::Short);
-        assert_eq!(form(Some(at(0)), at(9)), Form::Short);
+        assert_eq!(form(Some((at(0), ACUTE)), ACUTE, at(3)), Form::Short);
+        assert_eq!(form(Some((at(0), ACUTE)), CONCERN, at(9)), Form::Short);
+    }
+
+    #[test]
+    fn things_getting_worse_get_the_full_reply_again() {
+        assert_eq!(form(Some((at(0), CONCERN)), ACUTE, at(2)), Form::Full);
+        assert_eq!(form(Some((at(0), CONCERN)), CONCERN, at(2)), Form::Short);
     }
 
     #[test]
     fn after_ten_minutes_the_full_reply_comes_again() {
-        assert_eq!(form(Some(at(0)), at(10)), Form::Full);
-        assert_eq!(form(Some(at(0)), at(60)), Form::Full);
+        assert_eq!(form(Some((at(0), ACUTE)), ACUTE, at(10)), Form::Full);
+        assert_eq!(form(Some((at(0), ACUTE)), ACUTE, at(60)), Form::Full);
     }
 
     #[test]
     fn a_clock_that_went_backwards_gives_the_full_reply() {
-        assert_eq!(form(Some(at(5)), at(0)), Form::Full);
+        assert_eq!(form(Some((at(5), ACUTE)), ACUTE, at(0)), Form::Full);
     }
 }

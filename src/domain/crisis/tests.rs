@@ -10,7 +10,8 @@ fn strings(items: &[&str]) -> Vec<String> {
 fn detector() -> CrisisDetector {
     let acute = strings(&[
         "kill|killing myself",
-        "want|wanna to ... die",
+        "want to ... die",
+        "wanna ... die",
         "better off ... without me",
         "wont|will not be around ... longer",
         "suicid*",

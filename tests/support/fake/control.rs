@@ -104,6 +104,21 @@ impl FakeDiscord {
     pub fn add_text_channel(&self, channel_id: u64) {
         self.shared.lock().known_channels.insert(channel_id);
     }
+    /// Answers `method` requests whose path contains `fragment` only after `delay` (a slow
+    /// route), e.g. `("POST", "/users/@me/channels")`. `None` removes it.
+    pub fn set_route_delay(&self, method: &str, fragment: &str, delay: Option<Duration>) {
+        let mut st = self.shared.lock();
+        st.delays
+            .retain(|(m, f, _)| !(m == method && f == fragment));
+        if let Some(delay) = delay {
+            st.delays
+                .push((method.to_owned(), fragment.to_owned(), delay));
+        }
+    }
+    /// Answers every request 401, as after the token was reset (`false`: a good token again).
+    pub fn revoke_token(&self, revoked: bool) {
+        self.shared.lock().token_revoked = revoked;
+    }
     /// Marks `user_id` as a bot account (DMs to it are refused).
     pub fn mark_bot(&self, user_id: u64) {
         self.shared.lock().bots.insert(user_id);

@@ -114,6 +114,8 @@ pub struct Recorded {
     /// Null when empty; for multipart `{"payload_json": parsed, "files": [{"name", "filename", "content"}]}`.
     pub body: Value,
     pub status: u16,
+    /// When the request arrived (before any delay the fake was told to add).
+    pub at: std::time::Instant,
 }
 
 impl Recorded {

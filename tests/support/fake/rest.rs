@@ -109,6 +109,10 @@ async fn handle(
         .unwrap_or(&full_path)
         .to_string();
     let query = uri.query().map(str::to_string);
+    let delay = shared.lock().delay_for(method.as_str(), &path);
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
     let auth = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -135,6 +139,8 @@ async fn handle(
                     "unknown route {method} {full_path} (not under /api/v10)"
                 ));
                 Reply::error(404, 0, "404: Not Found")
+            } else if st.token_revoked {
+                Reply::error(401, 0, "401: Unauthorized")
             } else if auth.as_deref() != Some(&format!("Bot {TOKEN}")) {
                 st.violation(format!(
                     "{route}: Authorization header is {auth:?}, expected \"Bot <token>\""
@@ -155,6 +161,7 @@ async fn handle(
         headers_authorization: auth,
         body: recorded_body,
         status: reply.status,
+        at: arrived,
     });
     drop(st);
     shared.changed();

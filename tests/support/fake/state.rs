@@ -116,6 +116,10 @@ pub(crate) struct State {
     /// Every `every`-th message creation answers 429 (a storm), counted in `storm_seen`.
     pub storm: Option<Storm>,
     pub storm_seen: u64,
+    /// Added before answering requests: (method, path fragment, delay).
+    pub delays: Vec<(String, String, std::time::Duration)>,
+    /// Every request is answered 401, as Discord does for a reset token.
+    pub token_revoked: bool,
 }
 
 /// A 429 storm: one message creation in `every` is rate limited.
@@ -127,6 +131,14 @@ pub(crate) struct Storm {
 }
 
 impl State {
+    /// The delay set for this request, if any.
+    pub fn delay_for(&self, method: &str, path: &str) -> Option<std::time::Duration> {
+        self.delays
+            .iter()
+            .find(|(m, fragment, _)| m == method && path.contains(fragment.as_str()))
+            .map(|(_, _, delay)| *delay)
+    }
+
     pub fn new(port: u16) -> State {
         State {
             port,
@@ -171,6 +183,8 @@ impl State {
             rate_limit_hits: 0,
             storm: None,
             storm_seen: 0,
+            delays: Vec::new(),
+            token_revoked: false,
         }
     }
 
