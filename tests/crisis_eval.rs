@@ -178,3 +178,17 @@ fn the_shipped_rules_catch_crises_and_stay_quiet_on_everyday_talk() {
         total.false_alarm_rate()
     );
 }
+
+/// `REKINDLE_PROBE="some text" cargo test --test crisis_eval probe -- --nocapture` prints
+/// what the shipped rules make of a text: for the people tuning them.
+#[test]
+fn probe() {
+    let Ok(text) = std::env::var("REKINDLE_PROBE") else {
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let content = Content::load(&root.join("config/content.toml")).expect("content loads");
+    for line in text.split('\n') {
+        println!("{:?} <- {line}", content.detect_crisis(line));
+    }
+}

@@ -91,6 +91,10 @@ pub struct CrisisDetector {
     patterns: Vec<(Pattern, Level, &'static str)>,
     /// Pattern positions by the lexicon ids their first term accepts.
     by_first: HashMap<u32, Vec<usize>>,
+    /// Pattern positions by the plain words their first term accepts, for glued words.
+    by_first_text: HashMap<String, Vec<usize>>,
+    /// The lengths (bytes) of those words.
+    first_text_lengths: Vec<usize>,
 }
 
 impl CrisisDetector {
@@ -136,16 +140,28 @@ impl CrisisDetector {
         // Acute first: the first match decides.
         patterns.sort_by(|a, b| b.1.cmp(&a.1));
         let mut by_first: HashMap<u32, Vec<usize>> = HashMap::new();
+        let mut by_first_text: HashMap<String, Vec<usize>> = HashMap::new();
         for (position, (pattern, _, _)) in patterns.iter().enumerate() {
             for id in pattern.first_ids() {
                 by_first.entry(*id).or_default().push(position);
+                if let Some(text) = lexicon.word_text(*id) {
+                    by_first_text
+                        .entry(text.to_owned())
+                        .or_default()
+                        .push(position);
+                }
             }
         }
+        let mut first_text_lengths: Vec<usize> = by_first_text.keys().map(String::len).collect();
+        first_text_lengths.sort_unstable();
+        first_text_lengths.dedup();
         Ok(CrisisDetector {
             lexicon,
             quiet: quiet_patterns,
             patterns,
             by_first,
+            by_first_text,
+            first_text_lengths,
         })
     }
 
@@ -158,12 +174,12 @@ impl CrisisDetector {
         self.mask_idioms(&mut text);
         let mut best: Option<(usize, Detection)> = None;
         for start in 0..text.len() {
-            for position in self.candidates(&text, start) {
+            for (position, offset) in self.candidates(&text, start) {
                 if best.is_some_and(|(found, _)| found <= position) {
                     continue;
                 }
                 let (pattern, level, category) = &self.patterns[position];
-                if text.match_at(pattern, start).is_some() {
+                if text.match_inside(pattern, start, offset).is_some() {
                     best = Some((
                         position,
                         Detection {
@@ -193,18 +209,31 @@ impl CrisisDetector {
         }
     }
 
-    /// The patterns worth trying at `start`, in order of urgency.
-    fn candidates(&self, text: &Text<'_>, start: usize) -> Vec<usize> {
-        let mut positions: Vec<usize> = if text.glued(start) {
-            (0..self.patterns.len()).collect()
-        } else {
-            text.start_ids(start)
-                .flat_map(|id| self.by_first.get(&id).into_iter().flatten().copied())
-                .collect()
-        };
-        positions.sort_unstable();
-        positions.dedup();
-        positions
+    /// The patterns worth trying at `start` (with the offset inside a glued word to start
+    /// from), in order of urgency.
+    fn candidates(&self, text: &Text<'_>, start: usize) -> Vec<(usize, usize)> {
+        let mut found: Vec<(usize, usize)> = text
+            .start_ids(start)
+            .flat_map(|id| self.by_first.get(&id).into_iter().flatten().copied())
+            .map(|position| (position, 0))
+            .collect();
+        if text.glued(start) {
+            // "iwanttodie": a pattern may begin anywhere inside a word written together.
+            let word = text.text_of(start);
+            for (offset, _) in word.char_indices() {
+                for &length in &self.first_text_lengths {
+                    let Some(piece) = word.get(offset..offset + length) else {
+                        continue;
+                    };
+                    if let Some(positions) = self.by_first_text.get(piece) {
+                        found.extend(positions.iter().map(|position| (*position, offset)));
+                    }
+                }
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 
     /// How many patterns are in use (for `rekindle check`).

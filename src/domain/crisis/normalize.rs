@@ -15,8 +15,8 @@ use unicode_normalization::UnicodeNormalization;
 pub struct Word {
     /// The squeezed form with leetspeak read one way ("1" as "i").
     pub text: String,
-    /// The squeezed form with "1" read as "l", when the word had a "1" in it.
-    pub alt: Option<String>,
+    /// Other readings, squeezed: "1" read as "l", and the word with its digits kept ("f4").
+    pub alts: Vec<String>,
 }
 
 /// Folds `text` into its words.
@@ -39,17 +39,17 @@ pub fn words(text: &str) -> Vec<Word> {
         }
     }
     flush(&mut current, &mut raw);
-    let decoded: Vec<(String, Option<String>)> = raw.iter().filter_map(|w| decode(w)).collect();
+    let decoded: Vec<(String, Vec<String>)> = raw.iter().filter_map(|w| decode(w)).collect();
     join_spelled_out(decoded)
         .into_iter()
-        .map(|(text, alt)| {
+        .map(|(text, alts)| {
             if text.chars().all(|c| c.is_ascii_digit()) {
                 // A number ("988", "112") is not squeezed.
-                return Word { text, alt };
+                return Word { text, alts };
             }
             Word {
                 text: squeeze(&text),
-                alt: alt.map(|a| squeeze(&a)),
+                alts: alts.iter().map(|a| squeeze(a)).collect(),
             }
         })
         .collect()
@@ -110,19 +110,19 @@ fn is_emoji(c: char) -> bool {
 
 /// Decodes leetspeak in a word that has letters in it; a plain number stays as it is. Symbols
 /// at the edges are punctuation ("help!"), not letters. Returns `None` for nothing left.
-fn decode(raw: &str) -> Option<(String, Option<String>)> {
+fn decode(raw: &str) -> Option<(String, Vec<String>)> {
     let trimmed = raw.trim_matches(|c: char| matches!(c, '!' | '|' | '@'));
     if trimmed.is_empty() {
         return None;
     }
     if trimmed.chars().all(is_emoji) {
-        return Some((trimmed.to_owned(), None));
+        return Some((trimmed.to_owned(), Vec::new()));
     }
     let has_letter = trimmed.chars().any(char::is_alphabetic);
     if !has_letter {
         // "$" alone or "988": no letters to decode.
         let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
-        return (!digits.is_empty()).then_some((digits, None));
+        return (!digits.is_empty()).then_some((digits, Vec::new()));
     }
     let read = |one: char| -> String {
         trimmed
@@ -142,13 +142,23 @@ fn decode(raw: &str) -> Option<(String, Option<String>)> {
             .collect()
     };
     let primary = read('i');
-    let alt = trimmed.contains('1').then(|| read('l'));
-    Some((primary, alt))
+    let mut alts = Vec::new();
+    if trimmed.contains('1') {
+        alts.push(read('l'));
+    }
+    if trimmed.chars().any(|c| c.is_ascii_digit()) {
+        // "f4", "2day": the word as written may be what a pattern means.
+        let plain: String = trimmed.chars().filter(|c| c.is_alphanumeric()).collect();
+        if plain != primary {
+            alts.push(plain);
+        }
+    }
+    Some((primary, alts))
 }
 
 /// Joins runs of three or more one-letter words ("k i l l m y s e l f" → "killmyself").
-fn join_spelled_out(words: Vec<(String, Option<String>)>) -> Vec<(String, Option<String>)> {
-    let single = |w: &(String, Option<String>)| {
+fn join_spelled_out(words: Vec<(String, Vec<String>)>) -> Vec<(String, Vec<String>)> {
+    let single = |w: &(String, Vec<String>)| {
         let mut chars = w.0.chars();
         matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic())
     };
@@ -161,7 +171,7 @@ fn join_spelled_out(words: Vec<(String, Option<String>)>) -> Vec<(String, Option
                 .iter()
                 .map(|w| w.0.as_str())
                 .collect();
-            out.push((joined, None));
+            out.push((joined, Vec::new()));
             index += run;
         } else {
             out.push(words[index].clone());
@@ -182,6 +192,17 @@ pub fn squeeze(word: &str) -> String {
         last = Some(c);
     }
     out
+}
+
+/// Whether `a` and `b` differ only by two neighbouring letters swapped ("wnat", "lfie").
+pub fn swapped(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len() != b.len() {
+        return false;
+    }
+    let diffs: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    matches!(diffs.as_slice(), [i, j] if *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i])
 }
 
 /// Whether `a` and `b` are at most one edit apart (insertion, deletion, substitution, or two
@@ -238,7 +259,7 @@ mod tests {
     #[test]
     fn leetspeak_inside_a_word_is_read_as_letters() {
         assert_eq!(texts("k1ll mys3lf"), ["kil", "myself"]);
-        assert_eq!(words("k1ll")[0].alt.as_deref(), Some("kl"));
+        assert_eq!(words("k1ll")[0].alts, ["kl", "k1l"]);
         assert_eq!(texts("$uicide"), ["suicide"]);
         assert_eq!(texts("su1c1d3"), ["suicide"]);
         // Plain numbers and punctuation stay what they are.

@@ -16,12 +16,15 @@
 
 use std::collections::HashMap;
 
-use super::normalize::{one_edit_apart, pattern_word, squeeze, Word};
+use super::normalize::{one_edit_apart, pattern_word, squeeze, swapped, Word};
 
 /// The widest gap `...` allows, in words.
 pub const GAP: usize = 4;
-/// Words of at least this many letters also match with one typo.
+/// Words of at least this many letters also match with one typo; prefixes (`word*`) of at
+/// least this many letters match a word that begins within one typo of them.
 pub const TYPO_MIN_LETTERS: usize = 5;
+/// Words of exactly this many letters match with two neighbouring letters swapped ("wnat").
+const SWAP_LETTERS: usize = 4;
 /// A glued word ("killmyself") is searched for pattern words inside it only from this length.
 const GLUED_MIN_LETTERS: usize = 6;
 
@@ -74,6 +77,12 @@ pub struct Lexicon {
     ids: HashMap<(bool, String), Id>,
     /// One-deletion variants (and the word itself) of words that allow a typo.
     deletions: HashMap<String, Vec<Id>>,
+    /// Four-letter words with two neighbouring letters swapped.
+    swaps: HashMap<String, Vec<Id>>,
+    /// One-deletion variants (and the prefix itself) of prefixes that allow a typo.
+    prefix_deletions: HashMap<String, Vec<Id>>,
+    /// The lengths (in characters) of prefixes that allow a typo.
+    fuzzy_prefix_lengths: Vec<usize>,
     longest_prefix: usize,
 }
 
@@ -97,18 +106,34 @@ impl Lexicon {
             return Ok(*id);
         }
         let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-        let typo = !prefix && letters >= TYPO_MIN_LETTERS;
+        let typo = letters >= TYPO_MIN_LETTERS;
         let id = Id::try_from(self.entries.len()).unwrap_or(Id::MAX);
+        let length = folded.chars().count();
         if typo {
+            let index = if prefix {
+                &mut self.prefix_deletions
+            } else {
+                &mut self.deletions
+            };
             for variant in std::iter::once(folded.clone()).chain(deletions(&folded)) {
-                let ids = self.deletions.entry(variant).or_default();
+                let ids = index.entry(variant).or_default();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            if prefix && !self.fuzzy_prefix_lengths.contains(&length) {
+                self.fuzzy_prefix_lengths.push(length);
+            }
+        } else if !prefix && letters == SWAP_LETTERS && length == SWAP_LETTERS {
+            for variant in swaps(&folded) {
+                let ids = self.swaps.entry(variant).or_default();
                 if !ids.contains(&id) {
                     ids.push(id);
                 }
             }
         }
         if prefix {
-            self.longest_prefix = self.longest_prefix.max(folded.chars().count());
+            self.longest_prefix = self.longest_prefix.max(length);
         }
         self.ids.insert((prefix, folded.clone()), id);
         self.entries.push(Entry {
@@ -125,7 +150,8 @@ impl Lexicon {
         if let Some(id) = self.ids.get(&(false, word.to_owned())) {
             found.push(*id);
         }
-        if word.chars().count() >= TYPO_MIN_LETTERS - 1 {
+        let length = word.chars().count();
+        if length >= TYPO_MIN_LETTERS - 1 {
             for variant in std::iter::once(word.to_owned()).chain(deletions(word)) {
                 for &id in self.deletions.get(&variant).into_iter().flatten() {
                     let entry = &self.entries[id as usize];
@@ -135,6 +161,10 @@ impl Lexicon {
                 }
             }
         }
+        if length == SWAP_LETTERS {
+            found.extend(self.swaps.get(word).into_iter().flatten().copied());
+        }
+        self.fuzzy_prefixes(word, &mut found);
         for (count, (end, c)) in word.char_indices().enumerate() {
             if count >= self.longest_prefix {
                 break;
@@ -148,6 +178,53 @@ impl Lexicon {
         found.dedup();
         found
     }
+}
+
+impl Lexicon {
+    /// Prefixes that `word` begins with, within one typo.
+    fn fuzzy_prefixes(&self, word: &str, found: &mut Vec<Id>) {
+        let chars: Vec<(usize, char)> = word.char_indices().collect();
+        for &length in &self.fuzzy_prefix_lengths {
+            for take in [length - 1, length, length + 1] {
+                if take == 0 || take > chars.len() {
+                    continue;
+                }
+                let end = chars
+                    .get(take)
+                    .map_or(word.len(), |(index, _)| *index);
+                let stem = &word[..end];
+                for variant in std::iter::once(stem.to_owned()).chain(deletions(stem)) {
+                    for &id in self.prefix_deletions.get(&variant).into_iter().flatten() {
+                        let entry = &self.entries[id as usize];
+                        if entry.text.chars().count() == length && one_edit_apart(stem, &entry.text)
+                        {
+                            found.push(id);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The plain words (no prefixes) a pattern's first term accepts, as text, for finding
+    /// patterns inside glued words.
+    pub fn word_text(&self, id: Id) -> Option<&str> {
+        let entry = &self.entries[id as usize];
+        (!entry.prefix).then_some(entry.text.as_str())
+    }
+}
+
+/// Every string made by swapping two neighbouring characters of `word`.
+fn swaps(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    (0..chars.len().saturating_sub(1))
+        .filter(|&i| chars[i] != chars[i + 1])
+        .map(|i| {
+            let mut swapped = chars.clone();
+            swapped.swap(i, i + 1);
+            swapped.into_iter().collect()
+        })
+        .collect()
 }
 
 /// Every string made by deleting one character of `word`.
@@ -272,8 +349,18 @@ impl<'l> Text<'l> {
         word.text.chars().count() >= GLUED_MIN_LETTERS && self.spans[index][0].is_empty()
     }
 
+    /// The folded text of word `index` (for finding pattern words inside a glued word).
+    pub fn text_of(&self, index: usize) -> &str {
+        &self.words[index].text
+    }
+
     /// Where `pattern` matches starting at word `start`: the index after its last word.
     pub fn match_at(&self, pattern: &Pattern, start: usize) -> Option<usize> {
+        self.match_inside(pattern, start, 0)
+    }
+
+    /// Like [`Self::match_at`], starting `offset` bytes into a glued word.
+    pub fn match_inside(&self, pattern: &Pattern, start: usize, offset: usize) -> Option<usize> {
         if self.masked[start] {
             return None;
         }
@@ -281,7 +368,7 @@ impl<'l> Text<'l> {
             &pattern.terms,
             At {
                 word: start,
-                offset: 0,
+                offset,
             },
         )
     }
@@ -300,7 +387,20 @@ impl<'l> Text<'l> {
         match term {
             Term::Gap => {
                 if at.offset != 0 {
-                    return None;
+                    // Inside a glued word: go on right here, or after this word and more.
+                    return self.walk(rest, at).or_else(|| {
+                        (1..=GAP)
+                            .take_while(|skip| at.word + skip <= self.words.len())
+                            .find_map(|skip| {
+                                self.walk(
+                                    rest,
+                                    At {
+                                        word: at.word + skip,
+                                        offset: 0,
+                                    },
+                                )
+                            })
+                    });
                 }
                 (0..=GAP)
                     .take_while(|skip| at.word + skip <= self.words.len())
@@ -349,17 +449,32 @@ impl<'l> Text<'l> {
     /// Terms meeting inside one glued word: exact words only, no typos.
     fn inside(&self, ids: &[Id], rest: &[Term], at: At) -> Option<usize> {
         let word = &self.words[at.word];
-        let variants = std::iter::once(&word.text).chain(word.alt.as_ref());
+        let variants = std::iter::once(&word.text).chain(&word.alts);
         for text in variants {
             let Some(remainder) = text.get(at.offset..) else {
                 continue;
             };
+            // Squeezing a glued word merges a letter two words share ("want"+"to" reads
+            // "wanto"): the next word may begin on the letter the last one ended with.
+            let shared = text[..at.offset].chars().last();
             for &id in ids {
                 let entry = &self.lexicon.entries[id as usize];
-                if !remainder.starts_with(entry.text.as_str()) {
+                let mut wanted = entry.text.as_str();
+                if !remainder.starts_with(wanted) {
+                    let mut chars = wanted.chars();
+                    match (shared, chars.next()) {
+                        (Some(last), Some(first))
+                            if last == first && remainder.starts_with(chars.as_str()) =>
+                        {
+                            wanted = chars.as_str();
+                        }
+                        _ => continue,
+                    }
+                }
+                if wanted.is_empty() {
                     continue;
                 }
-                let next = if remainder.len() == entry.text.len() || entry.prefix {
+                let next = if remainder.len() == wanted.len() || entry.prefix {
                     At {
                         word: at.word + 1,
                         offset: 0,
@@ -367,7 +482,7 @@ impl<'l> Text<'l> {
                 } else {
                     At {
                         word: at.word,
-                        offset: at.offset + entry.text.len(),
+                        offset: at.offset + wanted.len(),
                     }
                 };
                 if let Some(done) = self.walk(rest, next) {
@@ -383,11 +498,11 @@ impl<'l> Text<'l> {
 fn span_matches(lexicon: &Lexicon, words: &[Word]) -> Vec<Id> {
     if let [word] = words {
         let mut ids = lexicon.matches(&word.text);
-        if let Some(alt) = &word.alt {
+        for alt in &word.alts {
             ids.extend(lexicon.matches(alt));
-            ids.sort_unstable();
-            ids.dedup();
         }
+        ids.sort_unstable();
+        ids.dedup();
         return ids;
     }
     let joined: String = words.iter().map(|w| w.text.as_str()).collect();

@@ -85,9 +85,16 @@ fn leetspeak_repeated_letters_and_one_typo_on_long_words_match() {
     assert_eq!(level("kill mysefl"), Some(Level::Acute));
     assert_eq!(
         level("i wnat to die"),
-        None,
-        "short words get no typo allowance"
+        Some(Level::Acute),
+        "four-letter words allow two letters swapped"
     );
+    assert_eq!(
+        level("i wamt to die"),
+        None,
+        "but no other typo on short words"
+    );
+    assert_eq!(level("thinking about sucide"), Some(Level::Acute), "typo in a prefix");
+    assert_eq!(level("iwanttodie"), Some(Level::Acute), "a pattern inside a glued word");
 }
 
 #[test]
