@@ -39,6 +39,8 @@ pub struct ExportSettings {
     pub encouragement: bool,
     pub reachable_by_dm: bool,
     pub member_since: DateTime<Utc>,
+    /// The country whose support lines come first (ISO code), if the member chose one.
+    pub region: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -92,7 +94,7 @@ fn at(seconds: i64) -> DateTime<Utc> {
 /// Everything stored about the member, or `None` if nothing is.
 pub async fn export(ctx: Ctx<'_>, member: MemberId) -> Result<Option<Export>, ServiceError> {
     let record = ctx.store.member_record(member).await?;
-    let Some((timezone, checkin_time, frequency, encouragement, reachable, created)) =
+    let Some((timezone, checkin_time, frequency, encouragement, reachable, created, region)) =
         record.member
     else {
         return Ok(None);
@@ -117,6 +119,7 @@ pub async fn export(ctx: Ctx<'_>, member: MemberId) -> Result<Option<Export>, Se
             encouragement: encouragement != 0,
             reachable_by_dm: reachable != 0,
             member_since: at(created),
+            region,
         }),
         program: record.program.map(
             |(step, since, paused, outcome, finished, enrolled, next_checkin, next_enc)| {

@@ -20,8 +20,8 @@ pub struct MemberRecord {
 
 /// id, step, prompt index, sent, answered, mood, status.
 pub type CheckinRaw = (i64, i64, i64, i64, Option<i64>, Option<i64>, String);
-/// timezone, check-in time, frequency, encouragement, reachable, created.
-pub type MemberRaw = (String, String, String, i64, i64, i64);
+/// timezone, check-in time, frequency, encouragement, reachable, created, region.
+pub type MemberRaw = (String, String, String, i64, i64, i64, Option<String>);
 /// step, step since, paused, outcome, finished at, enrolled at, next check-in, next encouragement.
 pub type ProgramRaw = (
     i64,
@@ -50,7 +50,7 @@ impl Store {
         let pool = self.pool();
         Ok(MemberRecord {
             member: sqlx::query_as(
-                "SELECT timezone, checkin_time, frequency, encouragement, reachable, created_at FROM members WHERE id = ?1",
+                "SELECT timezone, checkin_time, frequency, encouragement, reachable, created_at, region FROM members WHERE id = ?1",
             )
             .bind(id)
             .fetch_optional(pool)

@@ -19,6 +19,11 @@ pub fn privacy_info(retention_days: u32) -> CreateEmbed {
              and to show you your own progress. Nothing is used for anything else, and nothing is shared.\n\
              **How long:** reflections and journal entries are deleted after {retention_days} days; the rest stays \
              until you delete it.\n\
+             **If you may be in danger:** an automatic check reads what you write before it is \
+             stored (nothing extra is kept), so that I can answer at once with support lines (your country's \
+             first if you set `/settings region`). If this server has a support team, I may offer you \
+             a button to ask them to reach out; only your press tells them, and only that you asked, \
+             never what you wrote.\n\
              **Export:** `/privacy export` sends you a JSON file with everything, by DM.\n\
              **Delete:** `/privacy delete` erases it all, after you confirm."
         ))

@@ -194,17 +194,6 @@ pub fn squeeze(word: &str) -> String {
     out
 }
 
-/// Whether `a` and `b` differ only by two neighbouring letters swapped ("wnat", "lfie").
-pub fn swapped(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len() != b.len() {
-        return false;
-    }
-    let diffs: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
-    matches!(diffs.as_slice(), [i, j] if *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i])
-}
-
 /// Whether `a` and `b` are at most one edit apart (insertion, deletion, substitution, or two
 /// neighbours swapped), counted in characters.
 pub fn one_edit_apart(a: &str, b: &str) -> bool {

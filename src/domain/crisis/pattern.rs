@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use super::normalize::{one_edit_apart, pattern_word, squeeze, swapped, Word};
+use super::normalize::{one_edit_apart, pattern_word, squeeze, Word};
 
 /// The widest gap `...` allows, in words.
 pub const GAP: usize = 4;
@@ -189,9 +189,7 @@ impl Lexicon {
                 if take == 0 || take > chars.len() {
                     continue;
                 }
-                let end = chars
-                    .get(take)
-                    .map_or(word.len(), |(index, _)| *index);
+                let end = chars.get(take).map_or(word.len(), |(index, _)| *index);
                 let stem = &word[..end];
                 for variant in std::iter::once(stem.to_owned()).chain(deletions(stem)) {
                     for &id in self.prefix_deletions.get(&variant).into_iter().flatten() {

@@ -93,8 +93,16 @@ fn leetspeak_repeated_letters_and_one_typo_on_long_words_match() {
         None,
         "but no other typo on short words"
     );
-    assert_eq!(level("thinking about sucide"), Some(Level::Acute), "typo in a prefix");
-    assert_eq!(level("iwanttodie"), Some(Level::Acute), "a pattern inside a glued word");
+    assert_eq!(
+        level("thinking about sucide"),
+        Some(Level::Acute),
+        "typo in a prefix"
+    );
+    assert_eq!(
+        level("iwanttodie"),
+        Some(Level::Acute),
+        "a pattern inside a glued word"
+    );
 }
 
 #[test]
