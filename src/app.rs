@@ -1,21 +1,37 @@
 //! Wiring: settings and content in, a running bot out. `main` and the end-to-end tests both
 //! start the bot through here, so the tests exercise exactly what operators run.
+//!
+//! Two long-running tasks, the Discord connection and the scheduler, are supervised: when
+//! either stops (or a shutdown is asked for), the other is told to stop, each gets a bounded
+//! grace period, and the database is closed. Which task stopped first, and why, is the
+//! result, so `main` can say it and exit non-zero.
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::content::{Content, SharedContent};
-use crate::discord::outbox::DiscordDelivery;
+use crate::discord::client::ConnectionError;
+use crate::discord::messenger::DiscordMessenger;
 use crate::discord::transport::Transport;
 use crate::discord::{self, Data};
-use crate::scheduler::{Scheduler, Tuning};
+use crate::scheduler::{Scheduler, Stopped, Tuning};
+use crate::service::guards::Guards;
 use crate::service::safety::SafetyNet;
+use crate::service::Services;
 use crate::store::Store;
+
+/// How long the tasks get to finish after a stop is asked for, in all: sends in flight
+/// complete, the gateway closes. Past it, they are abandoned: the process exits anyway,
+/// well within a service manager's stop timeout, and nothing is lost (every scheduled
+/// message is a row, re-sent with the same nonce on the next start).
+pub const GRACE: Duration = Duration::from_secs(6);
 
 /// How to start.
 #[derive(Debug, Clone, Copy)]
@@ -34,7 +50,7 @@ impl Default for StartOptions {
     }
 }
 
-/// Runs the bot until `shutdown` completes.
+/// Runs the bot until `shutdown` completes or a task stops by itself.
 pub async fn run(
     settings: Settings,
     clock: Arc<dyn Clock>,
@@ -54,37 +70,118 @@ pub struct Running {
     pub store: Store,
     pub content: SharedContent,
     pub scheduler: Scheduler,
+    pub services: Services,
     shutdown: Arc<watch::Sender<bool>>,
-    discord: tokio::task::JoinHandle<anyhow::Result<()>>,
-    scheduler_task: Option<tokio::task::JoinHandle<()>>,
+    discord: JoinHandle<Result<(), ConnectionError>>,
+    scheduler_task: Option<JoinHandle<Result<(), Stopped>>>,
+}
+
+/// Which task ended, and how.
+enum Ended {
+    Asked,
+    Discord(Result<Result<(), ConnectionError>, tokio::task::JoinError>),
+    Scheduler(Result<Result<(), Stopped>, tokio::task::JoinError>),
 }
 
 impl Running {
-    /// Asks every task to stop and waits until they have.
+    /// Asks every task to stop and waits until they have (at most [`GRACE`]).
     pub async fn stop(self) -> anyhow::Result<()> {
         self.shutdown.send_replace(true);
         self.wait().await
     }
 
-    /// Waits until the bot stops (after `stop`, or by itself on a fatal error), then stops
-    /// the scheduler too and closes the database.
-    pub async fn wait(self) -> anyhow::Result<()> {
-        let result = match self.discord.await {
-            Ok(result) => result,
-            Err(join) => Err(anyhow::anyhow!("the Discord task ended abnormally: {join}")),
+    /// Waits until the bot stops: asked to, or a task ended by itself (then the other is
+    /// stopped too). Returns why, as an error when it was not asked for.
+    pub async fn wait(mut self) -> anyhow::Result<()> {
+        let mut asked = self.shutdown.subscribe();
+        let ended = {
+            let scheduler = async {
+                match self.scheduler_task.as_mut() {
+                    Some(task) => task.await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                result = &mut self.discord => Ended::Discord(result),
+                result = scheduler => Ended::Scheduler(result),
+                _ = asked.wait_for(|stop| *stop) => Ended::Asked,
+            }
         };
-        match &result {
-            Ok(()) => tracing::info!("Discord client stopped"),
-            Err(error) => tracing::error!(error = format!("{error:#}"), "Discord client stopped"),
-        }
+        // Whatever ended first, everything stops now.
         self.shutdown.send_replace(true);
-        if let Some(task) = self.scheduler_task {
-            if let Err(join) = task.await {
-                tracing::error!(error = %join, "the scheduler ended abnormally");
+        self.scheduler.stop();
+        let deadline = tokio::time::Instant::now() + GRACE;
+        let outcome = match ended {
+            Ended::Asked => Ok(()),
+            Ended::Discord(result) => discord_outcome(result),
+            Ended::Scheduler(result) => scheduler_outcome(result),
+        };
+        if let Some(task) = self.scheduler_task.take() {
+            if !task.is_finished() {
+                finish_within(task, deadline, "the scheduler").await;
             }
         }
-        self.store.close().await;
-        result
+        if !self.discord.is_finished() {
+            finish_within(self.discord, deadline, "the Discord connection").await;
+        }
+        if tokio::time::timeout(Duration::from_secs(2), self.store.close())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                "the database did not close in time; SQLite recovers its log on the next start"
+            );
+        }
+        outcome
+    }
+}
+
+/// Waits for `task` until `deadline`, then abandons it.
+async fn finish_within<T>(task: JoinHandle<T>, deadline: tokio::time::Instant, name: &str) {
+    let abort = task.abort_handle();
+    if tokio::time::timeout_at(deadline, task).await.is_err() {
+        tracing::warn!(task = name, "did not stop in time: abandoned");
+        abort.abort();
+    }
+}
+
+fn discord_outcome(
+    result: Result<Result<(), ConnectionError>, tokio::task::JoinError>,
+) -> anyhow::Result<()> {
+    match result {
+        Ok(Ok(())) => {
+            tracing::error!("the Discord connection ended by itself");
+            Err(anyhow::anyhow!("the Discord connection ended by itself"))
+        }
+        Ok(Err(error)) => {
+            tracing::error!(task = "discord", error = %error, "stopped");
+            Err(error.into())
+        }
+        Err(join) => {
+            tracing::error!(task = "discord", error = %join, "ended abnormally");
+            Err(anyhow::anyhow!("the Discord task ended abnormally: {join}"))
+        }
+    }
+}
+
+fn scheduler_outcome(
+    result: Result<Result<(), Stopped>, tokio::task::JoinError>,
+) -> anyhow::Result<()> {
+    match result {
+        Ok(Ok(())) => {
+            tracing::error!("the scheduler ended by itself");
+            Err(anyhow::anyhow!("the scheduler ended by itself"))
+        }
+        Ok(Err(error)) => {
+            tracing::error!(task = "scheduler", error = %error, "stopped");
+            Err(error.into())
+        }
+        Err(join) => {
+            tracing::error!(task = "scheduler", error = %join, "ended abnormally");
+            Err(anyhow::anyhow!(
+                "the scheduler task ended abnormally: {join}"
+            ))
+        }
     }
 }
 
@@ -103,48 +200,39 @@ pub async fn start(
     clock: Arc<dyn Clock>,
     options: StartOptions,
 ) -> anyhow::Result<Running> {
-    settings.token()?;
+    // From here on the token is required, and checked only here.
+    let token = settings.token()?.clone();
     let content = Content::load(&settings.content_path)?;
     let store = Store::connect(&settings.database_url).await?;
     tracing::info!(
         steps = content.steps.len(),
         faq = content.faq.len(),
+        crisis_patterns = content.crisis_patterns(),
         database = %settings.database_url,
         "starting Rekindle"
     );
     let content = SharedContent::new(content);
     let settings = Arc::new(settings);
-    let transport = Arc::new(Transport::new(&settings).context("cannot set up message delivery")?);
-    let delivery = DiscordDelivery::new(
-        transport.clone(),
-        store.clone(),
-        content.clone(),
-        clock.clone(),
-    );
-    let scheduler = Scheduler::new(
-        store.clone(),
-        content.clone(),
-        settings.clone(),
-        Arc::new(delivery),
-        options.tuning,
-    );
+    let transport =
+        Arc::new(Transport::new(&token, &settings).context("cannot set up message delivery")?);
+    let services = Services {
+        store: store.clone(),
+        content: content.clone(),
+        settings: settings.clone(),
+        clock: clock.clone(),
+        messenger: Arc::new(DiscordMessenger::new(transport, content.clone())),
+        guards: Arc::new(Guards::new()),
+        safety: Arc::new(SafetyNet::new()),
+    };
+    let scheduler = Scheduler::new(services.clone(), options.tuning);
     let (shutdown, _) = watch::channel(false);
     let shutdown = Arc::new(shutdown);
 
     let data = Data {
-        content: content.clone(),
-        store: store.clone(),
-        settings,
-        clock: clock.clone(),
-        transport,
-        safety: Arc::new(SafetyNet::new()),
+        services: services.clone(),
     };
     let discord_stop = stopped(shutdown.subscribe());
-    let discord = tokio::spawn(async move {
-        discord::client::run(data, discord_stop)
-            .await
-            .context("Discord client")
-    });
+    let discord = tokio::spawn(discord::client::run(data, token, discord_stop));
     let scheduler_task = options.background_scheduler.then(|| {
         let scheduler = scheduler.clone();
         let stop = stopped(shutdown.subscribe());
@@ -154,6 +242,7 @@ pub async fn start(
         store,
         content,
         scheduler,
+        services,
         shutdown,
         discord,
         scheduler_task,

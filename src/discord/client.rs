@@ -2,10 +2,10 @@
 
 use std::future::Future;
 
-use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
 
-use super::{commands, errors, events, Data, Error};
+use super::{commands, errors, events, member_of, Data, Error};
+use crate::config::Token;
 
 /// The only gateway intents the bot needs: guild basics for slash commands in servers and
 /// direct messages for check-ins. DM content needs no privileged intent.
@@ -14,26 +14,38 @@ pub fn intents() -> serenity::GatewayIntents {
 }
 
 /// The HTTP client. With `DISCORD_API_BASE` set, every REST call goes to that origin.
-pub fn http(settings: &crate::config::Settings) -> anyhow::Result<serenity::Http> {
-    let token = settings.token()?;
+pub fn http(token: &Token, api_base: Option<&str>) -> serenity::Http {
     let mut builder = serenity::HttpBuilder::new(token.expose());
-    if let Some(origin) = &settings.discord.api_base {
+    if let Some(origin) = api_base {
         // serenity only sends requests through the proxy origin when its own rate limiter is
         // off; with it on, requests silently go to discord.com. The proxy owns rate limits,
-        // and our outbox pacing keeps the bot polite.
-        builder = builder.proxy(origin.clone()).ratelimiter_disabled(true);
+        // and our own pacing keeps the bot polite.
+        builder = builder.proxy(origin.to_owned()).ratelimiter_disabled(true);
     }
-    Ok(builder.build())
+    builder.build()
+}
+
+/// Why the Discord connection stopped for good.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectionError {
+    #[error("Discord refused the bot token. Check DISCORD_TOKEN in .env or the environment: it may have been reset (Bot → Reset Token) or mistyped.")]
+    TokenRefused,
+    #[error("cannot build the Discord client: {0}")]
+    Build(serenity::Error),
+    #[error("the Discord connection stopped: {0}")]
+    Stopped(serenity::Error),
 }
 
 /// Connects to Discord and serves until `shutdown` completes (or the connection fails for
-/// good, e.g. a rejected token).
+/// good, e.g. a refused token).
 pub async fn run(
     data: Data,
+    token: Token,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<()> {
-    let http = http(&data.settings)?;
-    let guild = data.settings.discord.guild_id;
+) -> Result<(), ConnectionError> {
+    let settings = data.services.settings.clone();
+    let http = http(&token, settings.discord.api_base.as_deref());
+    let guild = settings.discord.guild_id;
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
@@ -41,7 +53,7 @@ pub async fn run(
             event_handler: events::handle,
             // Owners are for owner-only commands, which we do not have: skip the request.
             initialize_owners: false,
-            command_check: Some(tell_if_unreachable),
+            command_check: Some(before_command),
             ..Default::default()
         })
         .setup(move |ctx, _ready, framework| {
@@ -54,17 +66,24 @@ pub async fn run(
     let mut client = serenity::ClientBuilder::new_with_http(http, intents())
         .framework(framework)
         .await
-        .context("cannot build the Discord client")?;
+        .map_err(ConnectionError::Build)?;
     let shard_manager = client.shard_manager.clone();
     tokio::spawn(async move {
         shutdown.await;
         tracing::info!("shutting down: closing the Discord connection");
         shard_manager.shutdown_all().await;
     });
-    client
-        .start()
-        .await
-        .context("the Discord connection stopped")
+    client.start().await.map_err(|error| match error {
+        serenity::Error::Gateway(serenity::GatewayError::InvalidAuthentication) => {
+            ConnectionError::TokenRefused
+        }
+        serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(ref response))
+            if response.status_code.as_u16() == 401 =>
+        {
+            ConnectionError::TokenRefused
+        }
+        other => ConnectionError::Stopped(other),
+    })
 }
 
 /// Registers the slash commands: in one guild (instant, for development) or globally.
@@ -87,29 +106,36 @@ async fn register(
     }
 }
 
-/// Runs before every command: a member whose DMs were found closed by the scheduler hears
-/// about it once, privately, then the command goes on as usual.
-fn tell_if_unreachable(ctx: super::Context<'_>) -> poise::BoxFuture<'_, Result<bool, Error>> {
+/// Runs before every command: a crisis reply that could not be sent by DM comes first,
+/// privately; then a member whose DMs were found closed hears about it once. Then the
+/// command goes on as usual.
+fn before_command(ctx: super::Context<'_>) -> poise::BoxFuture<'_, Result<bool, Error>> {
     Box::pin(async move {
-        // Checks run for autocomplete too, which cannot carry a message: keep the notice for
+        // Checks run for autocomplete too, which cannot carry a message: keep the notices for
         // the command itself.
         if let poise::Context::Application(app) = ctx {
             if app.interaction_type == poise::CommandInteractionType::Autocomplete {
                 return Ok(true);
             }
         }
-        let member = crate::domain::member::MemberId::new(ctx.author().id.get());
-        // A crisis reply that could not be sent by DM comes first, privately.
-        if let Some(reply) = ctx.data().safety.take_undelivered(member) {
-            let content = ctx.data().content.get();
+        let services = &ctx.data().services;
+        let member = member_of(ctx.author());
+        let now = services.clock.now();
+        if let Some(reply) = services.safety.take_undelivered(member, now) {
+            let content = services.content.get();
             let parts = super::render::crisis_reply(&content, &reply);
-            let message = parts.reply();
-            if let Err(error) = ctx.send(message).await {
+            if let Err(error) = ctx.send(parts.reply()).await {
                 tracing::error!(error = %error, "undelivered crisis reply not given with a command either");
-                ctx.data().safety.undelivered(member, reply);
+                services.safety.undelivered(member, reply, now);
             }
         }
-        if ctx.data().store.take_unreachable_notice(member).await? {
+        // A notice that cannot be read in time waits for the next command.
+        let notice = tokio::time::timeout(
+            super::reply::DEFER_AFTER / 2,
+            services.store.take_unreachable_notice(member),
+        )
+        .await;
+        if let Ok(Ok(true)) = notice {
             let text = format!(
                 "{} {}",
                 super::render::CHECKINS_PAUSED_DMS_CLOSED,

@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use crate::domain::ids::{CheckinId, GuildId};
 use crate::domain::program::Outcome;
 
 /// Everything a component of ours can mean.
@@ -21,17 +22,17 @@ pub enum CustomId {
     /// The step-7 outcome buttons.
     Outcome(Outcome),
     /// The mood select on a check-in.
-    Mood(i64),
+    Mood(CheckinId),
     /// "Write a reflection": opens the modal.
-    Reflect(i64),
+    Reflect(CheckinId),
     /// The reflection modal itself.
-    ReflectionModal(i64),
+    ReflectionModal(CheckinId),
     /// "Ready for the next step".
-    Next(i64),
+    Next(CheckinId),
     /// "Snooze a day".
-    Snooze(i64),
+    Snooze(CheckinId),
     /// "Pause".
-    Pause(i64),
+    Pause(CheckinId),
     /// `/privacy delete`: confirmed.
     DeleteConfirm,
     /// `/privacy delete`: cancelled.
@@ -39,7 +40,7 @@ pub enum CustomId {
     /// "Show me support lines" on a gentle crisis check-in.
     SupportLines,
     /// "Ask the server's support team to reach out", for this server.
-    AskSupport(u64),
+    AskSupport(GuildId),
 }
 
 impl CustomId {
@@ -54,13 +55,13 @@ impl CustomId {
             (Some("pv"), Some("keep"), None, _) => CustomId::DeleteCancel,
             (Some("cr"), Some("lines"), None, _) => CustomId::SupportLines,
             (Some("cr"), Some("ask"), Some(guild), None) => {
-                CustomId::AskSupport(guild.parse::<u64>().ok().filter(|g| *g > 0)?)
+                CustomId::AskSupport(GuildId::new(guild.parse::<u64>().ok().filter(|g| *g > 0)?))
             }
             (Some("pg"), Some("outcome"), Some(outcome), None) => {
                 CustomId::Outcome(Outcome::parse(outcome)?)
             }
             (Some("ci"), Some(action), Some(number), None) => {
-                let checkin = number.parse::<i64>().ok().filter(|n| *n > 0)?;
+                let checkin = number.parse::<i64>().ok().and_then(CheckinId::new)?;
                 match action {
                     "mood" => CustomId::Mood(checkin),
                     "reflect" => CustomId::Reflect(checkin),
@@ -111,11 +112,11 @@ mod tests {
             CustomId::DeleteConfirm,
             CustomId::DeleteCancel,
             CustomId::SupportLines,
-            CustomId::AskSupport(1),
-            CustomId::AskSupport(u64::MAX),
+            CustomId::AskSupport(GuildId::new(1)),
+            CustomId::AskSupport(GuildId::new(u64::MAX)),
         ];
         all.extend(Outcome::ALL.map(CustomId::Outcome));
-        for id in [1, i64::MAX] {
+        for id in [1, i64::MAX].into_iter().filter_map(CheckinId::new) {
             all.extend([
                 CustomId::Mood(id),
                 CustomId::Reflect(id),

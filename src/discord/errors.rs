@@ -1,14 +1,46 @@
-//! The one place an error becomes a reply.
+//! The adapter's errors, and the one place an error becomes a reply.
 //!
 //! A member sees a short, kind, ephemeral message; the cause chain goes to the log (which
 //! never holds the token or a member's words: handlers log ids and kinds, not content).
 
+use poise::serenity_prelude as serenity;
 use poise::{CreateReply, FrameworkError};
 
-use super::{Data, Error};
+use super::Data;
 use crate::service::ServiceError;
 
-const APOLOGY: &str = "Sorry, something went wrong on my side. Nothing you did caused it. Please try again in a moment.";
+/// What can go wrong in a handler.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A use case refused or failed: its own words for the member, or an apology.
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    /// Discord refused or failed a request.
+    #[error("Discord: {0}")]
+    Discord(#[from] serenity::Error),
+    #[error("{0:#}")]
+    Other(#[from] anyhow::Error),
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(error: serde_json::Error) -> Error {
+        Error::Other(error.into())
+    }
+}
+
+pub const APOLOGY: &str = "Sorry, something went wrong on my side. Nothing you did caused it. Please try again in a moment.";
+
+/// The longest piece of a member's own input echoed back in a message.
+pub const ECHO_CHARS: usize = 60;
+
+/// `text` cut to [`ECHO_CHARS`] characters, for quoting a member's input back safely.
+pub fn shown(text: &str) -> String {
+    let mut cut: String = text.chars().take(ECHO_CHARS).collect();
+    if text.chars().count() > ECHO_CHARS {
+        cut.push('…');
+    }
+    cut
+}
 
 pub fn on_error(error: FrameworkError<'_, Data, Error>) -> poise::BoxFuture<'_, ()> {
     Box::pin(async move {
@@ -22,7 +54,7 @@ pub fn on_error(error: FrameworkError<'_, Data, Error>) -> poise::BoxFuture<'_, 
             } => {
                 tracing::info!(command = %ctx.command().qualified_name, error = %error, "argument not understood");
                 let detail = input
-                    .map(|i| format!(" (“{}”)", i.chars().take(60).collect::<String>()))
+                    .map(|i| format!(" (“{}”)", shown(&i)))
                     .unwrap_or_default();
                 reply(ctx, &format!("Sorry, I couldn't understand one of the options{detail}. Please check it and try again.")).await;
             }
@@ -34,12 +66,12 @@ pub fn on_error(error: FrameworkError<'_, Data, Error>) -> poise::BoxFuture<'_, 
                 reply(ctx, "This command is for the server's admins (it needs the Manage Server permission).").await;
             }
             FrameworkError::Setup { error, .. } => {
-                tracing::error!(error = format!("{error:#}"), "setup failed");
+                tracing::error!(error = %error, "setup failed");
             }
             FrameworkError::EventHandler { error, event, .. } => {
                 tracing::error!(
                     event = event.snake_case_name(),
-                    error = format!("{error:#}"),
+                    error = %error,
                     "event handler failed"
                 );
             }
@@ -61,16 +93,16 @@ async fn reply(ctx: poise::Context<'_, Data, Error>, text: &str) {
     }
 }
 
-/// What the member reads for `error`: a refusal's own words, or an apology (and the cause
-/// chain goes to the log). `kind` and `name` say where it happened, for the log only.
+/// What the member reads for `error`: a refusal's own words (cut to a message's length), or
+/// an apology (and the cause chain goes to the log). `kind` and `name` say where it
+/// happened, for the log only.
 pub fn member_text(error: &Error, kind: &str, name: &str) -> String {
-    if let Some(text) = error
-        .downcast_ref::<ServiceError>()
-        .and_then(ServiceError::member_message)
-    {
-        tracing::debug!(kind, name, "refused: {text}");
-        return text;
+    if let Error::Service(service) = error {
+        if let Some(text) = service.member_message() {
+            tracing::debug!(kind, name, "refused");
+            return text;
+        }
     }
-    tracing::error!(kind, name, error = format!("{error:#}"), "failed");
+    tracing::error!(kind, name, error = %error, "failed");
     APOLOGY.to_owned()
 }

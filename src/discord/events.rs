@@ -26,7 +26,7 @@ pub fn handle<'a>(
             serenity::FullEvent::Message { new_message }
                 if new_message.guild_id.is_none() && !new_message.author.bot =>
             {
-                direct::handle(ctx, data, new_message).await?;
+                direct::handle(data, new_message).await;
             }
             serenity::FullEvent::Ready { data_about_bot } => {
                 tracing::info!(user = %data_about_bot.user.name, guilds = data_about_bot.guilds.len(), "connected to Discord");

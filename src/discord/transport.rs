@@ -13,7 +13,7 @@ use serde::Serialize;
 use serenity::CreateMessage;
 use tokio::time::Instant;
 
-use crate::config::Settings;
+use crate::config::{Settings, Token};
 use crate::delivery::{Lane, ReplyBudget, SendError};
 
 /// Discord's origin when no proxy is configured.
@@ -49,8 +49,7 @@ struct DmChannelRequest {
 }
 
 impl Transport {
-    pub fn new(settings: &Settings) -> anyhow::Result<Transport> {
-        let token = settings.token()?;
+    pub fn new(token: &Token, settings: &Settings) -> anyhow::Result<Transport> {
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(15))
             .connect_timeout(Duration::from_secs(5))

@@ -7,6 +7,41 @@ use thiserror::Error;
 /// The longest reflection we keep, in characters (a Discord modal's text input maximum).
 pub const MAX_REFLECTION_CHARS: usize = 4000;
 
+/// Where a check-in stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CheckinStatus {
+    /// Sent, waiting for an answer.
+    Open,
+    Answered,
+    /// Set aside with "Snooze a day".
+    Snoozed,
+    /// Never answered: superseded by a newer check-in, undeliverable, or a slot that passed
+    /// while the bot was down.
+    Missed,
+}
+
+impl CheckinStatus {
+    pub const ALL: [CheckinStatus; 4] = [
+        CheckinStatus::Open,
+        CheckinStatus::Answered,
+        CheckinStatus::Snoozed,
+        CheckinStatus::Missed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckinStatus::Open => "open",
+            CheckinStatus::Answered => "answered",
+            CheckinStatus::Snoozed => "snoozed",
+            CheckinStatus::Missed => "missed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<CheckinStatus> {
+        CheckinStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
 /// A mood from 1 (very low) to 5 (very good).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Mood(u8);

@@ -1,37 +1,8 @@
 //! Who a member is to us (a Discord user id, nothing else) and what they chose.
 
-use std::fmt;
-
 use super::settings::{Frequency, LocalTime, Timezone};
 
-/// A member's Discord user id. The only identifier stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct MemberId(u64);
-
-impl MemberId {
-    pub const fn new(id: u64) -> MemberId {
-        MemberId(id)
-    }
-
-    pub fn get(self) -> u64 {
-        self.0
-    }
-
-    /// SQLite integers are signed; Discord ids fit in 63 bits.
-    pub fn to_db(self) -> i64 {
-        i64::try_from(self.0).unwrap_or(i64::MAX)
-    }
-
-    pub fn from_db(id: i64) -> MemberId {
-        MemberId(u64::try_from(id).unwrap_or_default())
-    }
-}
-
-impl fmt::Display for MemberId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
+pub use super::ids::MemberId;
 
 /// What a member set with `/settings` (or the defaults they started with).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +11,17 @@ pub struct MemberSettings {
     pub checkin_time: LocalTime,
     pub frequency: Frequency,
     pub encouragement: bool,
+}
+
+impl MemberSettings {
+    /// The member's check-in rhythm: when and how often.
+    pub fn rhythm(&self) -> super::schedule::Rhythm {
+        super::schedule::Rhythm {
+            tz: self.timezone.tz(),
+            time: self.checkin_time,
+            frequency: self.frequency,
+        }
+    }
 }
 
 /// A partial change from `/settings`: only the options the member gave.
@@ -88,11 +70,5 @@ mod tests {
         assert!(after.encouragement);
         assert!(SettingsChange::default().is_empty());
         assert!(!change.is_empty());
-    }
-
-    #[test]
-    fn member_ids_round_trip_through_the_database_type() {
-        let id = MemberId::new(1_234_567_890_123_456_789);
-        assert_eq!(MemberId::from_db(id.to_db()), id);
     }
 }

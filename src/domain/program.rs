@@ -119,7 +119,57 @@ pub enum Event {
     Unchanged,
 }
 
+/// The kind of an event, as the step history stores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    Enrolled,
+    Advanced,
+    Finished,
+    Paused,
+    Resumed,
+    Restarted,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 6] = [
+        EventKind::Enrolled,
+        EventKind::Advanced,
+        EventKind::Finished,
+        EventKind::Paused,
+        EventKind::Resumed,
+        EventKind::Restarted,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Enrolled => "enrolled",
+            EventKind::Advanced => "advanced",
+            EventKind::Finished => "finished",
+            EventKind::Paused => "paused",
+            EventKind::Resumed => "resumed",
+            EventKind::Restarted => "restarted",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
 impl Event {
+    /// The kind stored in the step history; `None` for an event that records nothing.
+    pub fn kind(self) -> Option<EventKind> {
+        match self {
+            Event::Enrolled => Some(EventKind::Enrolled),
+            Event::Advanced { .. } => Some(EventKind::Advanced),
+            Event::Finished(_) => Some(EventKind::Finished),
+            Event::Paused => Some(EventKind::Paused),
+            Event::Resumed => Some(EventKind::Resumed),
+            Event::Restarted => Some(EventKind::Restarted),
+            Event::Unchanged => None,
+        }
+    }
+
     /// The name stored in the step history.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -185,11 +185,7 @@ pub enum ScheduleChange {
 
 /// A fresh schedule from `now` for a member with these settings.
 pub fn plan(settings: &MemberSettings, now: DateTime<Utc>, policy: &Policy) -> Plan {
-    let rhythm = Rhythm {
-        tz: settings.timezone.tz(),
-        time: settings.checkin_time,
-        frequency: settings.frequency,
-    };
+    let rhythm = settings.rhythm();
     let encouragement_at = settings.encouragement.then(|| {
         next_encouragement(
             rhythm.tz,

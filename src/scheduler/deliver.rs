@@ -1,90 +1,175 @@
-//! Sending pending outbox rows: paced, retried within bounds, each marked when done.
+//! Sending pending outbox rows: paced, retried within bounds, each claimed afresh and marked
+//! when done.
 //!
-//! The sending itself is behind [`Deliver`] so this module stays free of Discord; the
-//! adapter implements it with the real REST API.
+//! For every attempt the row is read again under its member's lock ([`Store::claim`]), so
+//! nothing is sent to a member once their erasure has committed, nor a check-in that was
+//! answered, superseded or grew stale. Sending goes through the service's one DM path, so
+//! closed DMs mean the same here as everywhere. The loop stops claiming when the bot shuts
+//! down, and stops sending at all when Discord refuses the token.
+//!
+//! [`Store::claim`]: crate::store::Store::claim
 
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::task::JoinSet;
 
-use super::{RunReport, Scheduler};
-use crate::store::OutboxRow;
-
-pub use crate::delivery::SendError;
-
-/// A boxed future, so [`Deliver`] can be used as a trait object.
-pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
-
-/// Sends one outbox row to Discord, with its nonce and `enforce_nonce`.
-pub trait Deliver: Send + Sync {
-    fn deliver<'a>(&'a self, row: &'a OutboxRow) -> BoxFuture<'a, Result<(), SendError>>;
-}
+use super::{RunReport, Scheduler, Stopped};
+use crate::delivery::{Lane, SendError};
+use crate::service::dm::{self, ClosedDms, Delivery};
+use crate::service::messages::Destination;
+use crate::service::ServiceError;
+use crate::store::OutboxId;
 
 /// What became of one row.
 enum Fate {
     Sent,
     Failed,
+    /// Left pending for a later run.
     Deferred,
+    /// Cancelled or expired: never to be sent.
+    Settled,
+    /// Nothing to do: gone (erased with its member) or no longer pending.
+    Gone,
 }
 
 impl Scheduler {
     /// Sends every pending row due at `now`, in batches, `in_flight` at a time. Each row is
-    /// tried at most once per run: one that stays pending (rate limited, or its task died)
-    /// waits for the next run instead of spinning here.
-    pub(super) async fn deliver_due(&self, now: DateTime<Utc>) -> anyhow::Result<RunReport> {
+    /// tried at most once per run: one that stays pending waits for the next run.
+    pub(super) async fn deliver_due(&self, now: DateTime<Utc>) -> Result<RunReport, Stopped> {
         let mut report = RunReport::default();
         let mut tried = std::collections::HashSet::new();
         loop {
-            let rows: Vec<OutboxRow> = self
+            if self.stopping() {
+                return Ok(report);
+            }
+            let ids: Vec<OutboxId> = self
+                .services
                 .store
                 .due_outbox(now, self.tuning.batch)
-                .await?
+                .await
+                .map_err(Stopped::Database)?
                 .into_iter()
-                .filter(|row| tried.insert(row.id))
+                .filter(|id| tried.insert(*id))
                 .collect();
-            if rows.is_empty() {
+            if ids.is_empty() {
                 return Ok(report);
             }
             let mut tasks = JoinSet::new();
-            for row in rows {
+            for id in ids {
                 while tasks.len() >= self.tuning.in_flight.max(1) {
                     collect(tasks.join_next().await, &mut report);
                 }
+                if self.stopping() {
+                    break;
+                }
                 let this = self.clone();
-                tasks.spawn(async move {
-                    let id = row.id;
-                    (id, this.send_one(row, now).await)
-                });
+                tasks.spawn(async move { (id, this.send_one(id, now).await) });
             }
             while let Some(done) = tasks.join_next().await {
                 collect(Some(done), &mut report);
             }
+            if self.token_refused.load(Ordering::Acquire) {
+                return Err(Stopped::TokenRefused);
+            }
         }
     }
 
+    fn stopping(&self) -> bool {
+        self.stop.load(Ordering::Acquire) || self.token_refused.load(Ordering::Acquire)
+    }
+
     /// Sends one row with its retries, then records the outcome.
-    async fn send_one(&self, row: OutboxRow, now: DateTime<Utc>) -> anyhow::Result<Fate> {
-        let mut attempts = row.attempts;
+    async fn send_one(&self, id: OutboxId, now: DateTime<Utc>) -> anyhow::Result<Fate> {
+        let services = &self.services;
+        let stale_after = self.stale_after();
         let mut transient = 0;
         let mut limited = 0;
         loop {
             self.pacer.wait().await;
-            attempts += 1;
-            let error = match self.deliver.deliver(&row).await {
-                Ok(()) => {
-                    self.store.mark_sent(row.id, attempts, now).await?;
+            if self.stopping() {
+                return Ok(Fate::Deferred);
+            }
+            let content = services.content.get();
+            let ctx = services.ctx(&content);
+            // Peek at the member, take their lock, then read the row afresh under it.
+            let Some(peek) = services.store.claim(id).await? else {
+                return Ok(Fate::Gone);
+            };
+            let held = match peek.member {
+                Some(member) => Some(services.guards.lock(member).await),
+                None => None,
+            };
+            let Some(row) = services.store.claim(id).await? else {
+                return Ok(Fate::Gone);
+            };
+            let (to, message) = match super::message::decide(&row, &content, now, stale_after) {
+                Ok(decided) => decided,
+                Err(why) => {
+                    tracing::debug!(outbox = id, kind = row.kind.as_str(), ?why, "not sent");
+                    services.store.settle_unsent(id, why).await?;
+                    return Ok(Fate::Settled);
+                }
+            };
+            let attempts = row.attempts + 1;
+            let sent = match (to, &held) {
+                (Destination::Member { member, .. }, Some(held)) => dm::send_held(
+                    ctx,
+                    held,
+                    member,
+                    &message,
+                    Lane::Scheduled,
+                    Some(&row.nonce),
+                    ClosedDms::TellLater,
+                )
+                .await
+                .map(Some),
+                (Destination::Member { .. }, None) => Ok(Some(Delivery::Gone)),
+                (Destination::Channel(_), _) => services
+                    .messenger
+                    .send(to, &message, Lane::Scheduled, Some(&row.nonce))
+                    .await
+                    .map(|_| Some(Delivery::Sent))
+                    .map_err(ServiceError::Send),
+            };
+            drop(held);
+            let error = match sent {
+                Ok(Some(Delivery::Sent)) => {
+                    services.store.mark_sent(id, attempts, now).await?;
                     return Ok(Fate::Sent);
                 }
-                Err(error) => error,
+                Ok(Some(Delivery::Closed)) => {
+                    services
+                        .store
+                        .mark_failed(id, attempts, "direct messages closed")
+                        .await?;
+                    return Ok(Fate::Failed);
+                }
+                Ok(Some(Delivery::Gone) | None) => return Ok(Fate::Gone),
+                Err(ServiceError::Send(error)) => error,
+                Err(other) => return Err(anyhow::anyhow!("{other}")),
             };
             match error {
+                SendError::Unauthorized => {
+                    // Nothing will go out until the token is fixed: stop, and keep every row.
+                    self.token_refused.store(true, Ordering::Release);
+                    services
+                        .store
+                        .record_attempts(id, attempts, "the bot token was refused")
+                        .await?;
+                    return Ok(Fate::Deferred);
+                }
                 SendError::RateLimited {
                     retry_after,
                     global,
                 } if limited < self.tuning.rate_limit_retries => {
                     limited += 1;
-                    // Unknown retry_after (serenity could not read the body): a conservative second.
+                    services
+                        .store
+                        .record_attempts(id, attempts, "rate limited")
+                        .await?;
+                    // Unknown retry_after (the body was not readable): a conservative second.
                     let wait = retry_after
                         .unwrap_or(Duration::from_secs(1))
                         .min(self.tuning.max_retry_after);
@@ -95,33 +180,26 @@ impl Scheduler {
                     }
                 }
                 SendError::RateLimited { .. } => {
-                    self.store
-                        .record_attempts(row.id, attempts, "rate limited")
+                    services
+                        .store
+                        .record_attempts(id, attempts, "rate limited")
                         .await?;
                     return Ok(Fate::Deferred);
                 }
                 SendError::Transient(reason) if transient < self.tuning.transient_retries => {
-                    tracing::debug!(outbox = row.id, reason, "transient send failure, retrying");
+                    tracing::debug!(outbox = id, reason, "transient send failure, retrying");
+                    services
+                        .store
+                        .record_attempts(id, attempts, &reason)
+                        .await?;
                     tokio::time::sleep(self.tuning.backoff * 2u32.saturating_pow(transient)).await;
                     transient += 1;
                 }
-                SendError::DmsClosed => {
-                    tracing::info!(
-                        outbox = row.id,
-                        "direct messages closed: member paused until they open them"
-                    );
-                    if let Some(member) = row.member {
-                        self.store.mark_unreachable(member).await?;
-                    }
-                    self.store
-                        .mark_failed(row.id, attempts, "direct messages closed")
-                        .await?;
-                    return Ok(Fate::Failed);
-                }
                 other => {
-                    tracing::warn!(outbox = row.id, kind = %row.kind, error = %other, "message not sent");
-                    self.store
-                        .mark_failed(row.id, attempts, &other.to_string())
+                    tracing::warn!(outbox = id, kind = row.kind.as_str(), error = %other, "message not sent");
+                    services
+                        .store
+                        .mark_failed(id, attempts, &other.to_string())
                         .await?;
                     return Ok(Fate::Failed);
                 }
@@ -131,13 +209,15 @@ impl Scheduler {
 }
 
 fn collect(
-    done: Option<Result<(i64, anyhow::Result<Fate>), tokio::task::JoinError>>,
+    done: Option<Result<(OutboxId, anyhow::Result<Fate>), tokio::task::JoinError>>,
     report: &mut RunReport,
 ) {
     match done {
         Some(Ok((_, Ok(Fate::Sent)))) => report.sent += 1,
         Some(Ok((_, Ok(Fate::Failed)))) => report.failed += 1,
         Some(Ok((_, Ok(Fate::Deferred)))) => report.deferred += 1,
+        Some(Ok((_, Ok(Fate::Settled)))) => report.settled += 1,
+        Some(Ok((_, Ok(Fate::Gone)))) => {}
         Some(Ok((id, Err(error)))) => {
             // The row stays pending; the next run tries again with the same nonce.
             tracing::error!(

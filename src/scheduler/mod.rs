@@ -6,28 +6,39 @@
 //! sent and carries a deterministic nonce, so a crash at any point neither loses a message
 //! nor sends one twice. Tests call `run_due` directly with the time they want; the bot runs
 //! it in [`Scheduler::run`], a loop that sleeps until the next due instant (or a wake-up)
-//! and stops on the shutdown signal.
+//! and stops on the shutdown signal: it then claims nothing more, lets the sends in flight
+//! finish, and returns. A refused token (401) stops it with [`Stopped::TokenRefused`], every
+//! row left pending.
 //!
 //! It must never hold a member's words in memory longer than a send, nor log them.
 
 mod deliver;
+mod message;
 pub mod nonce;
 mod pacer;
 mod plan;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 
-pub use deliver::{BoxFuture, Deliver, SendError};
+pub use crate::delivery::SendError;
 pub use pacer::Pacer;
 
 use crate::clock::Clock;
-use crate::config::Settings;
-use crate::content::SharedContent;
-use crate::store::Store;
+use crate::service::Services;
+
+/// Why the scheduler stopped, or a run could not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum Stopped {
+    #[error("Discord refused the bot token (401 Unauthorized). Check DISCORD_TOKEN in .env or the environment: it may have been reset or mistyped. Nothing was lost: pending messages are kept and go out once the bot runs with a valid token.")]
+    TokenRefused,
+    #[error("database: {0:#}")]
+    Database(#[from] anyhow::Error),
+}
 
 /// What one run did, for logs, tests and benchmarks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -37,6 +48,8 @@ pub struct RunReport {
     pub failed: usize,
     /// Left pending for a later run (rate limited).
     pub deferred: usize,
+    /// Never to be sent: cancelled (answered, superseded, paused) or expired (too old).
+    pub settled: usize,
 }
 
 /// Tuning that tests and benchmarks change; the defaults suit Discord.
@@ -75,80 +88,121 @@ impl Default for Tuning {
 /// The outbox scheduler; cheap to clone.
 #[derive(Clone)]
 pub struct Scheduler {
-    store: Store,
-    content: SharedContent,
-    settings: Arc<Settings>,
-    deliver: Arc<dyn Deliver>,
+    services: Services,
     pacer: Arc<Pacer>,
     tuning: Tuning,
     wake: Arc<Notify>,
+    /// Set on shutdown: no row is claimed after it.
+    stop: Arc<AtomicBool>,
+    /// Set when Discord refused the token: nothing is sent after it.
+    token_refused: Arc<AtomicBool>,
     /// When old reflections and outbox rows were last purged.
     last_purge: Arc<std::sync::Mutex<Option<DateTime<Utc>>>>,
+    /// When the last run finished (for health checks).
+    last_run: Arc<std::sync::Mutex<Option<DateTime<Utc>>>>,
 }
 
 impl Scheduler {
-    pub fn new(
-        store: Store,
-        content: SharedContent,
-        settings: Arc<Settings>,
-        deliver: Arc<dyn Deliver>,
-        tuning: Tuning,
-    ) -> Scheduler {
-        let pacer = Arc::new(Pacer::new(settings.delivery.max_messages_per_second));
+    pub fn new(services: Services, tuning: Tuning) -> Scheduler {
+        let pacer = Arc::new(Pacer::new(
+            services.settings.delivery.max_messages_per_second,
+        ));
         Scheduler {
-            store,
-            content,
-            settings,
-            deliver,
+            services,
             pacer,
             tuning,
             wake: Arc::new(Notify::new()),
+            stop: Arc::new(AtomicBool::new(false)),
+            token_refused: Arc::new(AtomicBool::new(false)),
             last_purge: Arc::new(std::sync::Mutex::new(None)),
+            last_run: Arc::new(std::sync::Mutex::new(None)),
         }
     }
 
-    /// Wakes the loop early: something may have become due sooner than it planned.
-    pub fn wake(&self) {
+    /// Stops claiming rows: sends in flight finish, nothing new starts.
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::Release);
         self.wake.notify_one();
     }
 
-    /// A handle that wakes the loop, for the Discord adapter.
-    pub fn waker(&self) -> Arc<Notify> {
-        self.wake.clone()
+    /// When the last run finished, if one has.
+    pub fn last_run(&self) -> Option<DateTime<Utc>> {
+        *self
+            .last_run
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Does everything due at `now`: plan, then send.
-    pub async fn run_due(&self, now: DateTime<Utc>) -> anyhow::Result<RunReport> {
+    pub async fn run_due(&self, now: DateTime<Utc>) -> Result<RunReport, Stopped> {
         let queued = self.plan(now).await?;
         let mut report = self.deliver_due(now).await?;
         report.queued = queued;
+        *self
+            .last_run
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(now);
         tracing::debug!(
             queued,
             sent = report.sent,
             failed = report.failed,
             deferred = report.deferred,
+            settled = report.settled,
             "outbox run finished"
         );
         Ok(report)
     }
 
-    /// Runs `run_due` whenever something is due, until `shutdown` completes.
-    pub async fn run(self, clock: Arc<dyn Clock>, shutdown: impl std::future::Future<Output = ()>) {
+    /// Runs `run_due` whenever something is due, until `shutdown` completes (then returns
+    /// `Ok`) or Discord refuses the token (`Err`). Rows too old to send when the bot starts
+    /// are expired first: after downtime nothing stale goes out.
+    pub async fn run(
+        self,
+        clock: Arc<dyn Clock>,
+        shutdown: impl std::future::Future<Output = ()>,
+    ) -> Result<(), Stopped> {
         tokio::pin!(shutdown);
+        match self
+            .services
+            .store
+            .expire_outbox_before(clock.now() - self.stale_after())
+            .await
+        {
+            Ok(0) => {}
+            Ok(expired) => {
+                tracing::info!(expired, "messages too old to send after downtime: expired")
+            }
+            Err(error) => {
+                tracing::warn!(error = format!("{error:#}"), "cannot expire old messages")
+            }
+        }
         loop {
             let now = clock.now();
-            match self.run_due(now).await {
+            let run = self.run_due(now);
+            tokio::pin!(run);
+            let result = tokio::select! {
+                result = &mut run => result,
+                () = &mut shutdown => {
+                    // Claim nothing more; let the sends in flight finish.
+                    self.stop();
+                    let _ = run.await;
+                    break;
+                }
+            };
+            match result {
                 Ok(report) if report != RunReport::default() => {
                     tracing::info!(
                         queued = report.queued,
                         sent = report.sent,
                         failed = report.failed,
                         deferred = report.deferred,
+                        settled = report.settled,
                         "outbox run"
                     );
                 }
                 Ok(_) => {}
-                Err(error) => tracing::error!(error = format!("{error:#}"), "outbox run failed"),
+                Err(Stopped::TokenRefused) => return Err(Stopped::TokenRefused),
+                Err(error) => tracing::error!(error = %error, "outbox run failed"),
             }
             let sleep = self.sleep_after(now).await;
             tokio::select! {
@@ -158,13 +212,19 @@ impl Scheduler {
             }
         }
         tracing::info!("scheduler stopped");
+        Ok(())
+    }
+
+    fn stale_after(&self) -> chrono::Duration {
+        chrono::Duration::hours(i64::from(self.services.settings.schedule.stale_after_hours))
     }
 
     /// How long to sleep: until the next due instant, at most `max_sleep`, at least a moment.
     async fn sleep_after(&self, now: DateTime<Utc>) -> Duration {
-        let reminder_after =
-            chrono::Duration::hours(i64::from(self.settings.schedule.reminder_after_hours));
-        match self.store.next_due(reminder_after).await {
+        let reminder_after = chrono::Duration::hours(i64::from(
+            self.services.settings.schedule.reminder_after_hours,
+        ));
+        match self.services.store.next_due(reminder_after).await {
             Ok(Some(next)) => (next - now)
                 .to_std()
                 .unwrap_or(Duration::ZERO)

@@ -6,50 +6,22 @@
 
 use chrono::NaiveDate;
 
-/// The kinds of scheduled message, each with its one-letter nonce prefix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
-    Checkin,
-    Reminder,
-    Encouragement,
-    Public,
-}
+pub use crate::domain::outbox::Kind;
 
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Checkin => "checkin",
-            Kind::Reminder => "reminder",
-            Kind::Encouragement => "encouragement",
-            Kind::Public => "public",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Kind> {
-        [
-            Kind::Checkin,
-            Kind::Reminder,
-            Kind::Encouragement,
-            Kind::Public,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == text)
-    }
-
-    fn prefix(self) -> char {
-        match self {
-            Kind::Checkin => 'c',
-            Kind::Reminder => 'r',
-            Kind::Encouragement => 'e',
-            Kind::Public => 'p',
-        }
+/// Each kind's one-letter nonce prefix.
+fn prefix(kind: Kind) -> char {
+    match kind {
+        Kind::Checkin => 'c',
+        Kind::Reminder => 'r',
+        Kind::Encouragement => 'e',
+        Kind::Public => 'p',
     }
 }
 
 /// A nonce for `kind`, about `subject` (a member or guild id), in `slot` (a local date for
 /// dated messages, a check-in id for reminders).
 pub fn nonce(kind: Kind, subject: u64, slot: u64) -> String {
-    format!("{}{}.{}", kind.prefix(), base36(subject), base36(slot))
+    format!("{}{}.{}", prefix(kind), base36(subject), base36(slot))
 }
 
 /// A local date as a slot number: days since 1970-01-01.

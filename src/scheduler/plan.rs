@@ -24,31 +24,27 @@ impl Scheduler {
         Ok(queued)
     }
 
-    fn stale_after(&self) -> Duration {
-        Duration::hours(i64::from(self.settings.schedule.stale_after_hours))
-    }
-
     async fn plan_checkins(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
-        let content = self.content.get();
+        let content = self.services.content.get();
         let mut queued = 0;
         loop {
-            let due = self.store.due_checkins(now, self.tuning.batch).await?;
+            let due = self
+                .services
+                .store
+                .due_checkins(now, self.tuning.batch)
+                .await?;
             if due.is_empty() {
                 return Ok(queued);
             }
             let planned: Vec<PlannedCheckin> = due
                 .iter()
                 .map(|member| {
-                    let s = &member.settings;
-                    let rhythm = Rhythm {
-                        tz: s.timezone.tz(),
-                        time: s.checkin_time,
-                        frequency: s.frequency,
-                    };
+                    let rhythm = member.settings.rhythm();
                     let result = catch_up(&rhythm, member.slot, now, self.stale_after());
                     PlannedCheckin {
                         member: member.member,
                         step: member.step,
+                        due: member.slot,
                         send: result.send.map(|slot| {
                             (
                                 slot,
@@ -60,21 +56,26 @@ impl Scheduler {
                     }
                 })
                 .collect();
-            let prompts = |step: crate::domain::program::StepNumber, last: Option<usize>| {
-                next_prompt(
-                    content.step(step.get()).map_or(0, |s| s.prompts.len()),
-                    last,
-                )
+            let prompts = |step: crate::domain::program::StepNumber| {
+                content.step(step.get()).map_or(0, |s| s.prompts.len())
             };
-            queued += self.store.plan_checkins(&planned, now, prompts).await?;
+            queued += self
+                .services
+                .store
+                .plan_checkins(&planned, now, prompts)
+                .await?;
         }
     }
 
     async fn plan_reminders(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
-        let cutoff = now - Duration::hours(i64::from(self.settings.schedule.reminder_after_hours));
+        let cutoff = now
+            - Duration::hours(i64::from(
+                self.services.settings.schedule.reminder_after_hours,
+            ));
         let mut queued = 0;
         loop {
             let candidates = self
+                .services
                 .store
                 .reminder_candidates(cutoff, self.tuning.batch)
                 .await?;
@@ -87,7 +88,7 @@ impl Scheduler {
                         nonce(
                             Kind::Reminder,
                             candidate.member.get(),
-                            candidate.checkin.unsigned_abs(),
+                            candidate.checkin.get().unsigned_abs(),
                         ),
                     ));
                 } else if !candidate.active || candidate.failed {
@@ -100,17 +101,21 @@ impl Scheduler {
                 return Ok(queued);
             }
             queued += send.len();
-            self.store.plan_reminders(&send, &settle, now).await?;
+            self.services
+                .store
+                .plan_reminders(&send, &settle, now)
+                .await?;
         }
     }
 
     async fn plan_encouragements(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
-        let content = self.content.get();
-        let policy = self.settings.policy();
-        let every = self.settings.schedule.encouragement_every_days;
+        let content = self.services.content.get();
+        let policy = self.services.settings.policy();
+        let every = self.services.settings.schedule.encouragement_every_days;
         let mut queued = 0;
         loop {
             let due = self
+                .services
                 .store
                 .due_encouragements(now, self.tuning.batch)
                 .await?;
@@ -124,6 +129,7 @@ impl Scheduler {
                     if !member.wanted {
                         return PlannedEncouragement {
                             member: member.member,
+                            due_at: member.due_at,
                             send: None,
                             next_at: None,
                         };
@@ -138,6 +144,7 @@ impl Scheduler {
                         // Never inside quiet hours: wait for them to end.
                         return PlannedEncouragement {
                             member: member.member,
+                            due_at: member.due_at,
                             send: None,
                             next_at: Some(quiet_end),
                         };
@@ -155,6 +162,7 @@ impl Scheduler {
                     if now - member.due_at >= self.stale_after() || messages == 0 {
                         return PlannedEncouragement {
                             member: member.member,
+                            due_at: member.due_at,
                             send: None,
                             next_at,
                         };
@@ -164,21 +172,25 @@ impl Scheduler {
                     let nonce = nonce(Kind::Encouragement, member.member.get(), slot);
                     PlannedEncouragement {
                         member: member.member,
+                        due_at: member.due_at,
                         send: Some((member.step, index, nonce)),
                         next_at,
                     }
                 })
                 .collect();
             queued += planned.iter().filter(|p| p.send.is_some()).count();
-            self.store.plan_encouragements(&planned, now).await?;
+            self.services
+                .store
+                .plan_encouragements(&planned, now)
+                .await?;
         }
     }
 
     async fn plan_public_posts(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
-        let content = self.content.get();
+        let content = self.services.content.get();
         let messages = content.public_encouragements.len();
         let mut queued = 0;
-        for post in self.store.due_public_posts(now).await? {
+        for post in self.services.store.due_public_posts(now).await? {
             let Some(due) = post.next else { continue };
             let rhythm = Rhythm {
                 tz: post.timezone.tz(),
@@ -190,7 +202,7 @@ impl Scheduler {
                 Some(slot) if post.enabled && messages > 0 => Some((
                     post.channel,
                     post.next_index % messages,
-                    nonce(Kind::Public, post.guild, day_number(slot.date)),
+                    nonce(Kind::Public, post.guild.get(), day_number(slot.date)),
                 )),
                 _ => None,
             };
@@ -200,7 +212,8 @@ impl Scheduler {
                 post.next_index
             };
             queued += usize::from(send.is_some());
-            self.store
+            self.services
+                .store
                 .plan_public_post(post.guild, send, result.next, next_index, now)
                 .await?;
         }
@@ -220,14 +233,17 @@ impl Scheduler {
             }
             *last = Some(now);
         }
-        let cutoff =
-            now - Duration::days(i64::from(self.settings.privacy.reflection_retention_days));
-        let purged = self.store.purge_reflections_before(cutoff).await?;
+        let cutoff = now
+            - Duration::days(i64::from(
+                self.services.settings.privacy.reflection_retention_days,
+            ));
+        let purged = self.services.store.purge_reflections_before(cutoff).await?;
         if purged > 0 {
             tracing::info!(purged, "old reflections deleted");
         }
         // Sent and failed rows are only needed for a few minutes of nonce de-duplication.
         let done = self
+            .services
             .store
             .purge_outbox_before(now - Duration::days(OUTBOX_KEEP_DAYS))
             .await?;

@@ -1,7 +1,10 @@
 //! What server admins configure: the public encouragement post.
 
+use super::messages::{Destination, Outgoing};
 use super::{Ctx, ServiceError};
 use crate::content::Content;
+use crate::delivery::Lane;
+use crate::domain::ids::{ChannelId, GuildId};
 use crate::domain::schedule::Rhythm;
 use crate::domain::settings::{Frequency, LocalTime, Timezone};
 use crate::store::{PublicPost, TopicCount, Totals};
@@ -16,7 +19,7 @@ pub enum AdminRefusal {
 /// The options of `/admin encouragement`, as typed.
 #[derive(Debug, Clone, Default)]
 pub struct RawPublicPost<'a> {
-    pub channel: Option<u64>,
+    pub channel: Option<ChannelId>,
     pub time: Option<&'a str>,
     pub timezone: Option<&'a str>,
     pub enabled: Option<bool>,
@@ -26,7 +29,7 @@ pub struct RawPublicPost<'a> {
 /// option is parsed before anything is written. The next post is planned from now.
 pub async fn configure_public_post(
     ctx: Ctx<'_>,
-    guild: u64,
+    guild: GuildId,
     raw: RawPublicPost<'_>,
 ) -> Result<Option<PublicPost>, ServiceError> {
     let time = raw.time.map(LocalTime::parse).transpose()?;
@@ -103,4 +106,49 @@ fn label_topics(content: &Content, top: Vec<TopicCount>) -> Vec<(String, i64)> {
             (label, t.answered)
         })
         .collect()
+}
+
+/// What `/admin support-channel` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SupportChannel {
+    /// Support requests go to this channel now (a first message there proved the bot can
+    /// post in it).
+    Set(ChannelId),
+    /// The bot cannot post in that channel: nothing changed.
+    CannotPost(ChannelId),
+    /// Support requests are off.
+    Off,
+}
+
+/// Sets (or, with `None`, turns off) the server's support-team channel. The bot first posts
+/// a short note there saying what will arrive; a channel it cannot post in is refused, so a
+/// member's request never goes nowhere.
+pub async fn set_support_channel(
+    ctx: Ctx<'_>,
+    guild: GuildId,
+    channel: Option<ChannelId>,
+) -> Result<SupportChannel, ServiceError> {
+    let Some(channel) = channel else {
+        ctx.store.set_support_channel(guild, None, ctx.now).await?;
+        tracing::info!("support requests turned off");
+        return Ok(SupportChannel::Off);
+    };
+    let note = ctx
+        .messenger
+        .send(
+            Destination::Channel(channel),
+            &Outgoing::SupportChannelNote,
+            Lane::Interactive,
+            None,
+        )
+        .await;
+    if let Err(error) = note {
+        tracing::warn!(error = %error, "support channel refused: the bot cannot post there");
+        return Ok(SupportChannel::CannotPost(channel));
+    }
+    ctx.store
+        .set_support_channel(guild, Some(channel), ctx.now)
+        .await?;
+    tracing::info!("support channel set");
+    Ok(SupportChannel::Set(channel))
 }

@@ -1,17 +1,21 @@
-//! Check-ins: preparing one, and the member's answers (mood, reflection, plain DM text).
+//! Check-ins: sending one now, and the member's answers (mood, reflection, plain DM text).
 
+use super::dm::{self, ClosedDms, Delivery};
+use super::messages::Outgoing;
 use super::{Ctx, ServiceError};
-use crate::domain::checkin::{next_prompt, Mood, Reflection};
+use crate::delivery::Lane;
+use crate::domain::checkin::{CheckinStatus, Mood, Reflection};
+use crate::domain::ids::CheckinId;
 use crate::domain::member::MemberId;
 use crate::domain::program::{apply, Command, Program, Refusal, StepNumber};
-use crate::domain::schedule::{local_date, Rhythm};
-use crate::service::program::NextStep;
+use crate::domain::schedule::local_date;
+use crate::service::program::MovedOn;
 use crate::store::CheckinRow;
 
 /// A check-in recorded and ready to send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Prepared {
-    pub id: i64,
+    pub id: CheckinId,
     pub step: StepNumber,
     pub prompt_index: usize,
     /// Show "Ready for the next step": the step's `min_days` have passed.
@@ -20,21 +24,16 @@ pub struct Prepared {
 
 /// Records a new check-in for the member's current step, with the next prompt in rotation.
 pub async fn prepare(ctx: Ctx<'_>, member: MemberId) -> Result<Prepared, ServiceError> {
-    let program = ctx
-        .store
-        .program(member)
-        .await?
-        .ok_or(Refusal::NotEnrolled)?;
+    let prompts = |step: StepNumber| ctx.content.step(step.get()).map_or(0, |s| s.prompts.len());
+    let (id, prompt_index, program) =
+        match ctx.store.create_checkin(member, prompts, ctx.now).await? {
+            Ok(created) => created,
+            Err(None) => return Err(Refusal::NotEnrolled.into()),
+            Err(Some(_)) => return Err(Refusal::AlreadyFinished.into()),
+        };
     let Program::InStep { step, .. } = program else {
         return Err(Refusal::AlreadyFinished.into());
     };
-    let prompts = ctx.content.step(step.get()).map_or(0, |s| s.prompts.len());
-    let last = ctx.store.last_prompt_in_step(member, step).await?;
-    let prompt_index = next_prompt(prompts, last);
-    let id = ctx
-        .store
-        .create_checkin(member, step, prompt_index, ctx.now)
-        .await?;
     Ok(Prepared {
         id,
         step,
@@ -43,30 +42,38 @@ pub async fn prepare(ctx: Ctx<'_>, member: MemberId) -> Result<Prepared, Service
     })
 }
 
-/// The check-in reached the member.
-pub async fn delivered(ctx: Ctx<'_>, member: MemberId) -> Result<(), ServiceError> {
-    super::program::reachable_again(ctx, member).await
+/// `/checkin`: a new check-in, sent to the member's DMs now. A check-in that could not be
+/// delivered is forgotten, so it does not count as unanswered.
+pub async fn send_now(ctx: Ctx<'_>, member: MemberId) -> Result<Delivery, ServiceError> {
+    let prepared = prepare(ctx, member).await?;
+    let id = prepared.id;
+    let delivery = dm::send(
+        ctx,
+        member,
+        &Outgoing::Checkin(prepared),
+        Lane::Interactive,
+        ClosedDms::ToldNow,
+    )
+    .await;
+    match delivery {
+        Ok(Delivery::Sent) => Ok(Delivery::Sent),
+        Ok(other) => {
+            ctx.store.delete_checkin(id).await?;
+            Ok(other)
+        }
+        Err(error) => {
+            ctx.store.delete_checkin(id).await?;
+            Err(error)
+        }
+    }
 }
 
-/// The check-in could not be delivered because the member's DMs are closed: forget it and
-/// stop sending until they open them.
-pub async fn undeliverable(
-    ctx: Ctx<'_>,
-    member: MemberId,
-    checkin: i64,
-) -> Result<(), ServiceError> {
-    ctx.store.delete_checkin(checkin).await?;
-    ctx.store.mark_unreachable(member).await?;
-    // The reply to `/checkin` tells them now; no second notice on their next command.
-    ctx.store.take_unreachable_notice(member).await?;
-    Ok(())
-}
-
-/// The member's own check-in, and a program that still takes answers.
+/// The member's own check-in, and a program that still takes answers. Another member's
+/// check-in gets the same answer as one that does not exist, so nobody learns anything.
 async fn own_checkin(
     ctx: Ctx<'_>,
     member: MemberId,
-    checkin: i64,
+    checkin: CheckinId,
 ) -> Result<CheckinRow, ServiceError> {
     let (row, program) = ctx
         .store
@@ -78,9 +85,13 @@ async fn own_checkin(
     Ok(row)
 }
 
-/// The check-in, if it exists and is the member's: otherwise the same answer for both, so
-/// nobody learns anything about someone else's check-ins.
-async fn owned(ctx: Ctx<'_>, member: MemberId, checkin: i64) -> Result<CheckinRow, ServiceError> {
+/// The member's own check-in, whatever their program says (for buttons that act on the
+/// program: the program decides then).
+async fn their_checkin(
+    ctx: Ctx<'_>,
+    member: MemberId,
+    checkin: CheckinId,
+) -> Result<CheckinRow, ServiceError> {
     ctx.store
         .checkin(checkin)
         .await?
@@ -91,31 +102,41 @@ async fn owned(ctx: Ctx<'_>, member: MemberId, checkin: i64) -> Result<CheckinRo
 pub async fn record_mood(
     ctx: Ctx<'_>,
     member: MemberId,
-    checkin: i64,
+    checkin: CheckinId,
     mood: &str,
 ) -> Result<Mood, ServiceError> {
     let mood = Mood::parse(mood)?;
     own_checkin(ctx, member, checkin).await?;
-    ctx.store.set_mood(checkin, mood, ctx.now).await?;
+    if !ctx.store.set_mood(member, checkin, mood, ctx.now).await? {
+        return Err(ServiceError::UnknownCheckin);
+    }
     Ok(mood)
 }
 
 /// Checks that the check-in can take a reflection, before the modal opens.
-pub async fn can_reflect(ctx: Ctx<'_>, member: MemberId, checkin: i64) -> Result<(), ServiceError> {
+pub async fn can_reflect(
+    ctx: Ctx<'_>,
+    member: MemberId,
+    checkin: CheckinId,
+) -> Result<(), ServiceError> {
     own_checkin(ctx, member, checkin).await.map(|_| ())
 }
 
 pub async fn record_reflection(
     ctx: Ctx<'_>,
     member: MemberId,
-    checkin: i64,
+    checkin: CheckinId,
     text: &str,
 ) -> Result<(), ServiceError> {
     let reflection = Reflection::parse(text)?;
     own_checkin(ctx, member, checkin).await?;
-    ctx.store
+    if !ctx
+        .store
         .add_reflection(member, Some(checkin), &reflection, ctx.now)
-        .await?;
+        .await?
+    {
+        return Err(ServiceError::UnknownCheckin);
+    }
     Ok(())
 }
 
@@ -125,7 +146,7 @@ pub async fn record_reflection(
 pub async fn keep_reflection(
     ctx: Ctx<'_>,
     member: MemberId,
-    checkin: i64,
+    checkin: CheckinId,
     text: &str,
 ) -> Result<(), ServiceError> {
     match record_reflection(ctx, member, checkin, text).await {
@@ -135,9 +156,13 @@ pub async fn keep_reflection(
                 .program(member)
                 .await?
                 .ok_or(Refusal::NotEnrolled)?;
-            ctx.store
+            if !ctx
+                .store
                 .add_reflection(member, None, &reflection, ctx.now)
-                .await?;
+                .await?
+            {
+                return Err(Refusal::NotEnrolled.into());
+            }
             Ok(())
         }
         other => other,
@@ -166,45 +191,40 @@ pub async fn dm_text(ctx: Ctx<'_>, member: MemberId, text: &str) -> Result<Kept,
     let reflection = Reflection::parse(text)?;
     let open = match program {
         Program::InStep { step, .. } => ctx.store.latest_checkin(member).await?.filter(|c| {
-            c.step == step.get()
+            c.step == step
                 && !c.has_reflection
-                && c.status != "snoozed"
-                && c.status != "missed"
+                && !matches!(c.status, CheckinStatus::Snoozed | CheckinStatus::Missed)
         }),
         Program::Finished { .. } => None,
     };
-    match open {
-        Some(checkin) => {
-            ctx.store
-                .add_reflection(member, Some(checkin.id), &reflection, ctx.now)
-                .await?;
-            let step = StepNumber::new(checkin.step).unwrap_or(StepNumber::FIRST);
-            Ok(Kept::Reflection { step })
-        }
-        None => {
-            ctx.store
-                .add_reflection(member, None, &reflection, ctx.now)
-                .await?;
-            Ok(Kept::Journal)
-        }
+    let (checkin, kept) = match open {
+        Some(checkin) => (Some(checkin.id), Kept::Reflection { step: checkin.step }),
+        None => (None, Kept::Journal),
+    };
+    if !ctx
+        .store
+        .add_reflection(member, checkin, &reflection, ctx.now)
+        .await?
+    {
+        // Erased (or the check-in removed) a moment ago: nothing was kept.
+        return Err(Refusal::NotEnrolled.into());
     }
+    Ok(kept)
 }
 
 /// "Snooze a day": this check-in is set aside; the next one comes a day later.
-pub async fn snooze(ctx: Ctx<'_>, member: MemberId, checkin: i64) -> Result<(), ServiceError> {
-    let row = own_checkin(ctx, member, checkin).await?;
+pub async fn snooze(
+    ctx: Ctx<'_>,
+    member: MemberId,
+    checkin: CheckinId,
+) -> Result<(), ServiceError> {
+    own_checkin(ctx, member, checkin).await?;
     // Only a check-in still waiting is set aside: an answered one keeps counting as answered.
-    if row.status == "open" {
-        ctx.store.set_checkin_status(checkin, "snoozed").await?;
-    }
+    ctx.store.snooze_checkin(checkin).await?;
     // "Again tomorrow": bring the next check-in forward to tomorrow's slot when the member's
     // rhythm (every 2 days, weekly) would put it later. Never pushes one back.
     if let Some(settings) = ctx.store.member(member).await?.map(|m| m.settings) {
-        let rhythm = Rhythm {
-            tz: settings.timezone.tz(),
-            time: settings.checkin_time,
-            frequency: settings.frequency,
-        };
+        let rhythm = settings.rhythm();
         let tomorrow = rhythm.slot(local_date(rhythm.tz, ctx.now) + chrono::Duration::days(1));
         ctx.store.bring_checkin_forward(member, tomorrow).await?;
     }
@@ -212,26 +232,22 @@ pub async fn snooze(ctx: Ctx<'_>, member: MemberId, checkin: i64) -> Result<(), 
 }
 
 /// "Ready for the next step" on a check-in: only a check-in of the step the member is in
-/// now can move them on, so an old message cannot skip them past a step.
+/// now can move them on, so an old message cannot skip them past a step. Pressed again
+/// (twice at once, or later), it answers as the first press did, without moving them twice.
 pub async fn next_step_from(
     ctx: Ctx<'_>,
     member: MemberId,
-    checkin: i64,
-) -> Result<NextStep, ServiceError> {
-    let row = owned(ctx, member, checkin).await?;
-    if let Some(Program::InStep { step, .. }) = ctx.store.program(member).await? {
-        if step.get() != row.step {
-            return Err(Refusal::OlderStep(step).into());
-        }
-    }
-    super::program::next_step(ctx, member).await
+    checkin: CheckinId,
+) -> Result<MovedOn, ServiceError> {
+    let row = their_checkin(ctx, member, checkin).await?;
+    super::program::move_on(ctx, member, row.step).await
 }
 
 /// Confirms a check-in belongs to the member (for buttons that act on the program).
 pub async fn verify_owner(
     ctx: Ctx<'_>,
     member: MemberId,
-    checkin: i64,
+    checkin: CheckinId,
 ) -> Result<(), ServiceError> {
-    owned(ctx, member, checkin).await.map(|_| ())
+    their_checkin(ctx, member, checkin).await.map(|_| ())
 }

@@ -21,6 +21,9 @@ pub enum ServiceError {
     /// so nobody learns anything about another member.
     #[error("I couldn't find that check-in. /checkin sends you a fresh one.")]
     UnknownCheckin,
+    /// A message could not be sent (after the lane's retries).
+    #[error("a message could not be sent: {0}")]
+    Send(crate::delivery::SendError),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -29,7 +32,7 @@ impl ServiceError {
     /// The text to show the member, or `None` for an internal error (apologise instead).
     pub fn member_message(&self) -> Option<String> {
         match self {
-            ServiceError::Internal(_) => None,
+            ServiceError::Internal(_) | ServiceError::Send(_) => None,
             other => Some(other.to_string()),
         }
     }

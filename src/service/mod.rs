@@ -7,8 +7,12 @@
 
 pub mod admin;
 pub mod checkin;
+pub mod dm;
 mod error;
 pub mod faq;
+pub mod guards;
+pub mod intake;
+pub mod messages;
 pub mod privacy;
 pub mod program;
 pub mod safety;
@@ -21,18 +25,67 @@ use chrono::{DateTime, Utc};
 
 pub use error::ServiceError;
 
+use std::sync::Arc;
+
+use crate::clock::Clock;
 use crate::config::Settings;
-use crate::content::Content;
+use crate::content::{Content, SharedContent};
 use crate::domain::schedule::Policy;
 use crate::store::Store;
+use guards::Guards;
+use messages::Messenger;
 
 /// What a use case may reach.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Ctx<'a> {
     pub store: &'a Store,
     pub content: &'a Content,
     pub now: DateTime<Utc>,
     pub settings: &'a Settings,
+    /// Where messages leave (the Discord adapter, or a test's recorder).
+    pub messenger: &'a dyn Messenger,
+    /// The members' locks that keep an erasure and a send apart.
+    pub guards: &'a Guards,
+}
+
+impl std::fmt::Debug for Ctx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx")
+            .field("now", &self.now)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Everything the services need, owned: what the Discord adapter and the scheduler hold.
+#[derive(Clone)]
+pub struct Services {
+    pub store: Store,
+    pub content: SharedContent,
+    pub settings: Arc<Settings>,
+    pub clock: Arc<dyn Clock>,
+    pub messenger: Arc<dyn Messenger>,
+    pub guards: Arc<Guards>,
+    pub safety: Arc<safety::SafetyNet>,
+}
+
+impl std::fmt::Debug for Services {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Services").finish_non_exhaustive()
+    }
+}
+
+impl Services {
+    /// A use case's view, at this instant, with `content` (a snapshot of the content in use).
+    pub fn ctx<'a>(&'a self, content: &'a Content) -> Ctx<'a> {
+        Ctx {
+            store: &self.store,
+            content,
+            now: self.clock.now(),
+            settings: &self.settings,
+            messenger: self.messenger.as_ref(),
+            guards: &self.guards,
+        }
+    }
 }
 
 impl Ctx<'_> {
@@ -41,6 +94,10 @@ impl Ctx<'_> {
         self.settings.policy()
     }
 }
+
+/// How long a member's command may wait for a busy database (its interaction is deferred
+/// by then).
+pub const LONG_WAIT: Duration = Duration::from_secs(12);
 
 /// Runs `attempt` again while the database is busy (another connection holds the write
 /// lock), until `within` has passed; any other outcome is returned as it is. Each attempt is

@@ -6,8 +6,13 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::dm::{self, ClosedDms, Delivery};
+use super::messages::Outgoing;
 use super::{Ctx, ServiceError};
+use crate::delivery::Lane;
+use crate::domain::ids::CheckinId;
 use crate::domain::member::MemberId;
+use crate::domain::program::StepNumber;
 pub use crate::store::Deleted;
 
 /// The export's format name and version.
@@ -87,101 +92,113 @@ pub struct ExportPending {
     pub due_at: DateTime<Utc>,
 }
 
-fn at(seconds: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(seconds, 0).unwrap_or_default()
-}
-
 /// Everything stored about the member, or `None` if nothing is.
 pub async fn export(ctx: Ctx<'_>, member: MemberId) -> Result<Option<Export>, ServiceError> {
     let record = ctx.store.member_record(member).await?;
-    let Some((timezone, checkin_time, frequency, encouragement, reachable, created, region)) =
-        record.member
-    else {
+    let Some(row) = record.member else {
         return Ok(None);
     };
-    let prompt = |step: i64, index: i64| {
-        u8::try_from(step)
-            .ok()
-            .and_then(|s| ctx.content.step(s))
-            .and_then(|s| usize::try_from(index).ok().and_then(|i| s.prompts.get(i)))
+    let prompt = |step: StepNumber, index: usize| {
+        ctx.content
+            .step(step.get())
+            .and_then(|s| s.prompts.get(index))
             .cloned()
             .unwrap_or_default()
     };
+    let settings = row.settings;
     Ok(Some(Export {
         format: FORMAT,
         version: VERSION,
         exported_at: ctx.now,
         member_id: member.to_string(),
         settings: Some(ExportSettings {
-            timezone,
-            checkin_time,
-            frequency,
-            encouragement: encouragement != 0,
-            reachable_by_dm: reachable != 0,
-            member_since: at(created),
-            region,
+            timezone: settings.timezone.name().to_owned(),
+            checkin_time: settings.checkin_time.to_string(),
+            frequency: settings.frequency.as_str().to_owned(),
+            encouragement: settings.encouragement,
+            reachable_by_dm: row.reachable,
+            member_since: row.created_at,
+            region: row.region.map(|country| country.code.to_owned()),
         }),
-        program: record.program.map(
-            |(step, since, paused, outcome, finished, enrolled, next_checkin, next_enc)| {
-                ExportProgram {
-                    step,
-                    step_since: at(since),
-                    paused: paused != 0,
-                    outcome,
-                    finished_at: finished.map(at),
-                    enrolled_at: at(enrolled),
-                    next_checkin_at: next_checkin.map(at),
-                    next_encouragement_at: next_enc.map(at),
-                }
-            },
-        ),
+        program: record.program.map(|program| ExportProgram {
+            step: i64::from(program.step.get()),
+            step_since: program.step_since,
+            paused: program.paused,
+            outcome: program.outcome.map(|o| o.as_str().to_owned()),
+            finished_at: program.finished_at.map(Into::into),
+            enrolled_at: program.enrolled_at,
+            next_checkin_at: program.next_checkin_at.map(Into::into),
+            next_encouragement_at: program.next_encouragement_at.map(Into::into),
+        }),
         step_history: record
             .history
             .into_iter()
-            .map(|(event, step, outcome, when)| ExportHistory {
-                event,
-                step,
-                outcome,
-                at: at(when),
+            .map(|line| ExportHistory {
+                event: line.event.as_str().to_owned(),
+                step: i64::from(line.step.get()),
+                outcome: line.outcome.map(|o| o.as_str().to_owned()),
+                at: line.at,
             })
             .collect(),
         checkins: record
             .checkins
             .into_iter()
-            .map(
-                |(id, step, index, sent, answered, mood, status)| ExportCheckin {
-                    id,
-                    step,
-                    prompt: prompt(step, index),
-                    sent_at: at(sent),
-                    answered_at: answered.map(at),
-                    mood,
-                    status,
-                },
-            )
+            .map(|checkin| ExportCheckin {
+                id: checkin.id.get(),
+                step: i64::from(checkin.step.get()),
+                prompt: prompt(checkin.step, checkin.prompt_index),
+                sent_at: checkin.sent_at,
+                answered_at: checkin.answered_at.map(Into::into),
+                mood: checkin.mood.map(|m| i64::from(m.get())),
+                status: checkin.status.as_str().to_owned(),
+            })
             .collect(),
         reflections: record
             .reflections
             .into_iter()
-            .map(|(checkin_id, text, written)| ExportReflection {
-                checkin_id,
-                text,
-                written_at: at(written),
+            .map(|reflection| ExportReflection {
+                checkin_id: reflection.checkin_id.map(CheckinId::get),
+                text: reflection.body,
+                written_at: reflection.created_at,
             })
             .collect(),
         pending_messages: record
             .pending
             .into_iter()
-            .map(|(kind, due, _)| ExportPending {
-                kind,
-                due_at: at(due),
+            .map(|pending| ExportPending {
+                kind: pending.kind.as_str().to_owned(),
+                due_at: pending.due_at,
             })
             .collect(),
     }))
 }
 
-/// Deletes everything about the member; a later command starts from nothing.
+/// Sends the member everything stored about them, as a JSON file by DM; `None` when
+/// nothing is stored.
+pub async fn export_to_dm(
+    ctx: Ctx<'_>,
+    member: MemberId,
+) -> Result<Option<Delivery>, ServiceError> {
+    let Some(export) = export(ctx, member).await? else {
+        return Ok(None);
+    };
+    let json = serde_json::to_vec_pretty(&export).map_err(anyhow::Error::from)?;
+    let delivery = dm::send(
+        ctx,
+        member,
+        &Outgoing::Export { json },
+        Lane::Interactive,
+        ClosedDms::ToldNow,
+    )
+    .await?;
+    Ok(Some(delivery))
+}
+
+/// Deletes everything about the member; a later command starts from nothing. Under the
+/// member's lock: a DM already on its way finishes first, and none starts after (each send
+/// checks the member still exists), so nothing reaches them once this returns.
 pub async fn delete(ctx: Ctx<'_>, member: MemberId) -> Result<Deleted, ServiceError> {
+    let _held = ctx.guards.lock(member).await;
     Ok(ctx.store.delete_member(member).await?)
 }
 

@@ -1,55 +1,169 @@
 //! Enrolment and moving through the steps.
+//!
+//! Every change is decided and stored in one transaction with the read it depends on
+//! ([`crate::store::Store::transition`]), so a button pressed twice at once acts once: the
+//! second press sees the first one's result and answers as it did, without a second effect.
 
+use chrono::Duration;
+
+use super::dm::{self, ClosedDms, Delivery};
+use super::messages::Outgoing;
 use super::{Ctx, ServiceError};
+use crate::delivery::Lane;
 use crate::domain::checkin::{sparkline, streak, trend};
+use crate::domain::ids::GuildId;
 use crate::domain::member::MemberId;
 use crate::domain::program::{
     self, apply, Command, Outcome, Program, Refusal, StepNumber, Transition,
 };
 use crate::domain::schedule::{self, ScheduleChange};
+use crate::store::{Decision, Standing};
 
-/// Applies `command` for `member` and stores the result with its effect on the schedule.
-async fn change(
-    ctx: Ctx<'_>,
-    member: MemberId,
-    command: Command,
-) -> Result<Transition, ServiceError> {
-    let current = ctx.store.program(member).await?;
-    let transition = apply(current, command, ctx.now, min_days(ctx, current))?;
-    save(ctx, member, transition).await?;
-    Ok(transition)
-}
-
-async fn save(ctx: Ctx<'_>, member: MemberId, transition: Transition) -> Result<(), ServiceError> {
-    let row = ctx.store.member(member).await?;
-    let settings = row
-        .as_ref()
-        .map_or(ctx.settings.defaults, |row| row.settings);
-    // A member whose DMs are closed gets nothing scheduled until they are reachable again.
-    let reachable = row.as_ref().is_none_or(|row| row.reachable);
-    let schedule = match schedule::change_for(transition.event, &settings, ctx.now, &ctx.policy()) {
-        ScheduleChange::Set(_) if !reachable => ScheduleChange::Clear,
-        other => other,
-    };
-    ctx.store
-        .save_transition(member, transition, ctx.settings.defaults, schedule, ctx.now)
-        .await?;
-    Ok(())
-}
+/// A press that repeats one made this recently answers as that one did.
+const REPEAT_WINDOW: Duration = Duration::minutes(10);
 
 fn min_days(ctx: Ctx<'_>, program: Option<Program>) -> u32 {
     match program {
         Some(Program::InStep { step, .. }) => {
-            ctx.content.step(step.get()).map_or(0, |s| s.min_days)
+            ctx.content.step(step.get()).map_or(1, |s| s.min_days)
         }
         _ => 0,
     }
 }
 
-/// Enrols the member (after they consented) in step 1.
+/// What storing `transition` means, given where the member stands: the schedule follows
+/// the event, except that a member whose DMs are closed gets nothing scheduled.
+fn decide(
+    ctx: Ctx<'_>,
+    standing: &Standing,
+    transition: Transition,
+    guild: Option<GuildId>,
+) -> Decision {
+    let settings = standing
+        .member
+        .as_ref()
+        .map_or(ctx.settings.defaults, |row| row.settings);
+    let reachable = standing.member.as_ref().is_none_or(|row| row.reachable);
+    let schedule = match schedule::change_for(transition.event, &settings, ctx.now, &ctx.policy()) {
+        ScheduleChange::Set(_) if !reachable => ScheduleChange::Clear,
+        other => other,
+    };
+    Decision {
+        transition,
+        schedule,
+        defaults: ctx.settings.defaults,
+        guild,
+    }
+}
+
+/// Applies `command` for `member` and stores the result, atomically.
+async fn change(
+    ctx: Ctx<'_>,
+    member: MemberId,
+    command: Command,
+) -> Result<Transition, ServiceError> {
+    ctx.store
+        .transition(member, ctx.now, |standing| {
+            let transition = apply(
+                standing.program,
+                command,
+                ctx.now,
+                min_days(ctx, standing.program),
+            )?;
+            Ok::<_, ServiceError>((Some(decide(ctx, standing, transition, None)), transition))
+        })
+        .await
+}
+
+/// What "Begin" led to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Began {
+    /// Enrolled now; the welcome and step 1 went by DM (or could not: see the delivery).
+    Enrolled(Delivery),
+    /// Already in the program (a second press, or an old notice): nothing changed.
+    AlreadyIn(StepNumber),
+}
+
+/// Enrols the member in step 1 (no welcome DM; [`enrol`] is what "Begin" does).
 pub async fn begin(ctx: Ctx<'_>, member: MemberId) -> Result<StepNumber, ServiceError> {
     change(ctx, member, Command::Start).await?;
     Ok(StepNumber::FIRST)
+}
+
+/// "Begin": enrols the member (after they consented) in step 1, from `guild` (none: from
+/// DMs), and sends the welcome. A second press changes nothing.
+pub async fn enrol(
+    ctx: Ctx<'_>,
+    member: MemberId,
+    guild: Option<GuildId>,
+) -> Result<Began, ServiceError> {
+    let began = ctx
+        .store
+        .transition(member, ctx.now, |standing| match standing.program {
+            Some(Program::InStep { step, .. }) => Ok((None, Began::AlreadyIn(step))),
+            program => {
+                let transition = apply(program, Command::Start, ctx.now, 0)?;
+                Ok::<_, ServiceError>((
+                    Some(decide(ctx, standing, transition, guild)),
+                    Began::Enrolled(Delivery::Sent),
+                ))
+            }
+        })
+        .await?;
+    if began != Began::Enrolled(Delivery::Sent) {
+        return Ok(began);
+    }
+    let delivery = dm::send(
+        ctx,
+        member,
+        &Outgoing::Welcome {
+            step: StepNumber::FIRST,
+        },
+        Lane::Interactive,
+        ClosedDms::ToldNow,
+    )
+    .await?;
+    Ok(Began::Enrolled(delivery))
+}
+
+/// `/program start` when enrolled already, but the welcome never arrived (DMs were
+/// closed): try again now.
+pub async fn send_welcome_again(ctx: Ctx<'_>, member: MemberId) -> Result<Delivery, ServiceError> {
+    let step = match ctx.store.program(member).await? {
+        Some(Program::InStep { step, .. }) => step,
+        Some(Program::Finished { .. }) => return Err(Refusal::AlreadyFinished.into()),
+        None => return Err(Refusal::NotEnrolled.into()),
+    };
+    dm::send(
+        ctx,
+        member,
+        &Outgoing::Welcome { step },
+        Lane::Interactive,
+        ClosedDms::ToldNow,
+    )
+    .await
+}
+
+/// Where `/program start` leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// Not enrolled: show the privacy notice; nothing is stored before "Begin".
+    AskConsent,
+    /// Enrolled, but DMs never reached them: the welcome was tried again.
+    WelcomeAgain(Delivery),
+}
+
+pub async fn start(ctx: Ctx<'_>, member: MemberId) -> Result<Start, ServiceError> {
+    let Some((program, reachable)) = ctx.store.program_and_reachability(member).await? else {
+        return Ok(Start::AskConsent);
+    };
+    match program {
+        Program::InStep { .. } if !reachable => {
+            Ok(Start::WelcomeAgain(send_welcome_again(ctx, member).await?))
+        }
+        Program::InStep { step, .. } => Err(Refusal::AlreadyEnrolled(step).into()),
+        Program::Finished { .. } => Err(Refusal::AlreadyFinished.into()),
+    }
 }
 
 pub async fn pause(ctx: Ctx<'_>, member: MemberId) -> Result<(), ServiceError> {
@@ -66,7 +180,22 @@ pub async fn restart(ctx: Ctx<'_>, member: MemberId) -> Result<StepNumber, Servi
     Ok(StepNumber::FIRST)
 }
 
-/// What "Ready for the next step" leads to.
+/// `/program restart`: back to step 1, and step 1's introduction by DM.
+pub async fn start_over(ctx: Ctx<'_>, member: MemberId) -> Result<Delivery, ServiceError> {
+    restart(ctx, member).await?;
+    dm::send(
+        ctx,
+        member,
+        &Outgoing::StepIntro {
+            step: StepNumber::FIRST,
+        },
+        Lane::Interactive,
+        ClosedDms::ToldNow,
+    )
+    .await
+}
+
+/// What moving on leads to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NextStep {
     Advanced(StepNumber),
@@ -74,35 +203,140 @@ pub enum NextStep {
     AskOutcome,
 }
 
+/// Moves the member on from the step they are in (no DM; [`move_on`] is what the button
+/// does).
 pub async fn next_step(ctx: Ctx<'_>, member: MemberId) -> Result<NextStep, ServiceError> {
-    let current = ctx.store.program(member).await?;
-    if let Some(Program::InStep {
-        step: StepNumber::LAST,
-        since,
-        ..
-    }) = current
-    {
-        let min_days = min_days(ctx, current);
-        if program::may_move_on(since, ctx.now, min_days) {
-            return Ok(NextStep::AskOutcome);
-        }
-    }
-    let transition = apply(current, Command::NextStep, ctx.now, min_days(ctx, current))?;
-    save(ctx, member, transition).await?;
-    match transition.program {
-        Program::InStep { step, .. } => Ok(NextStep::Advanced(step)),
-        Program::Finished { .. } => Ok(NextStep::AskOutcome),
+    let current = match ctx.store.program(member).await? {
+        Some(Program::InStep { step, .. }) => step,
+        Some(Program::Finished { .. }) => return Err(Refusal::AlreadyFinished.into()),
+        None => return Err(Refusal::NotEnrolled.into()),
+    };
+    match decide_move(ctx, member, current).await? {
+        MovedOn::Advanced { to, .. } => Ok(NextStep::Advanced(to)),
+        MovedOn::AskOutcome => Ok(NextStep::AskOutcome),
     }
 }
 
-/// Closes the program with the member's outcome.
+/// What "Ready for the next step" led to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MovedOn {
+    /// Moved on to the step; its introduction went by DM (or see the delivery). `repeat`:
+    /// the move was made a moment ago by the same button (nothing happened now).
+    Advanced {
+        to: StepNumber,
+        delivery: Delivery,
+        repeat: bool,
+    },
+    /// The last step is done: ask how things stand before closing the program.
+    AskOutcome,
+}
+
+/// "Ready for the next step" on a check-in of step `from`: moves the member on and sends
+/// the next step's introduction.
+pub async fn move_on(
+    ctx: Ctx<'_>,
+    member: MemberId,
+    from: StepNumber,
+) -> Result<MovedOn, ServiceError> {
+    match decide_move(ctx, member, from).await? {
+        MovedOn::Advanced {
+            to, repeat: false, ..
+        } => {
+            let delivery = dm::send(
+                ctx,
+                member,
+                &Outgoing::StepIntro { step: to },
+                Lane::Interactive,
+                ClosedDms::ToldNow,
+            )
+            .await?;
+            Ok(MovedOn::Advanced {
+                to,
+                delivery,
+                repeat: false,
+            })
+        }
+        other => Ok(other),
+    }
+}
+
+/// The move from `from`, decided and stored atomically.
+async fn decide_move(
+    ctx: Ctx<'_>,
+    member: MemberId,
+    from: StepNumber,
+) -> Result<MovedOn, ServiceError> {
+    let outcome = ctx
+        .store
+        .transition(member, ctx.now, |standing| {
+            let program = standing.program;
+            match program {
+                None => Err(Refusal::NotEnrolled.into()),
+                Some(Program::Finished { .. }) => Err(Refusal::AlreadyFinished.into()),
+                Some(Program::InStep { step, since, .. }) if step == from => {
+                    if step == StepNumber::LAST
+                        && program::may_move_on(since, ctx.now, min_days(ctx, program))
+                    {
+                        return Ok((None, MovedOn::AskOutcome));
+                    }
+                    let transition =
+                        apply(program, Command::NextStep, ctx.now, min_days(ctx, program))?;
+                    let to = match transition.program {
+                        Program::InStep { step, .. } => step,
+                        Program::Finished { .. } => StepNumber::LAST,
+                    };
+                    Ok((
+                        Some(decide(ctx, standing, transition, None)),
+                        MovedOn::Advanced {
+                            to,
+                            delivery: Delivery::Sent,
+                            repeat: false,
+                        },
+                    ))
+                }
+                // The same button, pressed again a moment after it moved them on.
+                Some(Program::InStep { step, since, .. })
+                    if step.get() == from.get() + 1 && ctx.now - since < REPEAT_WINDOW =>
+                {
+                    Ok((
+                        None,
+                        MovedOn::Advanced {
+                            to: step,
+                            delivery: Delivery::Sent,
+                            repeat: true,
+                        },
+                    ))
+                }
+                Some(Program::InStep { step, .. }) => {
+                    Err(ServiceError::from(Refusal::OlderStep(step)))
+                }
+            }
+        })
+        .await?;
+    Ok(outcome)
+}
+
+/// Closes the program with the member's outcome; the same outcome pressed again answers the
+/// same, without a second effect.
 pub async fn finish(
     ctx: Ctx<'_>,
     member: MemberId,
     outcome: Outcome,
 ) -> Result<Outcome, ServiceError> {
-    change(ctx, member, Command::Finish(outcome)).await?;
-    Ok(outcome)
+    ctx.store
+        .transition(member, ctx.now, |standing| match standing.program {
+            Some(Program::Finished { outcome: done, .. }) if done == outcome => Ok((None, outcome)),
+            program => {
+                let transition = apply(
+                    program,
+                    Command::Finish(outcome),
+                    ctx.now,
+                    min_days(ctx, program),
+                )?;
+                Ok::<_, ServiceError>((Some(decide(ctx, standing, transition, None)), outcome))
+            }
+        })
+        .await
 }
 
 /// Everything `/program status` shows.

@@ -15,6 +15,7 @@ use chrono::{DateTime, Utc};
 use crate::content::Content;
 use crate::domain::crisis::reply::{self, CrisisReply, Form};
 use crate::domain::crisis::{Detection, Level};
+use crate::domain::ids::GuildId;
 use crate::domain::member::MemberId;
 use crate::store::{CrisisContext, Store};
 
@@ -27,10 +28,11 @@ const ASK_EVERY: chrono::Duration = chrono::Duration::hours(1);
 struct Memory {
     /// When each member last had a full reply, and how urgent it was.
     last_full: HashMap<MemberId, (DateTime<Utc>, Level)>,
-    /// Replies that could not be delivered by DM: given on the member's next interaction.
-    undelivered: HashMap<MemberId, CrisisReply>,
+    /// Replies that could not be delivered by DM, and when: given on the member's next
+    /// interaction (within [`UNDELIVERED_FOR`]).
+    undelivered: HashMap<MemberId, (CrisisReply, DateTime<Utc>)>,
     /// When each member last asked a server's support team to reach out.
-    asked: HashMap<(MemberId, u64), DateTime<Utc>>,
+    asked: HashMap<(MemberId, GuildId), DateTime<Utc>>,
 }
 
 /// The safety net's memory; one per running bot.
@@ -38,6 +40,9 @@ struct Memory {
 pub struct SafetyNet {
     memory: Mutex<Memory>,
 }
+
+/// An undelivered crisis reply is given with the member's next interaction within this long.
+const UNDELIVERED_FOR: chrono::Duration = chrono::Duration::hours(24);
 
 /// Entries older than this are forgotten when memory is tidied.
 const FORGET_AFTER: chrono::Duration = chrono::Duration::hours(2);
@@ -83,7 +88,7 @@ impl SafetyNet {
         &self,
         store: &Store,
         member: MemberId,
-        guild: Option<u64>,
+        guild: Option<GuildId>,
         detection: Detection,
         form: Form,
     ) -> CrisisReply {
@@ -106,8 +111,8 @@ impl SafetyNet {
         CrisisReply {
             level: detection.level,
             form,
-            region: context.region,
-            support_guild: context.support_guild,
+            region: context.region.map(|country| country.code.to_owned()),
+            support_guild: context.support_guild.map(GuildId::get),
         }
     }
 
@@ -115,33 +120,47 @@ impl SafetyNet {
     /// country when the database answers in time.
     pub async fn region(&self, store: &Store, member: MemberId) -> Option<String> {
         match tokio::time::timeout(CONTEXT_DEADLINE, store.crisis_context(member, None)).await {
-            Ok(Ok(context)) => context.region,
+            Ok(Ok(context)) => context.region.map(|country| country.code.to_owned()),
             _ => None,
         }
     }
 
     /// A crisis reply could not be delivered by DM: keep it for the member's next
-    /// interaction, which can always answer them.
-    pub fn undelivered(&self, member: MemberId, reply: CrisisReply) {
+    /// interaction, which can always answer them. The most urgent one is kept.
+    pub fn undelivered(&self, member: MemberId, reply: CrisisReply, now: DateTime<Utc>) {
         let mut memory = self.memory();
         let reply = CrisisReply {
             form: Form::Full,
             ..reply
         };
-        memory.undelivered.insert(member, reply);
+        if memory.undelivered.len() > TIDY_ABOVE {
+            memory
+                .undelivered
+                .retain(|_, (_, at)| now - *at < UNDELIVERED_FOR);
+        }
+        match memory.undelivered.get(&member) {
+            Some((kept, at)) if kept.level > reply.level && now - *at < UNDELIVERED_FOR => {}
+            _ => {
+                memory.undelivered.insert(member, (reply, now));
+            }
+        }
     }
 
-    /// The undelivered crisis reply for `member`, once.
-    pub fn take_undelivered(&self, member: MemberId) -> Option<CrisisReply> {
+    /// The undelivered crisis reply for `member`, once (if it is recent enough to matter).
+    pub fn take_undelivered(&self, member: MemberId, now: DateTime<Utc>) -> Option<CrisisReply> {
         let mut memory = self.memory();
         if memory.undelivered.is_empty() {
             return None;
         }
-        memory.undelivered.remove(&member)
+        memory
+            .undelivered
+            .remove(&member)
+            .filter(|(_, at)| now - *at < UNDELIVERED_FOR)
+            .map(|(reply, _)| reply)
     }
 
     /// Whether `member` may ask `guild`'s support team now (once an hour); records the ask.
-    pub fn may_ask(&self, member: MemberId, guild: u64, now: DateTime<Utc>) -> bool {
+    pub fn may_ask(&self, member: MemberId, guild: GuildId, now: DateTime<Utc>) -> bool {
         let mut memory = self.memory();
         match memory.asked.get(&(member, guild)) {
             Some(at) if now - *at < ASK_EVERY && now >= *at => false,
@@ -156,7 +175,67 @@ impl SafetyNet {
     }
 
     /// The ask did not reach the team: let the member try again.
-    pub fn ask_failed(&self, member: MemberId, guild: u64) {
+    pub fn ask_failed(&self, member: MemberId, guild: GuildId) {
         self.memory().asked.remove(&(member, guild));
+    }
+}
+
+/// What pressing "Ask the server's support team to reach out" led to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asked {
+    /// The team was told (the member's mention and that they asked; never their words).
+    Posted,
+    /// Already asked within the hour: not posted again.
+    AlreadyAsked,
+    /// No support team could be reached (none set, not the member's server, or the post
+    /// failed).
+    Unavailable,
+}
+
+/// The member pressed the button for `guild` (as the button says, which proves nothing)
+/// while interacting from `here` (a server, or DMs). Only the server the safety net itself
+/// would offer them is told: the one they enrolled in or are writing in.
+pub async fn ask_support(
+    ctx: super::Ctx<'_>,
+    safety: &SafetyNet,
+    member: MemberId,
+    guild: GuildId,
+    here: Option<GuildId>,
+) -> Result<Asked, super::ServiceError> {
+    let offered = ctx.store.crisis_context(member, here).await?.support_guild;
+    if offered != Some(guild) {
+        tracing::warn!("a support request for a server the member was not offered: refused");
+        return Ok(Asked::Unavailable);
+    }
+    if !safety.may_ask(member, guild, ctx.now) {
+        return Ok(Asked::AlreadyAsked);
+    }
+    let Some(channel) = ctx.store.support_channel(guild).await? else {
+        safety.ask_failed(member, guild);
+        return Ok(Asked::Unavailable);
+    };
+    let sent = ctx
+        .messenger
+        .send(
+            super::messages::Destination::Channel(channel),
+            &super::messages::Outgoing::SupportRequest { member },
+            crate::delivery::Lane::Crisis,
+            None,
+        )
+        .await;
+    match sent {
+        Ok(_) => {
+            tracing::info!("a member asked the support team to reach out: posted");
+            Ok(Asked::Posted)
+        }
+        Err(error) => {
+            tracing::warn!(error = %error, "support request not posted");
+            safety.ask_failed(member, guild);
+            if matches!(error, crate::delivery::SendError::Gone(_)) {
+                // The channel no longer exists: stop offering it.
+                ctx.store.set_support_channel(guild, None, ctx.now).await?;
+            }
+            Ok(Asked::Unavailable)
+        }
     }
 }

@@ -65,7 +65,7 @@ pub async fn update(
         region: row.region,
     };
     if let Some(region) = region {
-        if !ctx.store.set_region(member, region.map(|c| c.code)).await? {
+        if !ctx.store.set_region(member, region).await? {
             return Err(Refusal::NotEnrolled.into());
         }
         shown.region = region;
@@ -75,9 +75,13 @@ pub async fn update(
     }
     let updated = change.apply_to(row.settings);
     let plan = crate::domain::schedule::plan(&updated, ctx.now, &ctx.policy());
-    ctx.store
+    if !ctx
+        .store
         .update_member_settings(member, updated, plan)
-        .await?;
+        .await?
+    {
+        return Err(Refusal::NotEnrolled.into());
+    }
     shown.settings = updated;
     Ok(shown)
 }

@@ -4,12 +4,14 @@ use std::sync::atomic::Ordering;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
+use sqlx::Row as _;
 
-use super::{time, Store};
-use crate::domain::country::{self, Country};
+use super::types::UnixTime;
+use super::Store;
+use crate::domain::country::Country;
+use crate::domain::ids::ChannelId;
 use crate::domain::member::{MemberId, MemberSettings};
 use crate::domain::schedule::{Plan, ScheduleChange};
-use crate::domain::settings::{Frequency, LocalTime, Timezone};
 
 /// A member's row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,102 +21,99 @@ pub struct MemberRow {
     pub reachable: bool,
     /// The member has not yet been told that their DMs were found closed.
     pub unreachable_notice_pending: bool,
-    pub dm_channel_id: Option<u64>,
-    /// The country whose support lines come first (ISO code), if the member chose one.
+    pub dm_channel: Option<ChannelId>,
+    /// The country whose support lines come first, if the member chose one.
     pub region: Option<Country>,
+    pub created_at: DateTime<Utc>,
 }
 
-type RawMember = (
-    i64,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    i64,
-    Option<i64>,
-    Option<String>,
-);
-
-fn parse_member(row: RawMember) -> anyhow::Result<MemberRow> {
-    let (id, timezone, checkin_time, frequency, encouragement, reachable, notice, channel, region) =
-        row;
-    let region = region
-        .map(|code| country::by_code(&code).with_context(|| format!("stored region {code}")))
-        .transpose()?;
-    let settings = MemberSettings {
-        timezone: Timezone::parse(&timezone).context("stored timezone")?,
-        checkin_time: LocalTime::parse(&checkin_time).context("stored check-in time")?,
-        frequency: Frequency::parse(&frequency).context("stored frequency")?,
-        encouragement: encouragement != 0,
-    };
-    Ok(MemberRow {
-        id: MemberId::from_db(id),
-        settings,
-        reachable: reachable != 0,
-        unreachable_notice_pending: notice != 0,
-        dm_channel_id: channel.and_then(|c| u64::try_from(c).ok()),
-        region,
-    })
+impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for MemberRow {
+    fn from_row(row: &'r sqlx::sqlite::SqliteRow) -> Result<Self, sqlx::Error> {
+        Ok(MemberRow {
+            id: row.try_get("id")?,
+            settings: MemberSettings {
+                timezone: row.try_get("timezone")?,
+                checkin_time: row.try_get("checkin_time")?,
+                frequency: row.try_get("frequency")?,
+                encouragement: row.try_get("encouragement")?,
+            },
+            reachable: row.try_get("reachable")?,
+            unreachable_notice_pending: row.try_get("unreachable_notice_pending")?,
+            dm_channel: row.try_get("dm_channel_id")?,
+            region: row.try_get("region")?,
+            created_at: row.try_get::<UnixTime, _>("created_at")?.into(),
+        })
+    }
 }
+
+pub(super) const MEMBER_COLUMNS: &str =
+    "id, timezone, checkin_time, frequency, encouragement, reachable,
+     unreachable_notice_pending, dm_channel_id, region, created_at";
 
 impl Store {
     pub async fn member(&self, id: MemberId) -> anyhow::Result<Option<MemberRow>> {
-        let row: Option<RawMember> = sqlx::query_as(
-            "SELECT id, timezone, checkin_time, frequency, encouragement, reachable,
-                    unreachable_notice_pending, dm_channel_id, region
-             FROM members WHERE id = ?1",
-        )
-        .bind(id.to_db())
+        sqlx::query_as(&format!(
+            "SELECT {MEMBER_COLUMNS} FROM members WHERE id = ?1"
+        ))
+        .bind(id)
         .fetch_optional(self.pool())
         .await
-        .context("cannot read a member")?;
-        row.map(parse_member).transpose()
+        .context("cannot read a member")
     }
 
     /// Saves new settings and, if the member has something scheduled, the schedule `plan`
-    /// made from them; in one transaction.
+    /// made from them; in one transaction. Returns false when the member no longer exists
+    /// (deleted meanwhile): nothing is written then.
     pub async fn update_member_settings(
         &self,
         id: MemberId,
         settings: MemberSettings,
         plan: Plan,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<bool> {
         let mut tx = self.begin().await?;
-        sqlx::query(
+        let changed = sqlx::query(
             "UPDATE members SET timezone = ?2, checkin_time = ?3, frequency = ?4, encouragement = ?5
              WHERE id = ?1",
         )
-        .bind(id.to_db())
-        .bind(settings.timezone.name())
-        .bind(settings.checkin_time.to_string())
-        .bind(settings.frequency.as_str())
+        .bind(id)
+        .bind(settings.timezone)
+        .bind(settings.checkin_time)
+        .bind(settings.frequency)
         .bind(settings.encouragement)
         .execute(&mut *tx)
         .await
-        .context("cannot update a member's settings")?;
+        .context("cannot update a member's settings")?
+        .rows_affected();
+        if changed == 0 {
+            return Ok(false);
+        }
         super::schedule::reschedule_if_scheduled(&mut tx, id, plan).await?;
         tx.commit().await.context("cannot commit new settings")?;
-        Ok(())
+        Ok(true)
     }
 
     /// Records that DMs to this member fail (closed DMs): their schedule is cleared and their
     /// pending messages dropped, so nothing retries until they fix it.
     pub async fn mark_unreachable(&self, id: MemberId) -> anyhow::Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(
+        let changed = sqlx::query(
             "UPDATE members SET reachable = 0, unreachable_notice_pending = 1 WHERE id = ?1",
         )
-        .bind(id.to_db())
+        .bind(id)
         .execute(&mut *tx)
         .await
-        .context("cannot mark a member unreachable")?;
+        .context("cannot mark a member unreachable")?
+        .rows_affected();
+        if changed == 0 {
+            // Not a member (or erased meanwhile): nothing to pause.
+            return Ok(());
+        }
         super::schedule::apply(&mut tx, id, ScheduleChange::Clear).await?;
         sqlx::query(
             "UPDATE outbox SET status = 'failed', last_error = 'direct messages closed'
              WHERE member_id = ?1 AND status = 'pending'",
         )
-        .bind(id.to_db())
+        .bind(id)
         .execute(&mut *tx)
         .await
         .context("cannot drop a member's pending messages")?;
@@ -127,15 +126,18 @@ impl Store {
     /// e.g. while paused).
     pub async fn mark_reachable(&self, id: MemberId, plan: Option<Plan>) -> anyhow::Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(
-            "UPDATE members SET reachable = 1, unreachable_notice_pending = 0 WHERE id = ?1",
+        let changed = sqlx::query(
+            "UPDATE members SET reachable = 1, unreachable_notice_pending = 0 WHERE id = ?1 AND reachable = 0",
         )
-        .bind(id.to_db())
+        .bind(id)
         .execute(&mut *tx)
         .await
-        .context("cannot mark a member reachable")?;
-        if let Some(plan) = plan {
-            super::schedule::apply(&mut tx, id, ScheduleChange::Set(plan)).await?;
+        .context("cannot mark a member reachable")?
+        .rows_affected();
+        if changed == 1 {
+            if let Some(plan) = plan {
+                super::schedule::apply(&mut tx, id, ScheduleChange::Set(plan)).await?;
+            }
         }
         tx.commit().await.context("cannot commit reachability")?;
         Ok(())
@@ -150,7 +152,7 @@ impl Store {
             "UPDATE members SET unreachable_notice_pending = 0
              WHERE id = ?1 AND unreachable_notice_pending = 1",
         )
-        .bind(id.to_db())
+        .bind(id)
         .execute(self.pool())
         .await
         .context("cannot read a member's notice")?
@@ -173,10 +175,15 @@ impl Store {
         Ok(())
     }
 
-    pub async fn cache_dm_channel(&self, id: MemberId, channel: Option<u64>) -> anyhow::Result<()> {
+    /// Remembers (or forgets) the member's DM channel; a no-op for someone who is not a member.
+    pub async fn cache_dm_channel(
+        &self,
+        id: MemberId,
+        channel: Option<ChannelId>,
+    ) -> anyhow::Result<()> {
         sqlx::query("UPDATE members SET dm_channel_id = ?2 WHERE id = ?1")
-            .bind(id.to_db())
-            .bind(channel.and_then(|c| i64::try_from(c).ok()))
+            .bind(id)
+            .bind(channel)
             .execute(self.pool())
             .await
             .context("cannot cache a DM channel")?;
@@ -184,6 +191,8 @@ impl Store {
     }
 
     /// Inserts the member with `settings` unless they exist; returns whether it was inserted.
+    /// Only enrolment calls this: every other write finds the member or does nothing, so no
+    /// write can bring back a member who asked to be erased.
     pub(crate) async fn insert_member(
         tx: &mut sqlx::SqliteConnection,
         id: MemberId,
@@ -194,12 +203,12 @@ impl Store {
             "INSERT INTO members (id, timezone, checkin_time, frequency, encouragement, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
         )
-        .bind(id.to_db())
-        .bind(settings.timezone.name())
-        .bind(settings.checkin_time.to_string())
-        .bind(settings.frequency.as_str())
+        .bind(id)
+        .bind(settings.timezone)
+        .bind(settings.checkin_time)
+        .bind(settings.frequency)
         .bind(settings.encouragement)
-        .bind(time::to_db(now))
+        .bind(UnixTime(now))
         .execute(&mut *tx)
         .await
         .context("cannot add a member")?

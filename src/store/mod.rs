@@ -3,7 +3,13 @@
 //! One file per table group. The database file and its folder are created on first start;
 //! migrations are embedded in the binary and run at start. Connections use WAL (readers never
 //! wait for the writer), enforce foreign keys (deleting a member cascades to everything about
-//! them) and wait up to five seconds for a lock instead of failing at once.
+//! them), overwrite deleted content (`secure_delete`, so erased words leave the file), and
+//! wait a short while for the write lock ([`BUSY_WAIT`]): callers that can wait longer retry
+//! (`service::patiently`), and interactions defer instead of holding Discord's 3 seconds.
+//!
+//! Every read-then-write step runs in one `BEGIN IMMEDIATE` transaction ([`Store::begin`]):
+//! it takes the write lock first, so no other writer can slip in between the read and the
+//! write, and two presses of the same button cannot both act.
 
 mod checkins;
 mod faq_usage;
@@ -15,7 +21,7 @@ mod program;
 mod public_post;
 mod schedule;
 mod stats;
-mod time;
+pub mod types;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -29,14 +35,20 @@ pub use checkins::{CheckinRow, CheckinSummary};
 pub use faq_usage::TopicCount;
 pub use guilds::CrisisContext;
 pub use members::MemberRow;
-pub use outbox::OutboxRow;
+pub use outbox::{NotSent, OutboxId, OutboxRow};
 pub use privacy::{Deleted, MemberRecord};
-pub use program::HistoryRow;
+pub use program::{Decision, HistoryRow, Standing};
 pub use public_post::PublicPost;
 pub use schedule::{
     DueCheckin, DueEncouragement, PlannedCheckin, PlannedEncouragement, ReminderCandidate,
 };
 pub use stats::Totals;
+pub use types::UnixTime;
+
+/// How long a statement waits for another connection's write lock before SQLite says busy.
+pub const BUSY_WAIT: Duration = Duration::from_millis(1500);
+/// Checkpoint attempts before giving up until the next scrub.
+const SCRUB_TRIES: usize = 50;
 
 /// A handle on the database; cheap to clone.
 #[derive(Debug, Clone)]
@@ -59,7 +71,9 @@ impl Store {
             // With WAL, NORMAL loses no committed transaction on a process crash.
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
+            // Deleted rows are overwritten with zeros, not just marked free.
+            .pragma("secure_delete", "on")
+            .busy_timeout(BUSY_WAIT);
         if let Some(folder) = options
             .get_filename()
             .parent()
@@ -92,12 +106,39 @@ impl Store {
         &self.pool
     }
 
-    /// Starts a transaction: every multi-row write goes through one.
+    /// Starts a write transaction with the write lock taken up front (`BEGIN IMMEDIATE`):
+    /// every multi-row write, and every read that decides a write, goes through one.
     pub(crate) async fn begin(&self) -> anyhow::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
         self.pool
-            .begin()
+            .begin_with("BEGIN IMMEDIATE")
             .await
             .context("cannot begin a transaction")
+    }
+
+    /// Starts a read transaction: one consistent snapshot for several reads.
+    pub(crate) async fn snapshot(
+        &self,
+    ) -> anyhow::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.pool.begin().await.context("cannot begin a read")
+    }
+
+    /// Copies the write-ahead log into the database file and empties it, so words deleted a
+    /// moment ago are in neither file (with `secure_delete`, their pages were zeroed). A
+    /// checkpoint cannot pass a reader holding an older snapshot, so it is retried briefly;
+    /// returns whether it completed.
+    pub async fn scrub(&self) -> anyhow::Result<bool> {
+        for _ in 0..SCRUB_TRIES {
+            let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                .fetch_one(&self.pool)
+                .await
+                .context("cannot checkpoint the database")?;
+            if busy == 0 {
+                return Ok(true);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tracing::warn!("the write-ahead log could not be emptied now: a reader held an old snapshot; the next scrub will");
+        Ok(false)
     }
 
     /// Waits for every connection to finish and closes the pool: the last step of shutdown.

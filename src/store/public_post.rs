@@ -2,16 +2,19 @@
 
 use anyhow::Context as _;
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::Row as _;
 
-use super::{time, Store};
+use super::types::{index, index_to_db, UnixTime};
+use super::Store;
+use crate::domain::ids::{ChannelId, GuildId};
 use crate::domain::schedule::Slot;
 use crate::domain::settings::{LocalTime, Timezone};
 
 /// A server's public post settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicPost {
-    pub guild: u64,
-    pub channel: u64,
+    pub guild: GuildId,
+    pub channel: ChannelId,
     pub time: LocalTime,
     pub timezone: Timezone,
     pub enabled: bool,
@@ -19,50 +22,52 @@ pub struct PublicPost {
     pub next_index: usize,
 }
 
-type RawPost = (
-    i64,
-    i64,
-    String,
-    String,
-    i64,
-    Option<String>,
-    Option<i64>,
-    i64,
-);
-
-fn parse(row: RawPost) -> anyhow::Result<PublicPost> {
-    let (guild, channel, post_time, timezone, enabled, date, at, index) = row;
-    let next = match (date.and_then(|d| d.parse::<NaiveDate>().ok()), at) {
-        (Some(date), Some(at)) => Some(Slot {
-            date,
-            at: time::from_db(at),
-        }),
-        _ => None,
-    };
-    Ok(PublicPost {
-        guild: u64::try_from(guild).unwrap_or_default(),
-        channel: u64::try_from(channel).unwrap_or_default(),
-        time: LocalTime::parse(&post_time).context("stored post time")?,
-        timezone: Timezone::parse(&timezone).context("stored timezone")?,
-        enabled: enabled != 0,
-        next,
-        next_index: usize::try_from(index).unwrap_or_default(),
-    })
+impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for PublicPost {
+    fn from_row(row: &'r sqlx::sqlite::SqliteRow) -> Result<Self, sqlx::Error> {
+        let date: Option<String> = row.try_get("next_post_date")?;
+        let at: Option<UnixTime> = row.try_get("next_post_at")?;
+        let next = match (date, at) {
+            (Some(date), Some(at)) => Some(Slot {
+                date: date
+                    .parse::<NaiveDate>()
+                    .map_err(|error| sqlx::Error::ColumnDecode {
+                        index: "next_post_date".into(),
+                        source: format!("a stored date is “{date}”: {error}").into(),
+                    })?,
+                at: at.into(),
+            }),
+            _ => None,
+        };
+        let next_index: i64 = row.try_get("next_index")?;
+        Ok(PublicPost {
+            guild: row.try_get("guild_id")?,
+            channel: row.try_get("channel_id")?,
+            time: row.try_get("post_time")?,
+            timezone: row.try_get("timezone")?,
+            enabled: row.try_get("enabled")?,
+            next,
+            next_index: index(next_index, "post index").map_err(|error| {
+                sqlx::Error::ColumnDecode {
+                    index: "next_index".into(),
+                    source: error.into(),
+                }
+            })?,
+        })
+    }
 }
 
 const COLUMNS: &str =
     "guild_id, channel_id, post_time, timezone, enabled, next_post_date, next_post_at, next_index";
 
 impl Store {
-    pub async fn public_post(&self, guild: u64) -> anyhow::Result<Option<PublicPost>> {
-        let row: Option<RawPost> = sqlx::query_as(&format!(
+    pub async fn public_post(&self, guild: GuildId) -> anyhow::Result<Option<PublicPost>> {
+        sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM public_encouragement WHERE guild_id = ?1"
         ))
-        .bind(i64::try_from(guild).unwrap_or_default())
+        .bind(guild)
         .fetch_optional(self.pool())
         .await
-        .context("cannot read the public post settings")?;
-        row.map(parse).transpose()
+        .context("cannot read the public post settings")
     }
 
     /// Saves a server's settings; the cycle position is kept across changes.
@@ -73,13 +78,13 @@ impl Store {
              ON CONFLICT (guild_id) DO UPDATE SET channel_id = ?2, post_time = ?3, timezone = ?4, enabled = ?5,
                  next_post_date = ?6, next_post_at = ?7",
         )
-        .bind(i64::try_from(post.guild).unwrap_or_default())
-        .bind(i64::try_from(post.channel).unwrap_or_default())
-        .bind(post.time.to_string())
-        .bind(post.timezone.name())
+        .bind(post.guild)
+        .bind(post.channel)
+        .bind(post.time)
+        .bind(post.timezone)
         .bind(post.enabled)
         .bind(post.next.map(|s| s.date.to_string()))
-        .bind(post.next.map(|s| time::to_db(s.at)))
+        .bind(post.next.map(|s| UnixTime(s.at)))
         .execute(self.pool())
         .await
         .context("cannot save the public post settings")?;
@@ -87,35 +92,35 @@ impl Store {
     }
 
     pub async fn due_public_posts(&self, now: DateTime<Utc>) -> anyhow::Result<Vec<PublicPost>> {
-        let rows: Vec<RawPost> = sqlx::query_as(&format!(
+        sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM public_encouragement WHERE next_post_at <= ?1 ORDER BY next_post_at"
         ))
-        .bind(time::to_db(now))
+        .bind(UnixTime(now))
         .fetch_all(self.pool())
         .await
-        .context("cannot read due public posts")?;
-        rows.into_iter().map(parse).collect()
+        .context("cannot read due public posts")
     }
 
-    /// Queues a server's post (if `send`) and moves its schedule and cycle on, in one go.
+    /// Queues a server's post (if `send`: channel, message index, nonce) and moves its
+    /// schedule and cycle on, in one go.
     pub async fn plan_public_post(
         &self,
-        guild: u64,
-        send: Option<(u64, usize, String)>,
+        guild: GuildId,
+        send: Option<(ChannelId, usize, String)>,
         next: Slot,
         next_index: usize,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         let mut tx = self.begin().await?;
-        if let Some((channel, index, nonce)) = send {
+        if let Some((channel, message, nonce)) = send {
             sqlx::query(
                 "INSERT INTO outbox (kind, channel_id, message_index, nonce, due_at) VALUES ('public', ?1, ?2, ?3, ?4)
                  ON CONFLICT (nonce) DO NOTHING",
             )
-            .bind(i64::try_from(channel).unwrap_or_default())
-            .bind(i64::try_from(index).unwrap_or_default())
+            .bind(channel)
+            .bind(index_to_db(message)?)
             .bind(nonce)
-            .bind(time::to_db(now))
+            .bind(UnixTime(now))
             .execute(&mut *tx)
             .await
             .context("cannot queue a public post")?;
@@ -123,10 +128,10 @@ impl Store {
         sqlx::query(
             "UPDATE public_encouragement SET next_post_date = ?2, next_post_at = ?3, next_index = ?4 WHERE guild_id = ?1",
         )
-        .bind(i64::try_from(guild).unwrap_or_default())
+        .bind(guild)
         .bind(next.date.to_string())
-        .bind(time::to_db(next.at))
-        .bind(i64::try_from(next_index).unwrap_or_default())
+        .bind(UnixTime(next.at))
+        .bind(index_to_db(next_index)?)
         .execute(&mut *tx)
         .await
         .context("cannot move a public post on")?;

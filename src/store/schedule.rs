@@ -3,12 +3,16 @@
 
 use anyhow::Context as _;
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::Row as _;
 
-use super::{time, Store};
+use super::types::UnixTime;
+use super::Store;
+use crate::domain::checkin::CheckinStatus;
+use crate::domain::ids::CheckinId;
 use crate::domain::member::{MemberId, MemberSettings};
 use crate::domain::program::StepNumber;
 use crate::domain::schedule::{Plan, ScheduleChange, Slot};
-use crate::domain::settings::{Frequency, LocalTime, Timezone};
+use crate::domain::settings::Timezone;
 
 /// Writes `change` for `member` on `conn` (inside the caller's transaction).
 pub(crate) async fn apply(
@@ -23,15 +27,24 @@ pub(crate) async fn apply(
             sqlx::query(
                 "UPDATE checkins SET reminded = 1 WHERE member_id = ?1 AND status = 'open'",
             )
-            .bind(member.to_db())
+            .bind(member)
             .execute(&mut *conn)
             .await
             .context("cannot settle reminders")?;
+            // Nothing already queued goes out either.
+            sqlx::query(
+                "UPDATE outbox SET status = 'cancelled', last_error = 'nothing scheduled'
+                 WHERE member_id = ?1 AND status = 'pending'",
+            )
+            .bind(member)
+            .execute(&mut *conn)
+            .await
+            .context("cannot cancel queued messages")?;
             sqlx::query(
                 "UPDATE programs SET next_checkin_date = NULL, next_checkin_at = NULL, next_encouragement_at = NULL
                  WHERE member_id = ?1",
             )
-            .bind(member.to_db())
+            .bind(member)
         }
         ScheduleChange::Set(plan) => set(member, plan, false),
     };
@@ -70,10 +83,10 @@ fn set(
     } else {
         ALWAYS
     })
-    .bind(member.to_db())
+    .bind(member)
     .bind(plan.checkin.date.to_string())
-    .bind(time::to_db(plan.checkin.at))
-    .bind(plan.encouragement_at.map(time::to_db))
+    .bind(UnixTime(plan.checkin.at))
+    .bind(plan.encouragement_at.map(UnixTime))
 }
 
 impl Store {
@@ -83,9 +96,9 @@ impl Store {
             "UPDATE programs SET next_checkin_date = ?2, next_checkin_at = ?3
              WHERE member_id = ?1 AND next_checkin_at > ?3",
         )
-        .bind(member.to_db())
+        .bind(member)
         .bind(slot.date.to_string())
-        .bind(time::to_db(slot.at))
+        .bind(UnixTime(slot.at))
         .execute(self.pool())
         .await
         .context("cannot bring a check-in forward")?;
@@ -102,11 +115,41 @@ pub struct DueCheckin {
     pub settings: MemberSettings,
 }
 
+impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for DueCheckin {
+    fn from_row(row: &'r sqlx::sqlite::SqliteRow) -> Result<Self, sqlx::Error> {
+        let at: DateTime<Utc> = row.try_get::<UnixTime, _>("next_checkin_at")?.into();
+        let timezone: Timezone = row.try_get("timezone")?;
+        let date = match row.try_get::<Option<String>, _>("next_checkin_date")? {
+            Some(text) => text
+                .parse::<NaiveDate>()
+                .map_err(|error| sqlx::Error::ColumnDecode {
+                    index: "next_checkin_date".into(),
+                    source: format!("a stored date is “{text}”: {error}").into(),
+                })?,
+            None => crate::domain::schedule::local_date(timezone.tz(), at),
+        };
+        Ok(DueCheckin {
+            member: row.try_get("member_id")?,
+            step: row.try_get("step")?,
+            slot: Slot { date, at },
+            settings: MemberSettings {
+                timezone,
+                checkin_time: row.try_get("checkin_time")?,
+                frequency: row.try_get("frequency")?,
+                encouragement: row.try_get("encouragement")?,
+            },
+        })
+    }
+}
+
 /// What the scheduler decided for one due member.
 #[derive(Debug, Clone)]
 pub struct PlannedCheckin {
     pub member: MemberId,
     pub step: StepNumber,
+    /// The slot this decision was made for: if the member's schedule moved meanwhile (paused,
+    /// erased, new settings), the decision is dropped.
+    pub due: Slot,
     /// The slot to send now, with its nonce.
     pub send: Option<(Slot, String)>,
     pub missed: Vec<Slot>,
@@ -114,20 +157,38 @@ pub struct PlannedCheckin {
 }
 
 /// A member whose next encouragement has come.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DueEncouragement {
+    #[sqlx(rename = "member_id")]
     pub member: MemberId,
     pub step: StepNumber,
+    #[sqlx(rename = "last_encouragement", try_from = "OptionalIndex")]
     pub last_index: Option<usize>,
+    #[sqlx(rename = "next_encouragement_at", try_from = "UnixTime")]
     pub due_at: DateTime<Utc>,
     pub timezone: Timezone,
+    #[sqlx(rename = "encouragement")]
     pub wanted: bool,
+}
+
+/// An optional index column, never negative.
+#[derive(Debug, Clone, Copy, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct OptionalIndex(Option<i64>);
+
+impl TryFrom<OptionalIndex> for Option<usize> {
+    type Error = std::num::TryFromIntError;
+    fn try_from(value: OptionalIndex) -> Result<Self, Self::Error> {
+        value.0.map(usize::try_from).transpose()
+    }
 }
 
 /// What the scheduler decided for one due encouragement.
 #[derive(Debug, Clone)]
 pub struct PlannedEncouragement {
     pub member: MemberId,
+    /// The instant this decision was made for (dropped if the schedule moved meanwhile).
+    pub due_at: DateTime<Utc>,
     /// Step, message index and nonce of the message to send now.
     pub send: Option<(StepNumber, usize, String)>,
     pub next_at: Option<DateTime<Utc>>,
@@ -136,7 +197,7 @@ pub struct PlannedEncouragement {
 /// An open check-in old enough for its one reminder.
 #[derive(Debug, Clone, Copy)]
 pub struct ReminderCandidate {
-    pub checkin: i64,
+    pub checkin: CheckinId,
     pub member: MemberId,
     /// The member's schedule is running (not paused, finished or unreachable).
     pub active: bool,
@@ -146,8 +207,6 @@ pub struct ReminderCandidate {
     pub failed: bool,
 }
 
-type RawDue = (i64, i64, Option<String>, i64, String, String, String, i64);
-
 impl Store {
     /// Members whose check-in slot is at or before `now`, oldest first.
     pub async fn due_checkins(
@@ -155,87 +214,61 @@ impl Store {
         now: DateTime<Utc>,
         limit: u32,
     ) -> anyhow::Result<Vec<DueCheckin>> {
-        let rows: Vec<RawDue> = sqlx::query_as(
+        sqlx::query_as(
             "SELECT p.member_id, p.step, p.next_checkin_date, p.next_checkin_at,
                     m.timezone, m.checkin_time, m.frequency, m.encouragement
              FROM programs p JOIN members m ON m.id = p.member_id
              WHERE p.next_checkin_at <= ?1 ORDER BY p.next_checkin_at LIMIT ?2",
         )
-        .bind(time::to_db(now))
+        .bind(UnixTime(now))
         .bind(limit)
         .fetch_all(self.pool())
         .await
-        .context("cannot read due check-ins")?;
-        rows.into_iter()
-            .map(
-                |(member, step, date, at, timezone, checkin_time, frequency, encouragement)| {
-                    let at = time::from_db(at);
-                    let tz = Timezone::parse(&timezone).context("stored timezone")?;
-                    let date = date
-                        .and_then(|d| d.parse::<NaiveDate>().ok())
-                        .unwrap_or_else(|| crate::domain::schedule::local_date(tz.tz(), at));
-                    Ok(DueCheckin {
-                        member: MemberId::from_db(member),
-                        step: u8::try_from(step)
-                            .ok()
-                            .and_then(StepNumber::new)
-                            .context("stored step")?,
-                        slot: Slot { date, at },
-                        settings: MemberSettings {
-                            timezone: tz,
-                            checkin_time: LocalTime::parse(&checkin_time).context("stored time")?,
-                            frequency: Frequency::parse(&frequency).context("stored frequency")?,
-                            encouragement: encouragement != 0,
-                        },
-                    })
-                },
-            )
-            .collect()
+        .context("cannot read due check-ins")
     }
 
     /// Records the decisions for due members in one transaction: missed slots, the check-in
     /// to send with its outbox row (unless that slot already has one), and the next slot.
-    /// `prompt` picks the prompt for a step given the last one used in it.
+    /// A member whose schedule moved since `due_checkins` read it (paused, erased, new
+    /// settings) is left alone: the decision was made for a slot that no longer stands.
+    /// `prompts_in` gives the number of prompts of a step, for rotation.
     pub async fn plan_checkins(
         &self,
         planned: &[PlannedCheckin],
         now: DateTime<Utc>,
-        prompt: impl Fn(StepNumber, Option<usize>) -> usize,
+        prompts_in: impl Fn(StepNumber) -> usize,
     ) -> anyhow::Result<usize> {
         let mut tx = self.begin().await?;
         let mut queued = 0;
         for plan in planned {
-            let member = plan.member.to_db();
-            // A new slot closes any older check-in that is still open: unanswered.
-            sqlx::query(
-                "UPDATE checkins SET status = 'missed', reminded = 1 WHERE member_id = ?1 AND status = 'open'",
+            let member = plan.member;
+            let moved_on = sqlx::query(
+                "UPDATE programs SET next_checkin_date = ?2, next_checkin_at = ?3
+                 WHERE member_id = ?1 AND next_checkin_at = ?4 AND step = ?5",
             )
             .bind(member)
+            .bind(plan.next.date.to_string())
+            .bind(UnixTime(plan.next.at))
+            .bind(UnixTime(plan.due.at))
+            .bind(plan.step)
             .execute(&mut *tx)
             .await
-            .context("cannot close open check-ins")?;
-            let mut last: Option<i64> = sqlx::query_scalar(
-                "SELECT prompt_index FROM checkins WHERE member_id = ?1 AND step = ?2 ORDER BY id DESC LIMIT 1",
-            )
-            .bind(member)
-            .bind(plan.step.get())
-            .fetch_optional(&mut *tx)
-            .await
-            .context("cannot read the last prompt")?;
-            let next_prompt = |last: &mut Option<i64>| {
-                let index = prompt(plan.step, last.and_then(|l| usize::try_from(l).ok()));
-                *last = i64::try_from(index).ok();
-                index as i64
-            };
+            .context("cannot move a schedule on")?
+            .rows_affected();
+            if moved_on == 0 {
+                continue;
+            }
+            let prompts = prompts_in(plan.step);
             for slot in &plan.missed {
-                sqlx::query("INSERT INTO checkins (member_id, step, prompt_index, sent_at, status, reminded) VALUES (?1, ?2, ?3, ?4, 'missed', 1)")
-                    .bind(member)
-                    .bind(plan.step.get())
-                    .bind(next_prompt(&mut last))
-                    .bind(time::to_db(slot.at))
-                    .execute(&mut *tx)
-                    .await
-                    .context("cannot record a missed check-in")?;
+                super::checkins::open_checkin(
+                    &mut tx,
+                    member,
+                    plan.step,
+                    prompts,
+                    slot.at,
+                    CheckinStatus::Missed,
+                )
+                .await?;
             }
             if let Some((_, nonce)) = &plan.send {
                 let taken: Option<i64> =
@@ -246,34 +279,26 @@ impl Store {
                         .context("cannot look up a nonce")?;
                 // One check-in per local day, even if the settings changed in between.
                 if taken.is_none() {
-                    let checkin: i64 = sqlx::query_scalar(
-                        "INSERT INTO checkins (member_id, step, prompt_index, sent_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+                    let (checkin, _) = super::checkins::open_checkin(
+                        &mut tx,
+                        member,
+                        plan.step,
+                        prompts,
+                        now,
+                        CheckinStatus::Open,
                     )
-                    .bind(member)
-                    .bind(plan.step.get())
-                    .bind(next_prompt(&mut last))
-                    .bind(time::to_db(now))
-                    .fetch_one(&mut *tx)
-                    .await
-                    .context("cannot create a check-in")?;
+                    .await?;
                     sqlx::query("INSERT INTO outbox (kind, member_id, checkin_id, nonce, due_at) VALUES ('checkin', ?1, ?2, ?3, ?4)")
                         .bind(member)
                         .bind(checkin)
                         .bind(nonce)
-                        .bind(time::to_db(now))
+                        .bind(UnixTime(now))
                         .execute(&mut *tx)
                         .await
                         .context("cannot queue a check-in")?;
                     queued += 1;
                 }
             }
-            sqlx::query("UPDATE programs SET next_checkin_date = ?2, next_checkin_at = ?3 WHERE member_id = ?1")
-                .bind(member)
-                .bind(plan.next.date.to_string())
-                .bind(time::to_db(plan.next.at))
-                .execute(&mut *tx)
-                .await
-                .context("cannot move a schedule on")?;
         }
         tx.commit()
             .await
@@ -287,48 +312,55 @@ impl Store {
         cutoff: DateTime<Utc>,
         limit: u32,
     ) -> anyhow::Result<Vec<ReminderCandidate>> {
-        let rows: Vec<(i64, i64, i64, Option<String>)> = sqlx::query_as(
-            "SELECT c.id, c.member_id,
+        let rows: Vec<(CheckinId, MemberId, bool, Option<crate::domain::outbox::Status>)> =
+            sqlx::query_as(
+                "SELECT c.id, c.member_id,
                     EXISTS (SELECT 1 FROM programs p WHERE p.member_id = c.member_id AND p.next_checkin_at IS NOT NULL),
                     (SELECT o.status FROM outbox o WHERE o.checkin_id = c.id AND o.kind = 'checkin')
              FROM checkins c WHERE c.status = 'open' AND c.reminded = 0 AND c.sent_at <= ?1
              ORDER BY c.sent_at LIMIT ?2",
-        )
-        .bind(time::to_db(cutoff))
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await
-        .context("cannot read reminder candidates")?;
+            )
+            .bind(UnixTime(cutoff))
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await
+            .context("cannot read reminder candidates")?;
+        use crate::domain::outbox::Status;
         Ok(rows
             .into_iter()
             .map(|(checkin, member, active, status)| ReminderCandidate {
                 checkin,
-                member: MemberId::from_db(member),
-                active: active != 0,
-                delivered: status.as_deref().is_none_or(|s| s == "sent"),
-                failed: status.as_deref() == Some("failed"),
+                member,
+                active,
+                delivered: status.is_none_or(|s| s == Status::Sent),
+                failed: matches!(
+                    status,
+                    Some(Status::Failed | Status::Cancelled | Status::Expired)
+                ),
             })
             .collect())
     }
 
-    /// Queues the one reminder for each of `send` and marks every check-in in `settle` as
-    /// reminded (sent or not), so none is ever considered twice.
+    /// Queues the one reminder for each of `send` (whose check-in is still open) and marks
+    /// every check-in in `settle` as reminded (sent or not), so none is ever considered twice.
     pub async fn plan_reminders(
         &self,
         send: &[(ReminderCandidate, String)],
-        settle: &[i64],
+        settle: &[CheckinId],
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         let mut tx = self.begin().await?;
         for (candidate, nonce) in send {
             sqlx::query(
-                "INSERT INTO outbox (kind, member_id, checkin_id, nonce, due_at) VALUES ('reminder', ?1, ?2, ?3, ?4)
+                "INSERT INTO outbox (kind, member_id, checkin_id, nonce, due_at)
+                 SELECT 'reminder', ?1, ?2, ?3, ?4
+                 WHERE EXISTS (SELECT 1 FROM checkins WHERE id = ?2 AND status = 'open' AND reminded = 0)
                  ON CONFLICT (nonce) DO NOTHING",
             )
-            .bind(candidate.member.to_db())
+            .bind(candidate.member)
             .bind(candidate.checkin)
             .bind(nonce)
-            .bind(time::to_db(now))
+            .bind(UnixTime(now))
             .execute(&mut *tx)
             .await
             .context("cannot queue a reminder")?;
@@ -354,33 +386,20 @@ impl Store {
         now: DateTime<Utc>,
         limit: u32,
     ) -> anyhow::Result<Vec<DueEncouragement>> {
-        let rows: Vec<(i64, i64, Option<i64>, i64, String, i64)> = sqlx::query_as(
+        sqlx::query_as(
             "SELECT p.member_id, p.step, p.last_encouragement, p.next_encouragement_at, m.timezone, m.encouragement
              FROM programs p JOIN members m ON m.id = p.member_id
              WHERE p.next_encouragement_at <= ?1 ORDER BY p.next_encouragement_at LIMIT ?2",
         )
-        .bind(time::to_db(now))
+        .bind(UnixTime(now))
         .bind(limit)
         .fetch_all(self.pool())
         .await
-        .context("cannot read due encouragements")?;
-        rows.into_iter()
-            .map(|(member, step, last, due_at, timezone, wanted)| {
-                Ok(DueEncouragement {
-                    member: MemberId::from_db(member),
-                    step: u8::try_from(step)
-                        .ok()
-                        .and_then(StepNumber::new)
-                        .context("stored step")?,
-                    last_index: last.and_then(|l| usize::try_from(l).ok()),
-                    due_at: time::from_db(due_at),
-                    timezone: Timezone::parse(&timezone).context("stored timezone")?,
-                    wanted: wanted != 0,
-                })
-            })
-            .collect()
+        .context("cannot read due encouragements")
     }
 
+    /// Records the encouragement decisions; a member whose schedule moved since the read is
+    /// left alone.
     pub async fn plan_encouragements(
         &self,
         planned: &[PlannedEncouragement],
@@ -388,33 +407,42 @@ impl Store {
     ) -> anyhow::Result<()> {
         let mut tx = self.begin().await?;
         for plan in planned {
-            let member = plan.member.to_db();
+            let member = plan.member;
+            let moved_on = sqlx::query(
+                "UPDATE programs SET next_encouragement_at = ?2
+                 WHERE member_id = ?1 AND next_encouragement_at = ?3",
+            )
+            .bind(member)
+            .bind(plan.next_at.map(UnixTime))
+            .bind(UnixTime(plan.due_at))
+            .execute(&mut *tx)
+            .await
+            .context("cannot move an encouragement on")?
+            .rows_affected();
+            if moved_on == 0 {
+                continue;
+            }
             if let Some((step, index, nonce)) = &plan.send {
+                let index = super::types::index_to_db(*index)?;
                 sqlx::query(
                     "INSERT INTO outbox (kind, member_id, step, message_index, nonce, due_at)
                      VALUES ('encouragement', ?1, ?2, ?3, ?4, ?5) ON CONFLICT (nonce) DO NOTHING",
                 )
                 .bind(member)
-                .bind(step.get())
-                .bind(i64::try_from(*index).unwrap_or_default())
+                .bind(*step)
+                .bind(index)
                 .bind(nonce)
-                .bind(time::to_db(now))
+                .bind(UnixTime(now))
                 .execute(&mut *tx)
                 .await
                 .context("cannot queue an encouragement")?;
                 sqlx::query("UPDATE programs SET last_encouragement = ?2 WHERE member_id = ?1")
                     .bind(member)
-                    .bind(i64::try_from(*index).unwrap_or_default())
+                    .bind(index)
                     .execute(&mut *tx)
                     .await
                     .context("cannot record the last encouragement")?;
             }
-            sqlx::query("UPDATE programs SET next_encouragement_at = ?2 WHERE member_id = ?1")
-                .bind(member)
-                .bind(plan.next_at.map(time::to_db))
-                .execute(&mut *tx)
-                .await
-                .context("cannot move an encouragement on")?;
         }
         tx.commit().await.context("cannot commit encouragements")?;
         Ok(())

@@ -3,7 +3,8 @@
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 
-use super::{time, Store};
+use super::types::UnixTime;
+use super::Store;
 
 /// Totals across all members.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -22,8 +23,8 @@ pub struct Totals {
 impl Store {
     pub async fn totals(&self, now: DateTime<Utc>) -> anyhow::Result<Totals> {
         let pool = self.pool();
-        let week_ago = time::to_db(now - chrono::Duration::days(7));
-        let month_ago = time::to_db(now - chrono::Duration::days(30));
+        let week_ago = UnixTime(now - chrono::Duration::days(7));
+        let month_ago = UnixTime(now - chrono::Duration::days(30));
         let enrolled: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM programs")
             .fetch_one(pool)
             .await

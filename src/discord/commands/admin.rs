@@ -7,7 +7,9 @@
 use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
+use crate::discord::reply::in_time;
 use crate::discord::{render, Context, Error};
+use crate::domain::ids::{ChannelId, GuildId};
 use crate::service::admin::{self, RawPublicPost};
 
 /// Server settings for Rekindle (admins only)
@@ -43,8 +45,8 @@ async fn stats(ctx: Context<'_>) -> Result<(), Error> {
         return Ok(());
     }
     let data = ctx.data();
-    let content = data.content.get();
-    let stats = admin::stats(data.service(&content)).await?;
+    let content = data.services.content.get();
+    let stats = in_time(ctx, admin::stats(data.service(&content))).await??;
     ctx.send(
         CreateReply::default()
             .embed(render::stats(&stats))
@@ -63,7 +65,7 @@ async fn reload(ctx: Context<'_>) -> Result<(), Error> {
         return Ok(());
     }
     let data = ctx.data();
-    let text = match crate::content::Content::load(&data.settings.content_path) {
+    let text = match crate::content::Content::load(&data.services.settings.content_path) {
         Ok(content) => {
             let summary = format!(
                 "Reloaded: {} steps, {} FAQ entries, {} public encouragements. Every reply uses it from now on.",
@@ -71,7 +73,7 @@ async fn reload(ctx: Context<'_>) -> Result<(), Error> {
                 content.faq.len(),
                 content.public_encouragements.len()
             );
-            data.content.replace(content);
+            data.services.content.replace(content);
             tracing::info!("content reloaded");
             summary
         }
@@ -112,14 +114,18 @@ async fn encouragement(
         return Ok(());
     };
     let data = ctx.data();
-    let content = data.content.get();
+    let content = data.services.content.get();
     let raw = RawPublicPost {
-        channel: channel.map(|c| c.get()),
+        channel: channel.map(|c| ChannelId::new(c.get())),
         time: time.as_deref(),
         timezone: timezone.as_deref(),
         enabled,
     };
-    let post = admin::configure_public_post(data.service(&content), guild.get(), raw).await?;
+    let post = in_time(
+        ctx,
+        admin::configure_public_post(data.service(&content), GuildId::new(guild.get()), raw),
+    )
+    .await??;
     ctx.send(
         CreateReply::default()
             .embed(render::public_post_settings(post.as_ref()))
@@ -146,14 +152,16 @@ async fn support_channel(
         return Ok(());
     };
     let data = ctx.data();
-    let channel = channel.map(|c| c.get());
-    data.store
-        .set_support_channel(guild.get(), channel, data.clock.now())
-        .await?;
-    tracing::info!(enabled = channel.is_some(), "support channel changed");
+    let content = data.services.content.get();
+    let channel = channel.map(|c| ChannelId::new(c.get()));
+    let set = in_time(
+        ctx,
+        admin::set_support_channel(data.service(&content), GuildId::new(guild.get()), channel),
+    )
+    .await??;
     ctx.send(
         CreateReply::default()
-            .content(render::support_channel_set(channel))
+            .content(render::support_channel_set(set))
             .ephemeral(true),
     )
     .await?;

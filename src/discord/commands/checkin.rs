@@ -1,41 +1,29 @@
 //! `/checkin`: today's check-in, now, by DM.
 
-use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
-use crate::discord::{dm, render, Context, Error};
-use crate::domain::member::MemberId;
-use crate::service;
+use crate::discord::{member_of, render, Context, Error};
+use crate::service::dm::Delivery;
+use crate::service::{self, patiently};
 
 /// Send today's check-in to your DMs now
 #[poise::command(slash_command)]
 pub async fn checkin(ctx: Context<'_>) -> Result<(), Error> {
+    // Answer first (the DM may be slow), then send.
+    ctx.defer_ephemeral().await?;
     let data = ctx.data();
-    let content = data.content.get();
-    let member = MemberId::new(ctx.author().id.get());
-    let service = data.service(&content);
-    let prepared = service::checkin::prepare(service, member).await?;
-    let (text, embed, components) = render::checkin(&content, &prepared);
-    let message = serenity::CreateMessage::new()
-        .content(text)
-        .embed(embed)
-        .components(components);
-    let reply = match dm::send(ctx.http(), &data.store, member, message).await {
-        Ok(_) => {
-            service::checkin::delivered(service, member).await?;
-            "Your check-in is in your DMs. 💛".to_owned()
-        }
-        Err(dm::DmError::Closed) => {
-            service::checkin::undeliverable(service, member, prepared.id).await?;
-            render::dms_closed("run `/checkin` again.")
-        }
-        Err(other) => {
-            // Not delivered: forget it, so it does not count as unanswered.
-            data.store.delete_checkin(prepared.id).await?;
-            return Err(other.into());
-        }
+    let content = data.services.content.get();
+    let member = member_of(ctx.author());
+    let delivery = patiently(service::LONG_WAIT, || {
+        service::checkin::send_now(data.service(&content), member)
+    })
+    .await?;
+    let text = match delivery {
+        Delivery::Sent => render::CHECKIN_SENT.to_owned(),
+        Delivery::Closed => render::dms_closed("run `/checkin` again."),
+        Delivery::Gone => render::NOT_ENROLLED.to_owned(),
     };
-    ctx.send(CreateReply::default().content(reply).ephemeral(true))
+    ctx.send(CreateReply::default().content(text).ephemeral(true))
         .await?;
     Ok(())
 }

@@ -3,8 +3,7 @@
 use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
-use crate::discord::{render, Context, Error};
-use crate::domain::member::MemberId;
+use crate::discord::{guild_of, member_of, render, Context, Error};
 use crate::service;
 
 /// Answers to the questions people here ask most
@@ -17,28 +16,25 @@ pub async fn faq(
     #[description = "Post the answer for everyone in this channel (otherwise only you see it)"]
     share: Option<bool>,
 ) -> Result<(), Error> {
-    let data = ctx.data();
-    let content = data.content.get();
+    let services = &ctx.data().services;
+    let content = services.content.get();
     if let Some(topic) = &topic {
         // Free text, like any other: someone may be telling us they are in danger.
-        let member = MemberId::new(ctx.author().id.get());
-        if let Some((detection, form)) =
-            data.safety
-                .assess(&content, member, topic, data.clock.now())
-        {
+        let member = member_of(ctx.author());
+        let now = services.clock.now();
+        if let Some((detection, form)) = services.safety.assess(&content, member, topic, now) {
             tracing::info!(
                 level = detection.level.as_str(),
                 category = detection.category,
                 "crisis in an FAQ topic: replying"
             );
-            let guild = ctx.guild_id().map(|g| g.get());
-            let reply = data
+            let guild = guild_of(ctx.guild_id());
+            let reply = services
                 .safety
-                .reply(&data.store, member, guild, detection, form)
+                .reply(&services.store, member, guild, detection, form)
                 .await;
-            let parts = render::crisis_reply(&content, &reply);
-            let message = parts.reply();
-            ctx.send(message).await?;
+            ctx.send(render::crisis_reply(&content, &reply).reply())
+                .await?;
             return Ok(());
         }
     }
@@ -54,7 +50,7 @@ pub async fn faq(
                     share,
                 )
                 .await?;
-                service::faq::count(&data.store, &entry.key).await;
+                service::faq::count(&services.store, &entry.key).await;
                 return Ok(());
             }
             None => CreateReply::default()
@@ -79,7 +75,7 @@ async fn autocomplete_topic(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
-    let content = ctx.data().content.get();
+    let content = ctx.data().services.content.get();
     let choices: Vec<serenity::AutocompleteChoice> = if partial.trim().is_empty() {
         content.faq.iter().map(choice).collect()
     } else {

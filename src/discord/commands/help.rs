@@ -2,8 +2,7 @@
 
 use poise::CreateReply;
 
-use crate::discord::{render, Context, Error};
-use crate::domain::member::MemberId;
+use crate::discord::{member_of, render, Context, Error};
 
 /// What Rekindle does, crisis resources, and what it is not
 #[poise::command(slash_command)]
@@ -13,12 +12,12 @@ pub async fn help(
     #[autocomplete = "crate::discord::commands::settings::autocomplete_region"]
     region: Option<String>,
 ) -> Result<(), Error> {
-    let data = ctx.data();
-    let content = data.content.get();
-    let member = MemberId::new(ctx.author().id.get());
+    let services = &ctx.data().services;
+    let content = services.content.get();
+    let member = member_of(ctx.author());
     let region = match region {
         Some(raw) => crate::domain::country::parse(&raw).map(|c| c.code.to_owned()),
-        None => data.safety.region(&data.store, member).await,
+        None => services.safety.region(&services.store, member).await,
     };
     ctx.send(
         CreateReply::default()

@@ -1,11 +1,10 @@
 //! `/privacy info | export | delete`: a member's own data.
 
-use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
-use crate::discord::{dm, render, Context, Error};
-use crate::domain::member::MemberId;
-use crate::service;
+use crate::discord::{member_of, render, Context, Error};
+use crate::service::dm::Delivery;
+use crate::service::{self, patiently};
 
 /// What Rekindle keeps about you, and your control over it
 #[poise::command(
@@ -20,7 +19,12 @@ pub async fn privacy(_ctx: Context<'_>) -> Result<(), Error> {
 /// What is kept, why, and for how long
 #[poise::command(slash_command)]
 async fn info(ctx: Context<'_>) -> Result<(), Error> {
-    let days = ctx.data().settings.privacy.reflection_retention_days;
+    let days = ctx
+        .data()
+        .services
+        .settings
+        .privacy
+        .reflection_retention_days;
     ctx.send(
         CreateReply::default()
             .embed(render::privacy_info(days))
@@ -33,31 +37,21 @@ async fn info(ctx: Context<'_>) -> Result<(), Error> {
 /// Everything kept about you, sent to your DMs as a JSON file
 #[poise::command(slash_command)]
 async fn export(ctx: Context<'_>) -> Result<(), Error> {
+    // Sends a DM: answer first.
+    ctx.defer_ephemeral().await?;
     let data = ctx.data();
-    let content = data.content.get();
-    let member = MemberId::new(ctx.author().id.get());
-    let Some(export) = service::privacy::export(data.service(&content), member).await? else {
-        ctx.send(
-            CreateReply::default()
-                .content(render::NOTHING_STORED)
-                .ephemeral(true),
-        )
-        .await?;
-        return Ok(());
+    let content = data.services.content.get();
+    let member = member_of(ctx.author());
+    let delivery = patiently(service::LONG_WAIT, || {
+        service::privacy::export_to_dm(data.service(&content), member)
+    })
+    .await?;
+    let text = match delivery {
+        None | Some(Delivery::Gone) => render::NOTHING_STORED.to_owned(),
+        Some(Delivery::Sent) => render::EXPORT_SENT.to_owned(),
+        Some(Delivery::Closed) => render::dms_closed("run `/privacy export` again."),
     };
-    let file = serde_json::to_vec_pretty(&export)?;
-    let message = serenity::CreateMessage::new()
-        .content(render::EXPORT_MESSAGE)
-        .add_file(serenity::CreateAttachment::bytes(
-            file,
-            "rekindle-export.json",
-        ));
-    let reply = match dm::send(ctx.http(), &data.store, member, message).await {
-        Ok(_) => render::EXPORT_SENT.to_owned(),
-        Err(dm::DmError::Closed) => render::dms_closed("run `/privacy export` again."),
-        Err(other) => return Err(other.into()),
-    };
-    ctx.send(CreateReply::default().content(reply).ephemeral(true))
+    ctx.send(CreateReply::default().content(text).ephemeral(true))
         .await?;
     Ok(())
 }

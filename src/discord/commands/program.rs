@@ -2,10 +2,12 @@
 
 use poise::CreateReply;
 
-use crate::discord::{dm, render, Context, Error};
-use crate::domain::member::MemberId;
-use crate::domain::program::{Program, Refusal, StepNumber};
-use crate::service::{self, ServiceError};
+use crate::discord::reply::in_time;
+use crate::discord::{member_of, render, Context, Error};
+use crate::domain::program::Refusal;
+use crate::service::dm::Delivery;
+use crate::service::program::Start;
+use crate::service::{self, patiently, ServiceError};
 
 /// Your private walk through the seven steps
 #[poise::command(
@@ -20,54 +22,28 @@ pub async fn program(_ctx: Context<'_>) -> Result<(), Error> {
 /// Begin the program: what is kept and why, then step 1 by direct message
 #[poise::command(slash_command)]
 async fn start(ctx: Context<'_>) -> Result<(), Error> {
+    // May send a DM (the welcome, again): answer first.
+    ctx.defer_ephemeral().await?;
     let data = ctx.data();
-    let member = MemberId::new(ctx.author().id.get());
-    let content = data.content.get();
-    let program = data.store.program(member).await?;
-    let reachable = data
-        .store
-        .member(member)
-        .await?
-        .is_some_and(|m| m.reachable);
-    match program {
-        None => {
+    let content = data.services.content.get();
+    let member = member_of(ctx.author());
+    let start = patiently(service::LONG_WAIT, || {
+        service::program::start(data.service(&content), member)
+    })
+    .await?;
+    let reply = match start {
+        Start::AskConsent => {
             let (embed, buttons) = render::consent();
-            ctx.send(
-                CreateReply::default()
-                    .embed(embed)
-                    .components(vec![buttons])
-                    .ephemeral(true),
-            )
-            .await?;
+            CreateReply::default()
+                .embed(embed)
+                .components(vec![buttons])
         }
-        // Enrolled, but the welcome never arrived: try again now.
-        Some(Program::InStep { step, .. }) if !reachable => {
-            let step = content.step(step.get()).ok_or(Refusal::NotEnrolled)?;
-            let text = match dm::send(
-                ctx.http(),
-                &data.store,
-                member,
-                dm::embeds(render::welcome(step)),
-            )
-            .await
-            {
-                Ok(_) => {
-                    service::program::reachable_again(data.service(&content), member).await?;
-                    render::DM_SENT.to_owned()
-                }
-                Err(dm::DmError::Closed) => render::dms_closed("run `/program start` again."),
-                Err(other) => return Err(other.into()),
-            };
-            ctx.send(CreateReply::default().content(text).ephemeral(true))
-                .await?;
+        Start::WelcomeAgain(Delivery::Closed) => {
+            CreateReply::default().content(render::dms_closed("run `/program start` again."))
         }
-        Some(Program::InStep { step, .. }) => {
-            return Err(ServiceError::from(Refusal::AlreadyEnrolled(step)).into())
-        }
-        Some(Program::Finished { .. }) => {
-            return Err(ServiceError::from(Refusal::AlreadyFinished).into())
-        }
-    }
+        Start::WelcomeAgain(_) => CreateReply::default().content(render::DM_SENT),
+    };
+    ctx.send(reply.ephemeral(true)).await?;
     Ok(())
 }
 
@@ -75,10 +51,15 @@ async fn start(ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(slash_command)]
 async fn status(ctx: Context<'_>) -> Result<(), Error> {
     let data = ctx.data();
-    let content = data.content.get();
-    let status =
-        service::program::status(data.service(&content), MemberId::new(ctx.author().id.get()))
-            .await?;
+    let content = data.services.content.get();
+    let member = member_of(ctx.author());
+    let status = in_time(
+        ctx,
+        patiently(service::LONG_WAIT, || {
+            service::program::status(data.service(&content), member)
+        }),
+    )
+    .await??;
     ctx.send(
         CreateReply::default()
             .embed(render::status(&status))
@@ -92,8 +73,15 @@ async fn status(ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(slash_command)]
 async fn pause(ctx: Context<'_>) -> Result<(), Error> {
     let data = ctx.data();
-    let content = data.content.get();
-    service::program::pause(data.service(&content), MemberId::new(ctx.author().id.get())).await?;
+    let content = data.services.content.get();
+    let member = member_of(ctx.author());
+    in_time(
+        ctx,
+        patiently(service::LONG_WAIT, || {
+            service::program::pause(data.service(&content), member)
+        }),
+    )
+    .await??;
     ctx.send(
         CreateReply::default()
             .content(render::PAUSED)
@@ -107,8 +95,15 @@ async fn pause(ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(slash_command)]
 async fn resume(ctx: Context<'_>) -> Result<(), Error> {
     let data = ctx.data();
-    let content = data.content.get();
-    service::program::resume(data.service(&content), MemberId::new(ctx.author().id.get())).await?;
+    let content = data.services.content.get();
+    let member = member_of(ctx.author());
+    in_time(
+        ctx,
+        patiently(service::LONG_WAIT, || {
+            service::program::resume(data.service(&content), member)
+        }),
+    )
+    .await??;
     ctx.send(
         CreateReply::default()
             .content(render::RESUMED)
@@ -121,39 +116,21 @@ async fn resume(ctx: Context<'_>) -> Result<(), Error> {
 /// Go back to step 1 (everything you wrote is kept)
 #[poise::command(slash_command)]
 async fn restart(ctx: Context<'_>) -> Result<(), Error> {
+    // Sends step 1 by DM: answer first.
+    ctx.defer_ephemeral().await?;
     let data = ctx.data();
-    let content = data.content.get();
-    let member = MemberId::new(ctx.author().id.get());
-    let step = service::program::restart(data.service(&content), member).await?;
-    let text = match send_step(ctx, member, step).await? {
-        true => render::restarted(),
-        false => render::dms_closed("use `/checkin` and I'll send your check-in."),
+    let content = data.services.content.get();
+    let member = member_of(ctx.author());
+    let delivery = patiently(service::LONG_WAIT, || {
+        service::program::start_over(data.service(&content), member)
+    })
+    .await?;
+    let text = match delivery {
+        Delivery::Sent => render::restarted(),
+        Delivery::Closed => render::dms_closed("use `/checkin` and I'll send your check-in."),
+        Delivery::Gone => return Err(ServiceError::from(Refusal::NotEnrolled).into()),
     };
     ctx.send(CreateReply::default().content(text).ephemeral(true))
         .await?;
     Ok(())
-}
-
-/// Sends a step's introduction by DM; `false` if the member's DMs are closed (recorded).
-async fn send_step(ctx: Context<'_>, member: MemberId, step: StepNumber) -> Result<bool, Error> {
-    let data = ctx.data();
-    let content = data.content.get();
-    let Some(step) = content.step(step.get()) else {
-        return Ok(true);
-    };
-    match dm::send(
-        ctx.http(),
-        &data.store,
-        member,
-        dm::embeds(vec![render::step_intro(step)]),
-    )
-    .await
-    {
-        Ok(_) => Ok(true),
-        Err(dm::DmError::Closed) => {
-            dm::closed_and_told(&data.store, member).await?;
-            Ok(false)
-        }
-        Err(other) => Err(other.into()),
-    }
 }

@@ -3,9 +3,10 @@
 use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
-use crate::discord::{render, Context, Error};
-use crate::domain::member::MemberId;
+use crate::discord::reply::in_time;
+use crate::discord::{member_of, render, Context, Error};
 use crate::service::settings::{self, RawChange};
+use crate::service::{self, patiently};
 
 /// How often you'd like a check-in.
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
@@ -43,7 +44,7 @@ pub async fn settings(
     region: Option<String>,
 ) -> Result<(), Error> {
     let data = ctx.data();
-    let content = data.content.get();
+    let content = data.services.content.get();
     let raw = RawChange {
         timezone: timezone.as_deref(),
         checkin_time: checkin_time.as_deref(),
@@ -56,12 +57,14 @@ pub async fn settings(
         || raw.frequency.is_some()
         || raw.encouragement.is_some()
         || raw.region.is_some();
-    let shown = settings::update(
-        data.service(&content),
-        MemberId::new(ctx.author().id.get()),
-        raw,
+    let member = member_of(ctx.author());
+    let shown = in_time(
+        ctx,
+        patiently(service::LONG_WAIT, || {
+            settings::update(data.service(&content), member, raw.clone())
+        }),
     )
-    .await?;
+    .await??;
     ctx.send(
         CreateReply::default()
             .embed(render::settings(&shown, changed))

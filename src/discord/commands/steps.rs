@@ -13,7 +13,7 @@ pub async fn steps(
     #[max = 7]
     number: Option<u8>,
 ) -> Result<(), Error> {
-    let content = ctx.data().content.get();
+    let content = ctx.data().services.content.get();
     let embed = match number.and_then(|n| content.step(n)) {
         Some(step) => render::step_detail(step),
         None => render::steps_overview(&content),

@@ -6,47 +6,55 @@
 use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
-use serenity::{CreateInteractionResponse, CreateInteractionResponseMessage, ModalInteraction};
+use serenity::{CreateInteractionResponse, CreateModal, ModalInteraction};
 
-use super::private;
-use crate::discord::{dm, errors, render, Data, Error};
-use crate::domain::member::MemberId;
-use crate::service::{self, program::NextStep};
+use crate::discord::reply::Reply;
+use crate::discord::{errors, render, Data, Error};
+use crate::domain::ids::{CheckinId, GuildId, MemberId};
+use crate::service::dm::Delivery;
+use crate::service::program::MovedOn;
+use crate::service::{self, patiently};
+
+/// How long an answer may wait for a busy database (the interaction is deferred by then).
+const ANSWER_WITHIN: Duration = Duration::from_secs(12);
 
 pub async fn mood(
     data: &Data,
     member: MemberId,
-    checkin: i64,
+    checkin: CheckinId,
     value: &str,
-) -> Result<CreateInteractionResponse, Error> {
-    let content = data.content.get();
-    let mood =
-        service::checkin::record_mood(data.service(&content), member, checkin, value).await?;
-    Ok(private(render::mood_noted(mood)))
+) -> Result<Reply, Error> {
+    let content = data.services.content.get();
+    let mood = patiently(ANSWER_WITHIN, || {
+        service::checkin::record_mood(data.service(&content), member, checkin, value)
+    })
+    .await?;
+    Ok(Reply::private(render::mood_noted(mood)))
 }
 
 pub async fn open_modal(
     data: &Data,
     member: MemberId,
-    checkin: i64,
-) -> Result<CreateInteractionResponse, Error> {
-    let content = data.content.get();
+    checkin: CheckinId,
+) -> Result<CreateModal, Error> {
+    let content = data.services.content.get();
     service::checkin::can_reflect(data.service(&content), member, checkin).await?;
-    Ok(CreateInteractionResponse::Modal(render::reflection_modal(
-        checkin,
-    )))
+    Ok(render::reflection_modal(checkin))
 }
 
 /// The modal was submitted (and is not a crisis: see [`crisis_reflection`]).
 pub async fn reflection(
     data: &Data,
     member: MemberId,
-    checkin: i64,
+    checkin: CheckinId,
     text: &str,
-) -> Result<CreateInteractionResponse, Error> {
-    let content = data.content.get();
-    service::checkin::record_reflection(data.service(&content), member, checkin, text).await?;
-    Ok(private(render::REFLECTION_KEPT))
+) -> Result<Reply, Error> {
+    let content = data.services.content.get();
+    patiently(ANSWER_WITHIN, || {
+        service::checkin::record_reflection(data.service(&content), member, checkin, text)
+    })
+    .await?;
+    Ok(Reply::private(render::REFLECTION_KEPT))
 }
 
 /// How long a reflection may wait for a busy database, after the crisis reply went out.
@@ -55,29 +63,30 @@ const KEEP_WITHIN: Duration = Duration::from_secs(30);
 /// A reflection that calls for the crisis reply: the reply is the interaction response
 /// itself, sent before anything touches the database, so nothing can stop it. Then the words
 /// are kept (as a journal entry if the check-in is gone); if that fails, a follow-up says so.
-/// `None` when the text is no crisis.
+/// False when the text is no crisis.
 pub async fn crisis_reflection(
     ctx: &serenity::Context,
     data: &Data,
     interaction: &ModalInteraction,
     member: MemberId,
-    guild: Option<u64>,
-    checkin: i64,
+    here: Option<GuildId>,
+    checkin: CheckinId,
     text: &str,
-) -> Result<Option<()>, Error> {
-    let content = data.content.get();
-    let Some((detection, form)) = data.safety.assess(&content, member, text, data.clock.now())
-    else {
-        return Ok(None);
+) -> Result<bool, Error> {
+    let services = &data.services;
+    let content = services.content.get();
+    let now = services.clock.now();
+    let Some((detection, form)) = services.safety.assess(&content, member, text, now) else {
+        return Ok(false);
     };
     tracing::info!(
         level = detection.level.as_str(),
         category = detection.category,
         "crisis in a reflection: replying"
     );
-    let reply = data
+    let reply = services
         .safety
-        .reply(&data.store, member, guild, detection, form)
+        .reply(&services.store, member, here, detection, form)
         .await;
     let mut parts = render::crisis_reply(&content, &reply);
     parts.text = Some(match parts.text.take() {
@@ -87,9 +96,9 @@ pub async fn crisis_reflection(
     let response = CreateInteractionResponse::Message(parts.response().ephemeral(true));
     if let Err(error) = interaction.create_response(&ctx.http, response).await {
         tracing::error!(error = %error, "crisis reply to a reflection not delivered");
-        data.safety.undelivered(member, reply);
+        services.safety.undelivered(member, reply, now);
     }
-    let kept = service::patiently(KEEP_WITHIN, || {
+    let kept = patiently(KEEP_WITHIN, || {
         service::checkin::keep_reflection(data.service(&content), member, checkin, text)
     })
     .await;
@@ -100,73 +109,55 @@ pub async fn crisis_reflection(
             .ephemeral(true);
         interaction.create_followup(&ctx.http, followup).await?;
     }
-    Ok(Some(()))
+    Ok(true)
 }
 
-pub async fn next(
-    ctx: &serenity::Context,
-    data: &Data,
-    member: MemberId,
-    checkin: i64,
-) -> Result<CreateInteractionResponse, Error> {
-    let content = data.content.get();
-    let service = data.service(&content);
-    match service::checkin::next_step_from(service, member, checkin).await? {
-        NextStep::Advanced(step) => {
-            let Some(step) = content.step(step.get()) else {
-                return Ok(private(""));
+pub async fn next(data: &Data, member: MemberId, checkin: CheckinId) -> Result<Reply, Error> {
+    let content = data.services.content.get();
+    let moved = patiently(ANSWER_WITHIN, || {
+        service::checkin::next_step_from(data.service(&content), member, checkin)
+    })
+    .await?;
+    match moved {
+        MovedOn::Advanced { to, delivery, .. } => {
+            let Some(step) = content.step(to.get()) else {
+                return Ok(Reply::private(render::moved_on_plain(to.get())));
             };
-            let sent = match dm::send(
-                &ctx.http,
-                &data.store,
-                member,
-                dm::embeds(vec![render::step_intro(step)]),
-            )
-            .await
-            {
-                Ok(_) => true,
-                Err(dm::DmError::Closed) => {
-                    dm::closed_and_told(&data.store, member).await?;
-                    false
-                }
-                Err(other) => return Err(other.into()),
-            };
-            Ok(private(if sent {
-                render::moved_on(step)
-            } else {
+            Ok(Reply::private(if delivery == Delivery::Closed {
                 render::moved_on_unsent(step)
+            } else {
+                render::moved_on(step)
             }))
         }
-        NextStep::AskOutcome => {
+        MovedOn::AskOutcome => {
             let (embed, buttons) = render::outcome_question();
-            Ok(CreateInteractionResponse::Message(
-                CreateInteractionResponseMessage::new()
-                    .embed(embed)
-                    .components(vec![buttons])
-                    .ephemeral(true),
-            ))
+            Ok(Reply::default().embed(embed).rows(vec![buttons]))
         }
     }
 }
 
-pub async fn snooze(
-    data: &Data,
-    member: MemberId,
-    checkin: i64,
-) -> Result<CreateInteractionResponse, Error> {
-    let content = data.content.get();
-    service::checkin::snooze(data.service(&content), member, checkin).await?;
-    Ok(private(render::SNOOZED))
+pub async fn snooze(data: &Data, member: MemberId, checkin: CheckinId) -> Result<Reply, Error> {
+    let content = data.services.content.get();
+    patiently(ANSWER_WITHIN, || {
+        service::checkin::snooze(data.service(&content), member, checkin)
+    })
+    .await?;
+    Ok(Reply::private(render::SNOOZED))
 }
 
-pub async fn pause(
-    data: &Data,
-    member: MemberId,
-    checkin: i64,
-) -> Result<CreateInteractionResponse, Error> {
-    let content = data.content.get();
-    let service = data.service(&content);
-    service::checkin::verify_owner(service, member, checkin).await?;
-    service::program::pause(service, member).await?;
-    Ok(private(render::PAUSED))
+pub async fn pause(data: &Data, member: MemberId, checkin: CheckinId) -> Result<Reply, Error> {
+    let content = data.services.content.get();
+    patiently(ANSWER_WITHIN, || async {
+        let service = data.service(&content);
+        service::checkin::verify_owner(service, member, checkin).await?;
+        match service::program::pause(service, member).await {
+            // Pressed twice: paused either way.
+            Err(service::ServiceError::Refused(crate::domain::program::Refusal::AlreadyPaused)) => {
+                Ok(())
+            }
+            other => other,
+        }
+    })
+    .await?;
+    Ok(Reply::private(render::PAUSED))
 }

@@ -1,7 +1,8 @@
 //! Buttons, select menus and modals, routed by their `custom_id` (see [`super::custom_id`]).
 //!
-//! Each handler returns the response to send; errors become a kind ephemeral message here,
-//! in one place, so a failing button never leaves the member with "interaction failed".
+//! Each handler returns the [`Reply`] to give; errors become a kind private message here, in
+//! one place, so a failing button never leaves the member with "interaction failed". Work
+//! that may be slow is answered in time (see [`super::reply`]).
 
 mod checkin;
 mod faq;
@@ -10,25 +11,20 @@ mod program;
 mod safety;
 
 use poise::serenity_prelude as serenity;
-use serenity::{
-    ComponentInteraction, CreateInteractionResponse, CreateInteractionResponseMessage,
-    ModalInteraction,
-};
+use serenity::{ComponentInteraction, ModalInteraction};
 
 use super::custom_id::CustomId;
-use super::{errors, render, Data, Error};
-use crate::domain::member::MemberId;
+use super::reply::{answer_in_time, Answerable, Reply};
+use super::{errors, guild_of, member_of, render, Data, Error};
+use crate::domain::ids::MemberId;
 
 const NO_LONGER_IN_USE: &str =
     "Sorry, this button or menu is no longer in use. Please run the command again.";
 
-/// An ephemeral text reply.
-fn private(text: impl Into<String>) -> CreateInteractionResponse {
-    CreateInteractionResponse::Message(
-        CreateInteractionResponseMessage::new()
-            .content(text)
-            .ephemeral(true),
-    )
+/// A handler's result as the member reads it.
+fn settle(outcome: Result<Reply, Error>, custom_id: &str) -> Reply {
+    outcome
+        .unwrap_or_else(|error| Reply::private(errors::member_text(&error, "component", custom_id)))
 }
 
 pub async fn handle_component(
@@ -36,45 +32,78 @@ pub async fn handle_component(
     data: &Data,
     interaction: &ComponentInteraction,
 ) -> Result<(), Error> {
-    let member = MemberId::new(interaction.user.id.get());
+    let member = member_of(&interaction.user);
+    let here = guild_of(interaction.guild_id);
+    let custom_id = interaction.data.custom_id.as_str();
     let selected = match &interaction.data.kind {
-        serenity::ComponentInteractionDataKind::StringSelect { values } => {
-            values.first().map(String::as_str)
-        }
+        serenity::ComponentInteractionDataKind::StringSelect { values } => values.first().cloned(),
         _ => None,
     };
-    let outcome = match CustomId::parse(&interaction.data.custom_id) {
-        Some(CustomId::FaqPick) => Ok(faq::pick(data, selected).await),
-        Some(CustomId::Begin) => program::begin(ctx, data, member).await,
-        Some(CustomId::NotNow) => Ok(program::not_now()),
-        Some(CustomId::DeleteConfirm) => privacy::delete(data, member).await,
-        Some(CustomId::DeleteCancel) => Ok(privacy::keep()),
-        Some(CustomId::Outcome(outcome)) => program::finish(data, member, outcome).await,
-        Some(CustomId::Mood(checkin)) => {
-            checkin::mood(data, member, checkin, selected.unwrap_or_default()).await
-        }
-        Some(CustomId::Reflect(checkin)) => checkin::open_modal(data, member, checkin).await,
-        Some(CustomId::Next(checkin)) => checkin::next(ctx, data, member, checkin).await,
-        Some(CustomId::Snooze(checkin)) => checkin::snooze(data, member, checkin).await,
-        Some(CustomId::Pause(checkin)) => checkin::pause(data, member, checkin).await,
-        Some(CustomId::SupportLines) => Ok(safety::lines(data, member).await),
-        Some(CustomId::AskSupport(guild)) => {
-            safety::ask(ctx, data, interaction, member, guild).await?;
-            return give_undelivered(ctx, data, member, interaction.token.as_str()).await;
-        }
-        Some(CustomId::ReflectionModal(_)) | None => {
-            tracing::info!(custom_id = %interaction.data.custom_id, "component with an unknown custom id");
-            Ok(private(NO_LONGER_IN_USE))
-        }
+    let Some(id) = CustomId::parse(custom_id) else {
+        tracing::info!(custom_id, "component with an unknown custom id");
+        interaction
+            .create_response(&ctx.http, Reply::private(NO_LONGER_IN_USE).response())
+            .await?;
+        return Ok(());
     };
-    let response = outcome.unwrap_or_else(|error| {
-        private(errors::member_text(
-            &error,
-            "component",
-            &interaction.data.custom_id,
-        ))
-    });
-    interaction.create_response(&ctx.http, response).await?;
+    match id {
+        // A modal must be the immediate answer: it cannot follow a deferral.
+        CustomId::Reflect(checkin) => {
+            let response = match checkin::open_modal(data, member, checkin).await {
+                Ok(modal) => serenity::CreateInteractionResponse::Modal(modal),
+                Err(error) => {
+                    Reply::private(errors::member_text(&error, "component", custom_id)).response()
+                }
+            };
+            interaction.create_response(&ctx.http, response).await?;
+        }
+        CustomId::AskSupport(guild) => {
+            let work = async { settle(safety::ask(data, member, guild, here).await, custom_id) };
+            answer_in_time(ctx, Answerable::Component(interaction), false, work).await?;
+        }
+        other => {
+            let updates = matches!(
+                other,
+                CustomId::FaqPick
+                    | CustomId::Begin
+                    | CustomId::NotNow
+                    | CustomId::DeleteConfirm
+                    | CustomId::DeleteCancel
+                    | CustomId::Outcome(_)
+            );
+            let work = async {
+                let outcome = match other {
+                    CustomId::FaqPick => Ok(faq::pick(data, selected.as_deref()).await),
+                    CustomId::Begin => program::begin(data, member, here).await,
+                    CustomId::NotNow => Ok(program::not_now()),
+                    CustomId::DeleteConfirm => privacy::delete(data, member).await,
+                    CustomId::DeleteCancel => Ok(privacy::keep()),
+                    CustomId::Outcome(outcome) => program::finish(data, member, outcome).await,
+                    CustomId::Mood(checkin) => {
+                        checkin::mood(
+                            data,
+                            member,
+                            checkin,
+                            selected.as_deref().unwrap_or_default(),
+                        )
+                        .await
+                    }
+                    CustomId::Next(checkin) => checkin::next(data, member, checkin).await,
+                    CustomId::Snooze(checkin) => checkin::snooze(data, member, checkin).await,
+                    CustomId::Pause(checkin) => checkin::pause(data, member, checkin).await,
+                    CustomId::SupportLines => Ok(safety::lines(data, member).await),
+                    CustomId::Reflect(_)
+                    | CustomId::AskSupport(_)
+                    | CustomId::ReflectionModal(_) => {
+                        tracing::info!(custom_id, "component with an unknown custom id");
+                        Ok(Reply::private(NO_LONGER_IN_USE))
+                    }
+                };
+                settle(outcome, custom_id)
+            };
+            answer_in_time(ctx, Answerable::Component(interaction), updates, work).await?;
+        }
+    }
     give_undelivered(ctx, data, member, interaction.token.as_str()).await
 }
 
@@ -86,10 +115,11 @@ pub async fn give_undelivered(
     member: MemberId,
     token: &str,
 ) -> Result<(), Error> {
-    let Some(reply) = data.safety.take_undelivered(member) else {
+    let now = data.services.clock.now();
+    let Some(reply) = data.services.safety.take_undelivered(member, now) else {
         return Ok(());
     };
-    let content = data.content.get();
+    let content = data.services.content.get();
     let parts = render::crisis_reply(&content, &reply);
     let mut followup = serenity::CreateInteractionResponseFollowup::new()
         .embeds(parts.embeds)
@@ -104,7 +134,7 @@ pub async fn give_undelivered(
         .await
     {
         tracing::error!(error = %error, "undelivered crisis reply not given as a follow-up either");
-        data.safety.undelivered(member, reply);
+        data.services.safety.undelivered(member, reply, now);
     }
     Ok(())
 }
@@ -114,33 +144,33 @@ pub async fn handle_modal(
     data: &Data,
     interaction: &ModalInteraction,
 ) -> Result<(), Error> {
-    let member = MemberId::new(interaction.user.id.get());
-    let outcome = match CustomId::parse(&interaction.data.custom_id) {
+    let member = member_of(&interaction.user);
+    let custom_id = interaction.data.custom_id.as_str();
+    match CustomId::parse(custom_id) {
         Some(CustomId::ReflectionModal(checkin)) => {
             let text = modal_value(interaction, "reflection").unwrap_or_default();
-            let guild = interaction.guild_id.map(|g| g.get());
-            if let Some(answered) =
-                checkin::crisis_reflection(ctx, data, interaction, member, guild, checkin, &text)
-                    .await?
+            let here = guild_of(interaction.guild_id);
+            if checkin::crisis_reflection(ctx, data, interaction, member, here, checkin, &text)
+                .await?
             {
-                return Ok(answered);
+                return Ok(());
             }
-            checkin::reflection(data, member, checkin, &text).await
+            let work = async {
+                settle(
+                    checkin::reflection(data, member, checkin, &text).await,
+                    custom_id,
+                )
+            };
+            answer_in_time(ctx, Answerable::Modal(interaction), false, work).await?;
         }
         _ => {
-            tracing::info!(custom_id = %interaction.data.custom_id, "modal with an unknown custom id");
-            Ok(private(NO_LONGER_IN_USE))
+            tracing::info!(custom_id, "modal with an unknown custom id");
+            interaction
+                .create_response(&ctx.http, Reply::private(NO_LONGER_IN_USE).response())
+                .await?;
         }
-    };
-    let response = outcome.unwrap_or_else(|error| {
-        private(errors::member_text(
-            &error,
-            "modal",
-            &interaction.data.custom_id,
-        ))
-    });
-    interaction.create_response(&ctx.http, response).await?;
-    Ok(())
+    }
+    give_undelivered(ctx, data, member, interaction.token.as_str()).await
 }
 
 /// The value of the modal's text input `field`.

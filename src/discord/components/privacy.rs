@@ -1,29 +1,27 @@
 //! The `/privacy delete` confirmation buttons.
 
-use poise::serenity_prelude as serenity;
-use serenity::{CreateInteractionResponse, CreateInteractionResponseMessage};
+use std::time::Duration;
 
+use crate::discord::reply::Reply;
 use crate::discord::{render, Data, Error};
-use crate::domain::member::MemberId;
-use crate::service;
+use crate::domain::ids::MemberId;
+use crate::service::{self, patiently};
 
-fn replace_prompt(text: String) -> CreateInteractionResponse {
-    CreateInteractionResponse::UpdateMessage(
-        CreateInteractionResponseMessage::new()
-            .content(text)
-            .embeds(Vec::new())
-            .components(Vec::new()),
-    )
+/// However busy the database, a deletion waits its turn and happens.
+const DELETE_WITHIN: Duration = Duration::from_secs(60);
+
+/// Confirmed: everything about the member goes, in one transaction; pressed twice, it
+/// answers the same.
+pub async fn delete(data: &Data, member: MemberId) -> Result<Reply, Error> {
+    let content = data.services.content.get();
+    let deleted = patiently(DELETE_WITHIN, || {
+        service::privacy::delete(data.service(&content), member)
+    })
+    .await?;
+    tracing::info!("member data deleted on request");
+    Ok(Reply::replace(render::deleted(&deleted)))
 }
 
-/// Confirmed: everything about the member goes, in one transaction.
-pub async fn delete(data: &Data, member: MemberId) -> Result<CreateInteractionResponse, Error> {
-    let content = data.content.get();
-    let deleted = service::privacy::delete(data.service(&content), member).await?;
-    tracing::info!(member = %member, "member data deleted on request");
-    Ok(replace_prompt(render::deleted(&deleted)))
-}
-
-pub fn keep() -> CreateInteractionResponse {
-    replace_prompt(render::NOTHING_DELETED.to_owned())
+pub fn keep() -> Reply {
+    Reply::replace(render::NOTHING_DELETED)
 }

@@ -1,67 +1,47 @@
 //! Consent ("Begin" / "Not now") and the step-7 outcome.
 
-use poise::serenity_prelude as serenity;
-use serenity::{CreateInteractionResponse, CreateInteractionResponseMessage};
+use std::time::Duration;
 
-use crate::discord::{dm, render, Data, Error};
-use crate::domain::member::MemberId;
+use crate::discord::reply::Reply;
+use crate::discord::{render, Data, Error};
+use crate::domain::ids::{GuildId, MemberId};
 use crate::domain::program::Outcome;
-use crate::service;
+use crate::service::dm::Delivery;
+use crate::service::program::Began;
+use crate::service::{self, patiently};
 
-/// Replaces the privacy notice (and its buttons) with `text`.
-fn update_notice(text: impl Into<String>) -> CreateInteractionResponse {
-    CreateInteractionResponse::UpdateMessage(
-        CreateInteractionResponseMessage::new()
-            .content(text)
-            .embeds(Vec::new())
-            .components(Vec::new()),
-    )
-}
+const ANSWER_WITHIN: Duration = Duration::from_secs(12);
 
-/// Consent given: enrol, then the welcome and step 1 by DM.
-pub async fn begin(
-    ctx: &serenity::Context,
-    data: &Data,
-    member: MemberId,
-) -> Result<CreateInteractionResponse, Error> {
-    let content = data.content.get();
-    let step = service::program::begin(data.service(&content), member).await?;
-    let Some(step) = content.step(step.get()) else {
-        return Ok(update_notice(render::DM_SENT));
-    };
-    match dm::send(
-        &ctx.http,
-        &data.store,
-        member,
-        dm::embeds(render::welcome(step)),
-    )
-    .await
-    {
-        Ok(_) => Ok(update_notice(render::DM_SENT)),
-        Err(dm::DmError::Closed) => {
-            dm::closed_and_told(&data.store, member).await?;
-            Ok(update_notice(render::dms_closed(
-                "run `/program start` again and I'll send step 1.",
-            )))
+/// Consent given: enrol, then the welcome and step 1 by DM. A second press changes nothing
+/// and answers the same.
+pub async fn begin(data: &Data, member: MemberId, here: Option<GuildId>) -> Result<Reply, Error> {
+    let content = data.services.content.get();
+    let began = patiently(ANSWER_WITHIN, || {
+        service::program::enrol(data.service(&content), member, here)
+    })
+    .await?;
+    Ok(Reply::replace(match began {
+        Began::Enrolled(Delivery::Closed) => {
+            render::dms_closed("run `/program start` again and I'll send step 1.")
         }
-        Err(other) => Err(other.into()),
+        Began::Enrolled(_) | Began::AlreadyIn(_) => render::DM_SENT.to_owned(),
+    }))
+}
+
+pub fn not_now() -> Reply {
+    Reply::replace(render::NOT_NOW)
+}
+
+pub async fn finish(data: &Data, member: MemberId, outcome: Outcome) -> Result<Reply, Error> {
+    let content = data.services.content.get();
+    patiently(ANSWER_WITHIN, || {
+        service::program::finish(data.service(&content), member, outcome)
+    })
+    .await?;
+    Ok(Reply {
+        update: true,
+        rows: Some(Vec::new()),
+        ..Reply::default()
     }
-}
-
-pub fn not_now() -> CreateInteractionResponse {
-    update_notice(render::NOT_NOW)
-}
-
-pub async fn finish(
-    data: &Data,
-    member: MemberId,
-    outcome: Outcome,
-) -> Result<CreateInteractionResponse, Error> {
-    let content = data.content.get();
-    service::program::finish(data.service(&content), member, outcome).await?;
-    Ok(CreateInteractionResponse::UpdateMessage(
-        CreateInteractionResponseMessage::new()
-            .embed(render::finished(outcome))
-            .components(Vec::new()),
-    ))
+    .embed(render::finished(outcome)))
 }

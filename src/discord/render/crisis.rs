@@ -14,6 +14,7 @@ use crate::content::{Content, Helpline, Region};
 use crate::discord::custom_id::CustomId;
 use crate::domain::crisis::reply::{CrisisReply, Form};
 use crate::domain::crisis::Level;
+use crate::domain::ids::GuildId;
 
 const FOOTER: &str = "Rekindle is a bot, not a crisis service · /help any time";
 
@@ -128,7 +129,7 @@ fn first_line(content: &Content, region: Option<&str>) -> String {
 }
 
 fn ask_button(guild: u64) -> CreateButton {
-    CreateButton::new(CustomId::AskSupport(guild).to_string())
+    CreateButton::new(CustomId::AskSupport(GuildId::new(guild)).to_string())
         .label("Ask the server's support team to reach out")
         .style(ButtonStyle::Secondary)
 }
@@ -214,14 +215,21 @@ pub fn support_request(member: u64) -> CreateMessage {
         .allowed_mentions(serenity::CreateAllowedMentions::new().users(vec![serenity::UserId::new(member)]))
 }
 
+/// Posted once in a new support channel: what will arrive here.
+pub const SUPPORT_CHANNEL_NOTE: &str = "Rekindle will post here when a member who may be in crisis asks, by pressing a button, for someone from the support team to reach out. Each request carries only their mention and that they asked, never what they wrote. Please keep this channel private to your support team.";
+
 /// `/admin support-channel`: what happens now.
-pub fn support_channel_set(channel: Option<u64>) -> String {
-    match channel {
-        Some(channel) => format!(
+pub fn support_channel_set(set: crate::service::admin::SupportChannel) -> String {
+    use crate::service::admin::SupportChannel;
+    match set {
+        SupportChannel::Set(channel) => format!(
             "Support requests will go to <#{channel}>. When a member writes something that suggests they may be in danger, \
              I'll offer them a button to ask your team to reach out. Only their press posts there: their mention and that they asked, \
              never their words. Please keep that channel private to your support team."
         ),
-        None => "Support requests are off: members in crisis get the support lines, without the button to ask your team.".to_owned(),
+        SupportChannel::CannotPost(channel) => format!(
+            "I can't post in <#{channel}>, so nothing changed. Give me the View Channel and Send Messages permissions there (and keep it private to your support team), then try again."
+        ),
+        SupportChannel::Off => "Support requests are off: members in crisis get the support lines, without the button to ask your team.".to_owned(),
     }
 }

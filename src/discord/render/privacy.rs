@@ -56,7 +56,7 @@ pub fn delete_prompt() -> (String, CreateActionRow) {
 
 pub fn deleted(deleted: &Deleted) -> String {
     if !deleted.member {
-        return "There was nothing to delete: I don't keep anything about you.".to_owned();
+        return "Done: I keep nothing about you. If you come back, you'll start fresh.".to_owned();
     }
     format!(
         "Done. I deleted your settings and progress, {} check-in{}, {} reflection{} and journal entr{}, \

@@ -10,6 +10,7 @@ use super::{step_detail, COLOUR};
 use crate::content::{Content, Step};
 use crate::discord::custom_id::CustomId;
 use crate::domain::checkin::{Mood, MAX_REFLECTION_CHARS};
+use crate::domain::ids::CheckinId;
 use crate::domain::program::{Outcome, Program};
 use crate::service::checkin::{Kept, Prepared};
 use crate::service::program::Status;
@@ -52,6 +53,12 @@ pub const NOT_NOW: &str =
 
 pub const DM_SENT: &str = "I've sent you a direct message. Take your time; there's no rush.";
 
+pub const CHECKIN_SENT: &str = "Your check-in is in your DMs. 💛";
+
+/// A member-only action for someone who is not (or no longer) a member.
+pub const NOT_ENROLLED: &str =
+    "You haven't started the program yet. Use /program start whenever you feel ready.";
+
 /// When a DM could not be delivered: how to open DMs, and what to do then.
 pub fn dms_closed(then: &str) -> String {
     format!(
@@ -70,11 +77,6 @@ pub fn welcome(step: &Step) -> Vec<CreateEmbed> {
          reflection.\n\n{PRIVACY_SUMMARY}\n\n{NOT_A_THERAPIST}"
     ));
     vec![welcome, step_detail(step)]
-}
-
-/// A step's introduction, when the member moves on to it.
-pub fn step_intro(step: &Step) -> CreateEmbed {
-    step_detail(step)
 }
 
 /// A check-in DM: the step, today's prompt, and the ways to answer.
@@ -139,7 +141,7 @@ pub fn checkin(
 }
 
 /// The reflection modal for a check-in.
-pub fn reflection_modal(checkin: i64) -> CreateModal {
+pub fn reflection_modal(checkin: CheckinId) -> CreateModal {
     let input = CreateInputText::new(
         InputTextStyle::Paragraph,
         "What's on your mind?",
@@ -197,6 +199,11 @@ pub fn moved_on(step: &Step) -> String {
         "Well done for getting here. On to step {}: {}. I've sent you its introduction.",
         step.number, step.title
     )
+}
+
+/// Moved on to a step the content no longer has (it changed meanwhile).
+pub fn moved_on_plain(step: u8) -> String {
+    format!("Well done for getting here. You're now at step {step}.")
 }
 
 /// Moved on, but the introduction could not be sent because the member's DMs are closed.

@@ -1,0 +1,126 @@
+//! The service's [`Messenger`], for Discord: render a typed message with the content in use,
+//! and send it over REST by its lane.
+//!
+//! A member's DM goes through their cached DM channel, or a newly opened one (returned, for
+//! the service to cache). Scheduled messages carry their nonce with `enforce_nonce`, so a
+//! re-send after a crash is de-duplicated by Discord.
+
+use std::sync::Arc;
+
+use poise::serenity_prelude as serenity;
+use serenity::{CreateAttachment, CreateMessage};
+
+use super::render;
+use super::transport::Transport;
+use crate::content::SharedContent;
+use crate::delivery::{Lane, SendError};
+use crate::domain::ids::ChannelId;
+use crate::service::messages::{BoxFuture, Destination, DmReply, Messenger, Outgoing};
+
+pub struct DiscordMessenger {
+    transport: Arc<Transport>,
+    content: SharedContent,
+}
+
+impl DiscordMessenger {
+    pub fn new(transport: Arc<Transport>, content: SharedContent) -> DiscordMessenger {
+        DiscordMessenger { transport, content }
+    }
+
+    /// The message, as Discord shows it, rendered from the content in use now.
+    fn render(&self, message: &Outgoing) -> Result<CreateMessage, SendError> {
+        let content = self.content.get();
+        let gone = |what: &str| SendError::Gone(what.to_owned());
+        Ok(match message {
+            Outgoing::Welcome { step } => {
+                let step = content.step(step.get()).ok_or_else(|| gone("step"))?;
+                CreateMessage::new().embeds(render::welcome(step))
+            }
+            Outgoing::StepIntro { step } => {
+                let step = content.step(step.get()).ok_or_else(|| gone("step"))?;
+                CreateMessage::new().embed(render::step_detail(step))
+            }
+            Outgoing::Checkin(prepared) => {
+                let (text, embed, components) = render::checkin(&content, prepared);
+                CreateMessage::new()
+                    .content(text)
+                    .embed(embed)
+                    .components(components)
+            }
+            Outgoing::Reminder { step, prompt_index } => {
+                render::reminder(&content, step.get(), *prompt_index)
+            }
+            Outgoing::Encouragement { step, index } => {
+                let text = content
+                    .step(step.get())
+                    .and_then(|step| step.encouragements.get(*index))
+                    .ok_or_else(|| gone("encouragement"))?;
+                render::encouragement(text)
+            }
+            Outgoing::Public { index } => {
+                let text = content
+                    .public_encouragements
+                    .get(*index)
+                    .ok_or_else(|| gone("public encouragement"))?;
+                render::public_post(text)
+            }
+            Outgoing::Export { json } => CreateMessage::new()
+                .content(render::EXPORT_MESSAGE)
+                .add_file(CreateAttachment::bytes(
+                    json.clone(),
+                    "rekindle-export.json",
+                )),
+            Outgoing::Crisis(reply) => render::crisis_reply(&content, reply).message(),
+            Outgoing::DmReply(reply) => CreateMessage::new().content(match reply {
+                DmReply::Kept(kept) => render::dm_kept(*kept),
+                DmReply::NotEnrolled => render::NOT_ENROLLED_DM.to_owned(),
+                DmReply::Text(text) => text.clone(),
+                DmReply::Sorry => super::errors::APOLOGY.to_owned(),
+            }),
+            Outgoing::SupportRequest { member } => render::support_request(member.get()),
+            Outgoing::SupportChannelNote => {
+                CreateMessage::new().content(render::SUPPORT_CHANNEL_NOTE)
+            }
+        })
+    }
+
+    async fn deliver(
+        &self,
+        to: Destination,
+        message: &Outgoing,
+        lane: Lane,
+        nonce: Option<&str>,
+    ) -> Result<ChannelId, SendError> {
+        let mut rendered = self.render(message)?;
+        if let Some(nonce) = nonce {
+            rendered = rendered
+                .nonce(serenity::Nonce::String(nonce.to_owned()))
+                .enforce_nonce(true);
+        }
+        let channel = match to {
+            Destination::Channel(channel) => channel,
+            Destination::Member {
+                channel: Some(channel),
+                ..
+            } => channel,
+            Destination::Member {
+                member,
+                channel: None,
+            } => ChannelId::new(self.transport.open_dm(member.get(), lane).await?),
+        };
+        self.transport.post(channel.get(), &rendered, lane).await?;
+        Ok(channel)
+    }
+}
+
+impl Messenger for DiscordMessenger {
+    fn send<'a>(
+        &'a self,
+        to: Destination,
+        message: &'a Outgoing,
+        lane: Lane,
+        nonce: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<ChannelId, SendError>> {
+        Box::pin(self.deliver(to, message, lane, nonce))
+    }
+}

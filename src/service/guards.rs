@@ -1,0 +1,101 @@
+//! One lock per member, held while something is sent to them or while their data is
+//! erased: a DM that has begun finishes before the erasure commits, and none begins after
+//! (each send checks, under the lock, that the member still exists).
+//!
+//! In memory and per process: Rekindle runs as one process per database.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
+
+use crate::domain::ids::MemberId;
+
+/// The members' locks. Entries exist only while someone holds or waits for one.
+#[derive(Debug, Default)]
+pub struct Guards {
+    locks: Mutex<HashMap<MemberId, Arc<AsyncMutex<()>>>>,
+}
+
+/// A held member lock; released (and forgotten when unused) on drop.
+pub struct Held<'a> {
+    guards: &'a Guards,
+    member: MemberId,
+    guard: Option<OwnedMutexGuard<()>>,
+}
+
+impl Guards {
+    pub fn new() -> Guards {
+        Guards::default()
+    }
+
+    /// Waits for `member`'s lock.
+    pub async fn lock(&self, member: MemberId) -> Held<'_> {
+        let lock = {
+            let mut locks = self
+                .locks
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            locks.entry(member).or_default().clone()
+        };
+        let guard = lock.lock_owned().await;
+        Held {
+            guards: self,
+            member,
+            guard: Some(guard),
+        }
+    }
+
+    /// How many members have a lock entry (for the test of the memory bound).
+    pub fn len(&self) -> usize {
+        self.locks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        drop(self.guard.take());
+        let mut locks = self
+            .guards
+            .locks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Only the map holds it now: nobody holds or waits for this lock.
+        if locks
+            .get(&self.member)
+            .is_some_and(|lock| Arc::strong_count(lock) == 1)
+        {
+            locks.remove(&self.member);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_second_holder_waits_and_unused_locks_are_forgotten() {
+        let guards = Arc::new(Guards::new());
+        let member = MemberId::new(5);
+        let held = guards.lock(member).await;
+        let waiting = {
+            let guards = guards.clone();
+            tokio::spawn(async move {
+                let _held = guards.lock(member).await;
+            })
+        };
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished(), "the second holder waits");
+        drop(held);
+        waiting.await.expect("the second holder gets the lock");
+        assert!(guards.is_empty(), "no lock is kept for nobody");
+    }
+}

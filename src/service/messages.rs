@@ -1,0 +1,99 @@
+//! What the bot says, as typed values, and the one trait through which it leaves.
+//!
+//! Services decide what to send ([`Outgoing`]) and to whom ([`Destination`]); the Discord
+//! adapter implements [`Messenger`] and only renders and transports. Tests implement it with
+//! a recorder.
+
+use crate::delivery::{Lane, SendError};
+use crate::domain::crisis::reply::CrisisReply;
+use crate::domain::ids::{ChannelId, MemberId};
+use crate::domain::program::StepNumber;
+use crate::service::checkin::{Kept, Prepared};
+
+/// A message, decided: what it is about, not how it looks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outgoing {
+    /// The first DM after enrolment: welcome, privacy, and step 1.
+    Welcome { step: StepNumber },
+    /// A step's introduction, when the member moves on to it (or starts again).
+    StepIntro { step: StepNumber },
+    /// A check-in with its prompt and buttons.
+    Checkin(Prepared),
+    /// The one gentle reminder for an unanswered check-in.
+    Reminder {
+        step: StepNumber,
+        prompt_index: usize,
+    },
+    /// A private encouragement from the member's step.
+    Encouragement { step: StepNumber, index: usize },
+    /// The public encouragement post in a server's channel.
+    Public { index: usize },
+    /// Everything stored about the member, as a JSON file.
+    Export { json: Vec<u8> },
+    /// The crisis reply.
+    Crisis(CrisisReply),
+    /// The short answer to a plain DM.
+    DmReply(DmReply),
+    /// To a server's support team: this member asked for someone to reach out.
+    SupportRequest { member: MemberId },
+    /// To a server's support team, once: what this channel will receive.
+    SupportChannelNote,
+}
+
+/// What a plain DM is answered with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DmReply {
+    Kept(Kept),
+    NotEnrolled,
+    /// A refusal's own words.
+    Text(String),
+    /// Something went wrong on our side.
+    Sorry,
+}
+
+impl Outgoing {
+    /// A short name for logs and metrics; never anything a member wrote.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Outgoing::Welcome { .. } => "welcome",
+            Outgoing::StepIntro { .. } => "step_intro",
+            Outgoing::Checkin(_) => "checkin",
+            Outgoing::Reminder { .. } => "reminder",
+            Outgoing::Encouragement { .. } => "encouragement",
+            Outgoing::Public { .. } => "public",
+            Outgoing::Export { .. } => "export",
+            Outgoing::Crisis(_) => "crisis",
+            Outgoing::DmReply(_) => "dm_reply",
+            Outgoing::SupportRequest { .. } => "support_request",
+            Outgoing::SupportChannelNote => "support_channel_note",
+        }
+    }
+}
+
+/// Where a message goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Destination {
+    /// A member's DMs, through the cached DM channel if there is one.
+    Member {
+        member: MemberId,
+        channel: Option<ChannelId>,
+    },
+    /// A known channel: a server's channel, or the DM channel a message came from.
+    Channel(ChannelId),
+}
+
+/// A boxed future, so [`Messenger`] can be a trait object.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// Renders and sends messages. The Discord adapter implements it.
+pub trait Messenger: Send + Sync {
+    /// Sends `message` to `to` by `lane`'s rules, with `nonce` (and `enforce_nonce`) when
+    /// given; returns the channel it went to (a DM channel it may have opened).
+    fn send<'a>(
+        &'a self,
+        to: Destination,
+        message: &'a Outgoing,
+        lane: Lane,
+        nonce: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<ChannelId, SendError>>;
+}
