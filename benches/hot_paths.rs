@@ -220,7 +220,7 @@ fn store(c: &mut Criterion) {
         b.iter(|| {
             runtime.block_on(
                 sqlx::query(TAKE_NOTICE)
-                    .bind(black_box(member.to_db()))
+                    .bind(black_box(member))
                     .execute(&unpinged),
             )
         })

@@ -18,8 +18,12 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, TimeZone, Utc};
 use rekindle::clock::{Clock, ManualClock};
 use rekindle::content::{Content, SharedContent};
-use rekindle::discord::outbox::DiscordDelivery;
+use rekindle::discord::messenger::DiscordMessenger;
+use rekindle::discord::transport::Transport;
 use rekindle::scheduler::{Scheduler, Tuning};
+use rekindle::service::guards::Guards;
+use rekindle::service::safety::SafetyNet;
+use rekindle::service::Services;
 use rekindle::store::Store;
 use support::bot::test_settings;
 use support::FakeDiscord;
@@ -85,22 +89,24 @@ async fn rig(members: u64, due: bool, per_second: u32, with_fake_channels: bool)
     let store = Store::connect(&url).await.expect("a database");
     seed(&store, members, due, with_fake_channels.then_some(&fake)).await;
     let content = SharedContent::new(Content::load(&settings.content_path).expect("content"));
-    let http = Arc::new(rekindle::discord::client::http(&settings).expect("http"));
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(due_instant()));
-    let delivery = DiscordDelivery::new(
-        http,
-        store.clone(),
-        content.clone(),
-        settings.clone(),
+    let token = settings.token().expect("a token").clone();
+    let transport = Arc::new(Transport::new(&token, &settings).expect("a transport"));
+    let services = Services {
+        store: store.clone(),
+        content: content.clone(),
+        settings,
         clock,
-    )
-    .expect("delivery");
+        messenger: Arc::new(DiscordMessenger::new(transport, content)),
+        guards: Arc::new(Guards::new()),
+        safety: Arc::new(SafetyNet::new()),
+    };
     let tuning = Tuning {
         in_flight: 32,
         batch: 1000,
         ..Tuning::default()
     };
-    let scheduler = Scheduler::new(store.clone(), content, settings, Arc::new(delivery), tuning);
+    let scheduler = Scheduler::new(services, tuning);
     Rig {
         fake,
         store,

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use poise::serenity_prelude as serenity;
-use serenity::{CreateAttachment, CreateMessage};
+use serenity::CreateMessage;
 
 use super::render;
 use super::transport::Transport;
@@ -64,12 +64,8 @@ impl DiscordMessenger {
                     .ok_or_else(|| gone("public encouragement"))?;
                 render::public_post(text)
             }
-            Outgoing::Export { json } => CreateMessage::new()
-                .content(render::EXPORT_MESSAGE)
-                .add_file(CreateAttachment::bytes(
-                    json.clone(),
-                    "rekindle-export.json",
-                )),
+            // Sent as a file by `deliver`; this is its text.
+            Outgoing::Export { .. } => CreateMessage::new().content(render::EXPORT_MESSAGE),
             Outgoing::Crisis(reply) => render::crisis_reply(&content, reply).message(),
             Outgoing::DmReply(reply) => CreateMessage::new().content(match reply {
                 DmReply::Kept(kept) => render::dm_kept(*kept),
@@ -108,7 +104,20 @@ impl DiscordMessenger {
                 channel: None,
             } => ChannelId::new(self.transport.open_dm(member.get(), lane).await?),
         };
-        self.transport.post(channel.get(), &rendered, lane).await?;
+        match message {
+            Outgoing::Export { json } => {
+                self.transport
+                    .post_file(
+                        channel.get(),
+                        render::EXPORT_MESSAGE,
+                        "rekindle-export.json",
+                        json,
+                        lane,
+                    )
+                    .await?
+            }
+            _ => self.transport.post(channel.get(), &rendered, lane).await?,
+        }
         Ok(channel)
     }
 }

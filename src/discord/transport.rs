@@ -94,6 +94,42 @@ impl Transport {
             .map(|_| ())
     }
 
+    /// Posts a message with one file attached (multipart, as Discord wants attachments).
+    pub async fn post_file(
+        &self,
+        channel: u64,
+        text: &str,
+        filename: &str,
+        bytes: &[u8],
+        lane: Lane,
+    ) -> Result<(), SendError> {
+        let url = format!("{}/api/v10/channels/{channel}/messages", self.origin);
+        let payload = serde_json::json!({
+            "content": text,
+            "attachments": [{"id": 0, "filename": filename}],
+        })
+        .to_string();
+        self.persist(lane, || async {
+            let form = reqwest::multipart::Form::new()
+                .text("payload_json", payload.clone())
+                .part(
+                    "files[0]",
+                    reqwest::multipart::Part::bytes(bytes.to_vec())
+                        .file_name(filename.to_owned())
+                        .mime_str("application/json")
+                        .map_err(|error| SendError::Rejected(error.to_string()))?,
+                );
+            let request = self
+                .client
+                .post(&url)
+                .header(reqwest::header::AUTHORIZATION, &self.authorization)
+                .multipart(form);
+            self.respond(request).await
+        })
+        .await
+        .map(|_| ())
+    }
+
     /// Opens (or finds) the DM channel with `user`; returns its id.
     pub async fn open_dm(&self, user: u64, lane: Lane) -> Result<u64, SendError> {
         let url = format!("{}/api/v10/users/@me/channels", self.origin);
@@ -144,11 +180,16 @@ impl Transport {
     }
 
     async fn request(&self, url: &str, body: &impl Serialize) -> Result<Vec<u8>, SendError> {
-        let response = self
+        let request = self
             .client
             .post(url)
             .header(reqwest::header::AUTHORIZATION, &self.authorization)
-            .json(body)
+            .json(body);
+        self.respond(request).await
+    }
+
+    async fn respond(&self, request: reqwest::RequestBuilder) -> Result<Vec<u8>, SendError> {
+        let response = request
             .send()
             .await
             .map_err(|error| SendError::Transient(format!("network: {}", without_url(&error))))?;

@@ -1,61 +1,40 @@
 //! The scheduler against a real SQLite file and a recording sender: what is sent, when,
 //! and exactly once.
 
-use std::collections::VecDeque;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::TimeZone;
 
 use super::*;
+use crate::config::Settings;
 use crate::content::Content;
+use crate::content::SharedContent;
+use crate::delivery::Lane;
 use crate::domain::member::MemberId;
 use crate::domain::settings::{LocalTime, Timezone};
+use crate::service::guards::Guards;
+use crate::service::safety::SafetyNet;
+use crate::service::testing::{Recorder, Sent};
+use crate::service::Services;
 use crate::service::{self, Ctx};
 use crate::store::test_support::temp_store;
-use crate::store::{OutboxRow, PublicPost};
+use crate::store::PublicPost;
 
-/// Records every row it is asked to send; answers from a script, then `Ok`.
-#[derive(Default)]
-struct Recorder {
-    sent: Mutex<Vec<OutboxRow>>,
-    script: Mutex<VecDeque<Result<(), SendError>>>,
-    /// Answer with this for every call to this member.
-    closed: Mutex<Option<MemberId>>,
+/// The test messenger, seen as the outbox's sender: only scheduled messages count.
+trait Outbox {
+    fn sent(&self) -> Vec<Sent>;
+    fn sent_kinds(&self) -> Vec<String>;
 }
 
-impl Recorder {
-    fn script(&self, answers: impl IntoIterator<Item = Result<(), SendError>>) {
-        self.script.lock().expect("lock").extend(answers);
-    }
-
-    fn sent(&self) -> Vec<OutboxRow> {
-        self.sent.lock().expect("lock").clone()
+impl Outbox for Recorder {
+    fn sent(&self) -> Vec<Sent> {
+        self.sent_on(Lane::Scheduled)
     }
 
     fn sent_kinds(&self) -> Vec<String> {
-        self.sent().into_iter().map(|row| row.kind).collect()
-    }
-}
-
-impl Deliver for Recorder {
-    fn deliver<'a>(&'a self, row: &'a OutboxRow) -> BoxFuture<'a, Result<(), SendError>> {
-        Box::pin(async move {
-            if *self.closed.lock().expect("lock") == row.member && row.member.is_some() {
-                return Err(SendError::DmsClosed);
-            }
-            let answer = self
-                .script
-                .lock()
-                .expect("lock")
-                .pop_front()
-                .unwrap_or(Ok(()));
-            if answer.is_ok() {
-                self.sent.lock().expect("lock").push(row.clone());
-            }
-            answer
-        })
+        self.sent().into_iter().map(|sent| sent.kind).collect()
     }
 }
 
@@ -64,6 +43,7 @@ struct World {
     content: Content,
     settings: Arc<Settings>,
     recorder: Arc<Recorder>,
+    guards: Arc<Guards>,
     scheduler: Scheduler,
     _dir: tempfile::TempDir,
 }
@@ -88,18 +68,23 @@ async fn world() -> World {
         backoff: StdDuration::from_millis(1),
         ..Tuning::default()
     };
-    let scheduler = Scheduler::new(
-        store.clone(),
-        SharedContent::new(content.clone()),
-        settings.clone(),
-        recorder.clone(),
-        tuning,
-    );
+    let guards = Arc::new(Guards::new());
+    let services = Services {
+        store: store.clone(),
+        content: SharedContent::new(content.clone()),
+        settings: settings.clone(),
+        clock: Arc::new(crate::clock::ManualClock::new(Utc::now())),
+        messenger: recorder.clone(),
+        guards: guards.clone(),
+        safety: Arc::new(SafetyNet::new()),
+    };
+    let scheduler = Scheduler::new(services, tuning);
     World {
         store,
         content,
         settings,
         recorder,
+        guards,
         scheduler,
         _dir: dir,
     }
@@ -112,6 +97,8 @@ impl World {
             content: &self.content,
             now,
             settings: &self.settings,
+            messenger: self.recorder.as_ref(),
+            guards: &self.guards,
         }
     }
 
@@ -543,8 +530,8 @@ async fn the_public_post_goes_out_daily_and_cycles_through_every_message() {
     };
     let now = utc(2026, 6, 1, 0, 0);
     let post = PublicPost {
-        guild: 77,
-        channel: 88,
+        guild: crate::domain::ids::GuildId::new(77),
+        channel: crate::domain::ids::ChannelId::new(88),
         time,
         timezone: zone,
         enabled: true,

@@ -41,7 +41,6 @@ pub async fn direct_message(services: &Services, member: MemberId, channel: Chan
         super::checkin::dm_text(services.ctx(&content), member, text)
     })
     .await;
-    let answered = crisis.is_some();
     if let Some(task) = crisis {
         // The answer follows the crisis reply, never precedes it.
         if let Err(join) = task.await {
@@ -50,8 +49,7 @@ pub async fn direct_message(services: &Services, member: MemberId, channel: Chan
     }
     let reply = match kept {
         Ok(kept) => DmReply::Kept(kept),
-        // Someone who never enrolled and got the crisis reply needs nothing more from us.
-        Err(ServiceError::Refused(Refusal::NotEnrolled)) if answered => return,
+        // Honest about it, after any crisis reply: nothing of theirs was kept.
         Err(ServiceError::Refused(Refusal::NotEnrolled)) => DmReply::NotEnrolled,
         Err(error) => match error.member_message() {
             Some(text) => DmReply::Text(text),

@@ -17,6 +17,8 @@ pub mod privacy;
 pub mod program;
 pub mod safety;
 pub mod settings;
+#[cfg(test)]
+pub mod testing;
 
 use std::future::Future;
 use std::time::Duration;

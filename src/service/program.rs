@@ -149,8 +149,9 @@ pub async fn send_welcome_again(ctx: Ctx<'_>, member: MemberId) -> Result<Delive
 pub enum Start {
     /// Not enrolled: show the privacy notice; nothing is stored before "Begin".
     AskConsent,
-    /// Enrolled, but DMs never reached them: the welcome was tried again.
-    WelcomeAgain(Delivery),
+    /// Enrolled, but DMs never reached them: send the welcome again
+    /// ([`send_welcome_again`]).
+    WelcomeAgain,
 }
 
 pub async fn start(ctx: Ctx<'_>, member: MemberId) -> Result<Start, ServiceError> {
@@ -158,9 +159,7 @@ pub async fn start(ctx: Ctx<'_>, member: MemberId) -> Result<Start, ServiceError
         return Ok(Start::AskConsent);
     };
     match program {
-        Program::InStep { .. } if !reachable => {
-            Ok(Start::WelcomeAgain(send_welcome_again(ctx, member).await?))
-        }
+        Program::InStep { .. } if !reachable => Ok(Start::WelcomeAgain),
         Program::InStep { step, .. } => Err(Refusal::AlreadyEnrolled(step).into()),
         Program::Finished { .. } => Err(Refusal::AlreadyFinished.into()),
     }

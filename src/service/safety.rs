@@ -82,6 +82,21 @@ impl SafetyNet {
         Some((detection, form))
     }
 
+    /// Like [`Self::assess`], for a reflection written in a modal: a deliberate, private piece
+    /// of writing always gets the full reply.
+    pub fn assess_in_full(
+        &self,
+        content: &Content,
+        member: MemberId,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Option<(Detection, Form)> {
+        let (detection, _) = self.assess(content, member, text, now)?;
+        let mut memory = self.memory();
+        memory.last_full.insert(member, (now, detection.level));
+        Some((detection, Form::Full))
+    }
+
     /// The reply for a detection: with the member's country and support team when the
     /// database answers within [`CONTEXT_DEADLINE`], without them otherwise.
     pub async fn reply(

@@ -101,58 +101,40 @@ mod tests {
         let (store, _dir) = temp_store().await;
         let member = MemberId::new(7);
         let now = DateTime::<Utc>::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let (g100, g200, g300) = (GuildId::new(100), GuildId::new(200), GuildId::new(300));
+        let context = |guild| store.crisis_context(member, guild);
         assert_eq!(
-            store.crisis_context(member, None).await.expect("reads"),
+            context(None).await.expect("reads"),
             CrisisContext::default()
         );
         store
-            .set_support_channel(100, Some(555), now)
+            .set_support_channel(g100, Some(ChannelId::new(555)), now)
             .await
             .expect("saves");
-        assert_eq!(
-            store
-                .crisis_context(member, None)
-                .await
-                .expect("reads")
-                .support_guild,
-            Some(100)
-        );
-        // Two servers with a support team: without a home server, nobody is guessed.
+        // Without a home server, no server is guessed: it could be one they are not in.
+        assert_eq!(context(None).await.expect("reads").support_guild, None);
         store
-            .set_support_channel(200, Some(666), now)
+            .set_support_channel(g200, Some(ChannelId::new(666)), now)
             .await
             .expect("saves");
-        assert_eq!(
-            store
-                .crisis_context(member, None)
-                .await
-                .expect("reads")
-                .support_guild,
-            None
-        );
         // Writing from a server picks that server's team.
         assert_eq!(
-            store
-                .crisis_context(member, Some(200))
-                .await
-                .expect("reads")
-                .support_guild,
-            Some(200)
+            context(Some(g200)).await.expect("reads").support_guild,
+            Some(g200)
         );
         // A server without a team is not offered.
         assert_eq!(
-            store
-                .crisis_context(member, Some(300))
-                .await
-                .expect("reads")
-                .support_guild,
+            context(Some(g300)).await.expect("reads").support_guild,
             None
         );
         store
-            .set_support_channel(200, None, now)
+            .set_support_channel(g200, None, now)
             .await
             .expect("clears");
-        assert_eq!(store.support_channel(200).await.expect("reads"), None);
-        assert_eq!(store.support_channel(100).await.expect("reads"), Some(555));
+        assert_eq!(store.support_channel(g200).await.expect("reads"), None);
+        assert_eq!(
+            store.support_channel(g100).await.expect("reads"),
+            Some(ChannelId::new(555))
+        );
     }
 }

@@ -95,7 +95,10 @@ integer_column!(GuildId, |v| discord_to_db(v.get(), "server id")?, |raw| {
 integer_column!(
     ChannelId,
     |v| discord_to_db(v.get(), "channel id")?,
-    |raw| { discord_from_db(raw, "channel id").map(ChannelId::new) }
+    |raw| {
+        let id = discord_from_db(raw, "channel id")?;
+        Ok(ChannelId::new(id))
+    }
 );
 integer_column!(CheckinId, |v| v.get(), |raw| {
     CheckinId::new(raw).ok_or_else(|| format!("a stored check-in id is {raw}").into())

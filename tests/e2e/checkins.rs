@@ -46,7 +46,7 @@ async fn moods_modal_reflections_dm_text_and_journal_entries_are_kept() {
             &[("reflection", "I wrote a letter I won't send.")],
         )
         .await;
-    let kept = bot.fake.wait_callback(&submitted, WAIT).await;
+    let kept = bot.fake.wait_answer(&submitted, WAIT).await;
     assert_private_reply(&kept, "I've kept it with today's check-in");
 
     // A plain DM answers the open check-in; the next one goes to the journal.
@@ -192,7 +192,7 @@ async fn crisis_words_get_the_resources_first_and_everyday_words_do_not() {
             &[("reflection", "I keep thinking about suicide")],
         )
         .await;
-    let kept = bot.fake.wait_callback(&submitted, WAIT).await;
+    let kept = bot.fake.wait_answer(&submitted, WAIT).await;
     assert_private_reply(&kept, "You're not alone");
     bot.fake.assert_no_violations();
     bot.stop().await;
@@ -247,7 +247,7 @@ async fn bad_check_in_input_is_refused_clearly_and_changes_nothing() {
         .fake
         .modal_submit_unchecked(&member.dm, modal_id, &[("reflection", &long)])
         .await;
-    let refused = bot.fake.wait_callback(&submitted, WAIT).await;
+    let refused = bot.fake.wait_answer(&submitted, WAIT).await;
     assert_private_reply(&refused, "Your reflection is 4001 characters");
     assert!(words(&refused).contains("Nothing was saved"), "{refused}");
 

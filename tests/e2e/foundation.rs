@@ -45,7 +45,7 @@ async fn faq_autocomplete_ranks_the_right_entry_first() {
                 json!([{"type": 3, "name": "topic", "value": typed, "focused": true}]),
             )
             .await;
-        let callback = bot.fake.wait_callback(&interaction, WAIT).await;
+        let callback = bot.fake.wait_answer(&interaction, WAIT).await;
         assert_eq!(callback["type"], 8, "an autocomplete result");
         let first = &callback["data"]["choices"][0];
         assert_eq!(
@@ -69,7 +69,7 @@ async fn faq_answers_are_ephemeral_unless_shared() {
             json!([{"type": 3, "name": "topic", "value": "no-contact"}]),
         )
         .await;
-    let callback = bot.fake.wait_callback(&private, WAIT).await;
+    let callback = bot.fake.wait_answer(&private, WAIT).await;
     assert_eq!(flags(&callback) & EPHEMERAL, EPHEMERAL, "{callback}");
     assert_eq!(
         callback["data"]["embeds"][0]["title"],
@@ -80,7 +80,7 @@ async fn faq_answers_are_ephemeral_unless_shared() {
         .fake
         .slash(&member, "faq", json!([{"type": 3, "name": "topic", "value": "astrology"}, {"type": 5, "name": "share", "value": true}]))
         .await;
-    let callback = bot.fake.wait_callback(&shared, WAIT).await;
+    let callback = bot.fake.wait_answer(&shared, WAIT).await;
     assert_eq!(
         flags(&callback) & EPHEMERAL,
         0,
@@ -123,7 +123,7 @@ async fn a_typed_topic_that_matches_nothing_offers_the_list_privately() {
             json!([{"type": 3, "name": "topic", "value": "quantum physics"}]),
         )
         .await;
-    let callback = bot.fake.wait_callback(&interaction, WAIT).await;
+    let callback = bot.fake.wait_answer(&interaction, WAIT).await;
     assert_eq!(flags(&callback) & EPHEMERAL, EPHEMERAL);
     assert!(
         callback["data"]["content"]
@@ -144,7 +144,7 @@ async fn faq_without_a_topic_lists_questions_and_the_menu_answers_the_choice() {
     let mut bot = TestBot::start().await;
     let member = Actor::member(5004);
     let interaction = bot.fake.slash(&member, "faq", json!([])).await;
-    let callback = bot.fake.wait_callback(&interaction, WAIT).await;
+    let callback = bot.fake.wait_answer(&interaction, WAIT).await;
     assert_eq!(flags(&callback) & EPHEMERAL, EPHEMERAL);
     let menu = &callback["data"]["components"][0]["components"][0];
     assert_eq!(menu["custom_id"], "faq:pick");
@@ -154,7 +154,7 @@ async fn faq_without_a_topic_lists_questions_and_the_menu_answers_the_choice() {
         .fake
         .component(&member, "faq:pick", 3, &["jealousy"], None)
         .await;
-    let update = bot.fake.wait_callback(&pick, WAIT).await;
+    let update = bot.fake.wait_answer(&pick, WAIT).await;
     assert_eq!(
         update["type"], 7,
         "the list is replaced by the answer: {update}"
@@ -172,7 +172,7 @@ async fn steps_shows_the_overview_and_one_step_in_detail() {
     let mut bot = TestBot::start().await;
     let member = Actor::member(5005);
     let overview = bot.fake.slash(&member, "steps", json!([])).await;
-    let callback = bot.fake.wait_callback(&overview, WAIT).await;
+    let callback = bot.fake.wait_answer(&overview, WAIT).await;
     assert_eq!(flags(&callback) & EPHEMERAL, EPHEMERAL);
     assert_eq!(
         callback["data"]["embeds"][0]["fields"]
@@ -189,7 +189,7 @@ async fn steps_shows_the_overview_and_one_step_in_detail() {
             json!([{"type": 4, "name": "number", "value": 6}]),
         )
         .await;
-    let callback = bot.fake.wait_callback(&detail, WAIT).await;
+    let callback = bot.fake.wait_answer(&detail, WAIT).await;
     assert_eq!(
         callback["data"]["embeds"][0]["title"],
         "Step 6 · Seek professional help if needed"
@@ -205,7 +205,7 @@ async fn help_gives_crisis_resources_and_says_it_is_not_therapy() {
         .fake
         .slash(&Actor::member(5006).in_dm(), "help", json!([]))
         .await;
-    let callback = bot.fake.wait_callback(&interaction, WAIT).await;
+    let callback = bot.fake.wait_answer(&interaction, WAIT).await;
     let embed = &callback["data"]["embeds"][0];
     let description = embed["description"].as_str().unwrap_or("");
     assert!(description.contains("988"), "{description}");
@@ -234,7 +234,7 @@ async fn the_bot_keeps_answering_after_the_gateway_drops() {
             json!([{"type": 3, "name": "topic", "value": "jealousy"}]),
         )
         .await;
-    let callback = bot.fake.wait_callback(&interaction, WAIT).await;
+    let callback = bot.fake.wait_answer(&interaction, WAIT).await;
     assert_eq!(
         callback["data"]["embeds"][0]["title"],
         "Should I date someone else to make them jealous?"
@@ -245,7 +245,7 @@ async fn the_bot_keeps_answering_after_the_gateway_drops() {
     );
     bot.fake.request_reconnect().await;
     let again = bot.fake.slash(&member, "help", json!([])).await;
-    bot.fake.wait_callback(&again, WAIT).await;
+    bot.fake.wait_answer(&again, WAIT).await;
     bot.fake.assert_no_violations();
     bot.stop().await;
 }

@@ -91,7 +91,7 @@ pub fn assert_private_reply(callback: &Value, expected: &str) {
 /// `/{name}` with `options`, and the bot's callback.
 pub async fn command(bot: &TestBot, who: &Actor, name: &str, options: Value) -> Value {
     let interaction = bot.fake.slash(who, name, options).await;
-    bot.fake.wait_callback(&interaction, WAIT).await
+    bot.fake.wait_answer(&interaction, WAIT).await
 }
 
 /// `/program {sub}`, the interaction (for its response message) and the callback.
@@ -104,7 +104,7 @@ pub async fn program(bot: &TestBot, who: &Actor, sub: &str) -> (Interaction, Val
             json!([{"type": 1, "name": sub, "options": []}]),
         )
         .await;
-    let callback = bot.fake.wait_callback(&interaction, WAIT).await;
+    let callback = bot.fake.wait_answer(&interaction, WAIT).await;
     (interaction, callback)
 }
 
@@ -114,7 +114,7 @@ pub async fn press(bot: &TestBot, who: &Actor, custom_id: &str, message: &Value)
         .fake
         .component(who, custom_id, 2, &[], Some(message.clone()))
         .await;
-    bot.fake.wait_callback(&interaction, WAIT).await
+    bot.fake.wait_answer(&interaction, WAIT).await
 }
 
 /// Chooses `value` in the select `custom_id` on `message` and returns the callback.
@@ -129,7 +129,7 @@ pub async fn select(
         .fake
         .component(who, custom_id, 3, &[value], Some(message.clone()))
         .await;
-    bot.fake.wait_callback(&interaction, WAIT).await
+    bot.fake.wait_answer(&interaction, WAIT).await
 }
 
 /// Waits for `n` more DMs to the member than `before` and returns the new ones.

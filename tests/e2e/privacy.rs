@@ -20,7 +20,7 @@ async fn privacy(bot: &TestBot, who: &Actor, sub: &str) -> (crate::support::Inte
             json!([{"type": 1, "name": sub, "options": []}]),
         )
         .await;
-    let callback = bot.fake.wait_callback(&interaction, WAIT).await;
+    let callback = bot.fake.wait_answer(&interaction, WAIT).await;
     (interaction, callback)
 }
 

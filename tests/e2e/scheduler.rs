@@ -5,13 +5,14 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use rekindle::discord::outbox::DiscordDelivery;
-use rekindle::scheduler::{BoxFuture, Deliver, Scheduler, SendError};
-use rekindle::store::OutboxRow;
+use rekindle::delivery::{Lane, SendError};
+use rekindle::domain::ids::ChannelId;
+use rekindle::scheduler::Scheduler;
+use rekindle::service::messages::{BoxFuture, Destination, Messenger, Outgoing};
 use serde_json::{json, Value};
 
 use crate::member::{assert_private_reply, command, enrol, words, Member};
-use crate::support::bot::{test_settings, test_tuning};
+use crate::support::bot::test_tuning;
 use crate::support::{Actor, TestBot};
 
 fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
@@ -86,15 +87,24 @@ async fn a_check_in_arrives_at_the_members_local_time_with_a_nonce() {
 }
 
 /// Sends for real, then dies before the row can be marked sent: a crash at the worst moment.
-struct DiesAfterSending(DiscordDelivery);
+struct DiesAfterSending(Arc<dyn Messenger>);
 
-impl Deliver for DiesAfterSending {
-    fn deliver<'a>(&'a self, row: &'a OutboxRow) -> BoxFuture<'a, Result<(), SendError>> {
+impl Messenger for DiesAfterSending {
+    fn send<'a>(
+        &'a self,
+        to: Destination,
+        message: &'a Outgoing,
+        lane: Lane,
+        nonce: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<ChannelId, SendError>> {
         Box::pin(async move {
-            self.0.deliver(row).await?;
-            panic!(
-                "simulated crash: the message went out, the process died before marking it sent"
-            );
+            let channel = self.0.send(to, message, lane, nonce).await?;
+            if lane == Lane::Scheduled {
+                panic!(
+                    "simulated crash: the message went out, the process died before marking it sent"
+                );
+            }
+            Ok(channel)
         })
     }
 }
@@ -104,24 +114,9 @@ async fn a_crash_between_send_and_mark_still_leaves_exactly_one_message() {
     let mut bot = TestBot::start().await;
     let member = Member::new(7002);
     enrol(&bot, &member).await;
-    let settings = Arc::new(test_settings(&bot.fake, &bot.database_url, &[]));
-    let running = bot.running();
-    let transport =
-        Arc::new(rekindle::discord::transport::Transport::new(&settings).expect("a transport"));
-    let clock: Arc<dyn rekindle::clock::Clock> = Arc::new(bot.clock.clone());
-    let delivery = DiscordDelivery::new(
-        transport,
-        running.store.clone(),
-        running.content.clone(),
-        clock,
-    );
-    let doomed = Scheduler::new(
-        running.store.clone(),
-        running.content.clone(),
-        settings,
-        Arc::new(DiesAfterSending(delivery)),
-        test_tuning(),
-    );
+    let mut services = bot.running().services.clone();
+    services.messenger = Arc::new(DiesAfterSending(services.messenger.clone()));
+    let doomed = Scheduler::new(services, test_tuning());
     // Default check-in time 19:00 UTC.
     let due = utc(2026, 3, 2, 19, 0);
     bot.clock.set(due);
@@ -239,7 +234,7 @@ async fn closed_dms_pause_the_member_and_their_next_command_says_why() {
             json!([{"type": 3, "name": "topic", "value": "astro", "focused": true}]),
         )
         .await;
-    let suggestions = bot.fake.wait_callback(&typing, crate::support::WAIT).await;
+    let suggestions = bot.fake.wait_answer(&typing, crate::support::WAIT).await;
     assert_eq!(suggestions["type"], 8, "{suggestions}");
     // The next command tells them, privately, once.
     let interaction = bot
@@ -252,7 +247,7 @@ async fn closed_dms_pause_the_member_and_their_next_command_says_why() {
         .await;
     let first = bot
         .fake
-        .wait_callback(&interaction, crate::support::WAIT)
+        .wait_answer(&interaction, crate::support::WAIT)
         .await;
     assert_private_reply(&first, "paused your check-ins");
     let answer = bot

@@ -22,15 +22,16 @@ pub async fn program(_ctx: Context<'_>) -> Result<(), Error> {
 /// Begin the program: what is kept and why, then step 1 by direct message
 #[poise::command(slash_command)]
 async fn start(ctx: Context<'_>) -> Result<(), Error> {
-    // May send a DM (the welcome, again): answer first.
-    ctx.defer_ephemeral().await?;
     let data = ctx.data();
     let content = data.services.content.get();
     let member = member_of(ctx.author());
-    let start = patiently(service::LONG_WAIT, || {
-        service::program::start(data.service(&content), member)
-    })
-    .await?;
+    let start = in_time(
+        ctx,
+        patiently(service::LONG_WAIT, || {
+            service::program::start(data.service(&content), member)
+        }),
+    )
+    .await??;
     let reply = match start {
         Start::AskConsent => {
             let (embed, buttons) = render::consent();
@@ -38,10 +39,18 @@ async fn start(ctx: Context<'_>) -> Result<(), Error> {
                 .embed(embed)
                 .components(vec![buttons])
         }
-        Start::WelcomeAgain(Delivery::Closed) => {
-            CreateReply::default().content(render::dms_closed("run `/program start` again."))
+        Start::WelcomeAgain => {
+            // Enrolled, but the welcome never arrived: answer first, then send it.
+            ctx.defer_ephemeral().await?;
+            let delivery = patiently(service::LONG_WAIT, || {
+                service::program::send_welcome_again(data.service(&content), member)
+            })
+            .await?;
+            CreateReply::default().content(match delivery {
+                Delivery::Closed => render::dms_closed("run `/program start` again."),
+                _ => render::DM_SENT.to_owned(),
+            })
         }
-        Start::WelcomeAgain(_) => CreateReply::default().content(render::DM_SENT),
     };
     ctx.send(reply.ephemeral(true)).await?;
     Ok(())

@@ -76,7 +76,8 @@ pub async fn crisis_reflection(
     let services = &data.services;
     let content = services.content.get();
     let now = services.clock.now();
-    let Some((detection, form)) = services.safety.assess(&content, member, text, now) else {
+    let Some((detection, form)) = services.safety.assess_in_full(&content, member, text, now)
+    else {
         return Ok(false);
     };
     tracing::info!(

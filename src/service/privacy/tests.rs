@@ -34,6 +34,8 @@ async fn journey(store: &Store, content: &Content, settings: &Settings, member: 
         content,
         now,
         settings,
+        messenger: crate::service::testing::quiet(),
+        guards: crate::service::testing::guards(),
     };
     program::begin(ctx(t0), member).await.expect("enrolled");
     let prepared = checkin::prepare(ctx(t0 + Duration::hours(1)), member)
@@ -71,6 +73,8 @@ async fn an_export_holds_every_stored_field() {
             content: &content,
             now,
             settings: &settings,
+            messenger: crate::service::testing::quiet(),
+            guards: crate::service::testing::guards(),
         },
         ALICE,
     )
@@ -119,6 +123,8 @@ async fn the_export_format_keeps_its_documented_field_names() {
             content: &content,
             now,
             settings: &settings,
+            messenger: crate::service::testing::quiet(),
+            guards: crate::service::testing::guards(),
         },
         ALICE,
     )
@@ -164,7 +170,9 @@ async fn nothing_stored_means_no_export() {
             store: &store,
             content: &content,
             now,
-            settings: &settings
+            settings: &settings,
+            messenger: crate::service::testing::quiet(),
+            guards: crate::service::testing::guards(),
         },
         BOB
     )
@@ -187,6 +195,8 @@ async fn deleting_leaves_no_trace_of_the_member_and_spares_everyone_else() {
             content: &content,
             now,
             settings: &settings,
+            messenger: crate::service::testing::quiet(),
+            guards: crate::service::testing::guards(),
         },
         ALICE,
     )
@@ -214,7 +224,7 @@ async fn deleting_leaves_no_trace_of_the_member_and_spares_everyone_else() {
             let hits: i64 = sqlx::query_scalar(&format!(
                 "SELECT COUNT(*) FROM \"{table}\" WHERE \"{column}\" = ?1 OR CAST(\"{column}\" AS TEXT) LIKE '%' || ?2 || '%'"
             ))
-            .bind(ALICE.to_db())
+            .bind(ALICE)
             .bind(ALICE.to_string())
             .fetch_one(store.pool())
             .await
@@ -228,6 +238,8 @@ async fn deleting_leaves_no_trace_of_the_member_and_spares_everyone_else() {
             content: &content,
             now,
             settings: &settings,
+            messenger: crate::service::testing::quiet(),
+            guards: crate::service::testing::guards(),
         },
         BOB,
     )

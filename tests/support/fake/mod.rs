@@ -393,6 +393,38 @@ impl FakeDiscord {
         v
     }
 
+    /// Waits for the bot's answer to `interaction` as the member sees it: the callback, or,
+    /// when the bot deferred (type 5 or 6), the edit that followed, shaped like the callback
+    /// it stands for (type 4 with the deferral's flags, or type 7).
+    pub async fn wait_answer(&self, interaction: &Interaction, timeout: Duration) -> Value {
+        let callback = self.wait_callback(interaction, timeout).await;
+        let kind = callback["type"].as_u64();
+        if !matches!(kind, Some(5) | Some(6)) {
+            return callback;
+        }
+        let base = format!("/webhooks/{}/{}", state::APPLICATION_ID, interaction.token);
+        let original = format!("{base}/messages/@original");
+        // poise follows a deferral with a follow-up; serenity's handlers edit the original.
+        let edit = self
+            .wait_for_request(
+                &format!("the answer after a deferral on {base}"),
+                timeout,
+                |r| {
+                    (r.method == "PATCH" && r.path == original)
+                        || (r.method == "POST" && r.path == base)
+                },
+            )
+            .await;
+        let mut data = edit.payload().clone();
+        if kind == Some(5) {
+            let flags = callback["data"]["flags"].as_u64().unwrap_or(0);
+            data["flags"] = serde_json::json!(flags);
+            serde_json::json!({"type": 4, "data": data, "deferred": true})
+        } else {
+            serde_json::json!({"type": 7, "data": data, "deferred": true})
+        }
+    }
+
     /// Waits for a follow-up (`POST /webhooks/{app}/{token}`) or an edit of the original
     /// response (`PATCH /webhooks/{app}/{token}/messages/@original`).
     pub async fn wait_followup_or_edit(
