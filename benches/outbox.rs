@@ -19,6 +19,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use rekindle::clock::{Clock, ManualClock};
 use rekindle::content::{Content, SharedContent};
 use rekindle::discord::outbox::DiscordDelivery;
+use rekindle::discord::transport::Transport;
 use rekindle::scheduler::{Scheduler, Tuning};
 use rekindle::store::Store;
 use support::bot::test_settings;
@@ -85,16 +86,9 @@ async fn rig(members: u64, due: bool, per_second: u32, with_fake_channels: bool)
     let store = Store::connect(&url).await.expect("a database");
     seed(&store, members, due, with_fake_channels.then_some(&fake)).await;
     let content = SharedContent::new(Content::load(&settings.content_path).expect("content"));
-    let http = Arc::new(rekindle::discord::client::http(&settings).expect("http"));
+    let transport = Arc::new(Transport::new(&settings).expect("transport"));
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(due_instant()));
-    let delivery = DiscordDelivery::new(
-        http,
-        store.clone(),
-        content.clone(),
-        settings.clone(),
-        clock,
-    )
-    .expect("delivery");
+    let delivery = DiscordDelivery::new(transport, store.clone(), content.clone(), clock);
     let tuning = Tuning {
         in_flight: 32,
         batch: 1000,
