@@ -35,7 +35,6 @@ const GRID: RGBColor = RGBColor(0xEA, 0xE3, 0xE5);
 /// highest mood.
 const Y_BOTTOM: f64 = 0.5;
 const Y_TOP: f64 = 5.95;
-const LABEL_Y: f64 = 5.9;
 /// Dates on the x axis every two weeks, counted back from today.
 const DATE_TICK_DAYS: i64 = 14;
 
@@ -124,7 +123,7 @@ fn draw(
         .axis_style(AXIS.stroke_width(1))
         .x_label_formatter(&date_label)
         .y_label_formatter(&mood_label)
-        .label_style(label_font.clone())
+        .label_style(label_font)
         .draw()?;
 
     // "Step 2" at the top of each band wide enough for it; the number alone where only that
@@ -132,12 +131,8 @@ fn draw(
     let band_font = (FAMILY, 15).into_font().color(&BAND_LABEL);
     let band_top = chart.backend_coord(&(0.0, Y_TOP)).1 + 5;
     for band in bands {
-        let left = chart
-            .backend_coord(&(band.first_day as f64 - 0.5, LABEL_Y))
-            .0;
-        let right = chart
-            .backend_coord(&(band.last_day as f64 + 0.5, LABEL_Y))
-            .0;
+        let left = chart.backend_coord(&(band.first_day as f64 - 0.5, Y_TOP)).0;
+        let right = chart.backend_coord(&(band.last_day as f64 + 0.5, Y_TOP)).0;
         let room = u32::try_from(right - left).unwrap_or(0);
         let words = format!("Step {}", band.step);
         let number = band.step.to_string();
