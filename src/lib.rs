@@ -17,10 +17,12 @@
 //! - [`service`]: use cases that the Discord adapter calls: (store, input) -> outcome.
 //! - [`discord`]: the only place serenity and poise appear: commands, components,
 //!   rendering, and the client's start and shutdown.
+//! - [`chart`]: the member's mood chart over 90 days as a PNG, with its alt text.
 //! - [`logging`]: the log filter, with caps that keep secrets and members' words out.
 //! - [`app`]: wires it all together for `main` and for the end-to-end tests.
 
 pub mod app;
+pub mod chart;
 pub mod clock;
 pub mod config;
 pub mod content;
