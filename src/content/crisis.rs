@@ -147,6 +147,69 @@ impl Crisis {
     }
 }
 
+/// Phrases the rules must always catch, whatever an admin edits: a quiet idiom or a broken
+/// rule that hides one of these is refused at load.
+pub const MUST_CATCH: [&str; 8] = [
+    "i want to kill myself",
+    "i want to die",
+    "i am going to end my life",
+    "im suicidal",
+    "he is going to kill me",
+    "i cut myself last night",
+    "i took all my pills",
+    "i have a plan to kill myself tonight",
+];
+
+impl Crisis {
+    /// The problems of a detector that misses a phrase it must catch.
+    pub(super) fn check_catches(&self, detector: &CrisisDetector) -> Vec<ContentIssue> {
+        MUST_CATCH
+            .iter()
+            .filter(|phrase| detector.detect(phrase).is_none())
+            .map(|phrase| ContentIssue {
+                entry: "crisis".into(),
+                rule: format!(
+                    "the rules no longer catch “{phrase}”: a `quiet` idiom or a changed rule hides it; every crisis reply depends on catching it"
+                ),
+            })
+            .collect()
+    }
+
+    /// The longest the full acute reply and the support lines can render to: the emergency
+    /// line with the longest number, the message, and the longest country's lines (or the
+    /// international ones), with their formatting.
+    pub fn longest_reply(&self) -> usize {
+        let chars = |text: &str| text.chars().count();
+        let line = |l: &Helpline| {
+            chars(&l.name) + chars(&l.contact) + l.url.as_deref().map_or(0, chars) + 16
+        };
+        let emergency = self
+            .regions
+            .iter()
+            .map(|r| chars(&r.emergency))
+            .chain(std::iter::once(chars(&self.emergency_numbers)))
+            .max()
+            .unwrap_or(0)
+            + chars(&self.emergency);
+        let international: usize = self.international.iter().map(line).sum::<usize>()
+            + self.common_lines.as_deref().map_or(0, chars)
+            + chars(&self.region_hint)
+            + 8;
+        let regional = self
+            .regions
+            .iter()
+            .map(|r| {
+                chars(&r.name)
+                    + r.lines.iter().map(line).sum::<usize>()
+                    + 30
+                    + self.international.first().map_or(0, line)
+            })
+            .max()
+            .unwrap_or(0);
+        emergency + chars(&self.acute_message) + international.max(regional) + 8
+    }
+}
+
 /// Limits the crisis reply must fit in.
 pub mod limits {
     /// One helpline's contact text.
@@ -161,6 +224,10 @@ pub mod limits {
     pub const MESSAGE: usize = 900;
     /// The short repeated reply is a plain message.
     pub const REPEAT: usize = 500;
+    /// International lines at most.
+    pub const INTERNATIONAL: usize = 5;
+    /// A Discord embed description.
+    pub const EMBED: usize = 4096;
 }
 
 /// The languages rules may be written in.
@@ -232,6 +299,22 @@ pub(super) fn check(crisis: &Crisis) -> Vec<ContentIssue> {
         p.fail(
             "crisis",
             "`international` needs at least one line for members whose country is unknown".into(),
+        );
+    }
+    if crisis.international.len() > INTERNATIONAL {
+        p.fail(
+            "crisis",
+            format!(
+                "`international` has {} lines; at most {INTERNATIONAL} fit the reply",
+                crisis.international.len()
+            ),
+        );
+    }
+    let longest = crisis.longest_reply();
+    if longest > EMBED {
+        p.fail(
+            "crisis",
+            format!("the full crisis reply can render to {longest} characters with these texts and lines; a Discord embed allows at most {EMBED}: shorten `acute_message` or a country's lines"),
         );
     }
     for (index, line) in crisis.international.iter().enumerate() {

@@ -140,6 +140,13 @@ impl Content {
             });
         }
         let crisis_detector = crisis_detector.unwrap_or_default();
+        let misses = file.crisis.check_catches(&crisis_detector);
+        if !misses.is_empty() {
+            return Err(ContentError {
+                file: path.to_owned(),
+                issues: misses,
+            });
+        }
         let faq_index = FaqIndex::new(file.faq.iter().map(|entry| Searchable {
             key: &entry.key,
             question: &entry.question,

@@ -265,3 +265,61 @@ fn the_shipped_crisis_phrases_catch_danger_and_spare_ordinary_words() {
     assert!(!content.is_crisis("I'm killing it at the gym lately"));
     assert!(!content.is_crisis("I miss them and I feel low"));
 }
+
+#[test]
+fn a_quiet_idiom_that_would_hide_a_crisis_is_refused() {
+    let text = shipped_text().replacen(
+        "quiet = [",
+        "quiet = [\n  \"kill|killing myself\",\n  \"suicid*\",",
+        1,
+    );
+    let error = parse(&text).expect_err("the idiom hides crises");
+    assert!(
+        error
+            .to_string()
+            .contains("no longer catch “i want to kill myself”"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_one_letter_pattern_is_refused() {
+    let text = shipped_text().replacen("patterns = [", "patterns = [\n  \"i\",", 1);
+    let error = parse(&text).expect_err("a pattern of one short word is refused");
+    assert!(
+        error.to_string().contains("fewer than three letters"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_crisis_reply_too_long_for_discord_is_refused() {
+    // Every field within its own limit, the whole too long for one embed.
+    let long = format!("\"{}\"", "x".repeat(890));
+    let mut text = shipped_text();
+    for key in ["region_hint", "common_lines"] {
+        let start = text.find(&format!("\n{key} = ")).expect("the key") + 1;
+        let end = start + text[start..].find('\n').expect("the line's end");
+        text.replace_range(start..end, &format!("{key} = {long}"));
+    }
+    let line = "y".repeat(152);
+    for n in 0..3 {
+        // (with the two shipped lines: five, the most allowed)
+        text = text.replacen(
+            "[[crisis.international]]",
+            &format!("[[crisis.international]]\nname = \"Directory {n}\"\ncontact = \"{line}yyyyyy\"\nurl = \"https://{line}\"\n\n[[crisis.international]]"),
+            1,
+        );
+    }
+    let start = text.find("acute_message = \"\"\"").expect("the key");
+    let end = start + text[start..].find("\"\"\"\n").expect("its end") + 3;
+    let end = end + text[end..].find("\"\"\"").expect("the closing quotes") + 3;
+    text.replace_range(start..end, &format!("acute_message = {long}"));
+    let error = parse(&text).map(|_| ()).expect_err("too long");
+    assert!(
+        error
+            .to_string()
+            .contains("a Discord embed allows at most 4096"),
+        "{error}"
+    );
+}

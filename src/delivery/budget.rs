@@ -156,3 +156,90 @@ mod tests {
         );
     }
 }
+
+/// Discord's global limit, shared by every lane: at most `limit` requests in any second.
+/// Lanes that can wait take a slot in turn; a lane that would rather not send takes one only
+/// when it leaves `reserve` free. Crisis replies reserve nothing and wait for nothing but the
+/// limit itself, so they go first and never cause a global 429.
+#[derive(Debug)]
+pub struct GlobalBudget {
+    limit: usize,
+    sent: Mutex<std::collections::VecDeque<Instant>>,
+}
+
+/// A little over a second: requests counted when they leave may arrive closer together, so
+/// the window Discord counts in never sees more than the limit.
+const WINDOW: Duration = Duration::from_millis(1050);
+
+impl GlobalBudget {
+    pub fn new(limit: u32) -> GlobalBudget {
+        GlobalBudget {
+            limit: usize::try_from(limit.max(1)).unwrap_or(1),
+            sent: Mutex::new(std::collections::VecDeque::new()),
+        }
+    }
+
+    /// Takes a slot now if fewer than `limit - reserve` were taken in the last second.
+    pub fn try_take(&self, reserve: usize) -> bool {
+        self.take_or_wait(reserve).is_none()
+    }
+
+    /// Waits for a slot that leaves `reserve` free.
+    pub async fn take(&self, reserve: usize) {
+        while let Some(wait) = self.take_or_wait(reserve) {
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Takes a slot (`None`), or says how long until one may be free.
+    fn take_or_wait(&self, reserve: usize) -> Option<Duration> {
+        let now = Instant::now();
+        let mut sent = self
+            .sent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        while sent
+            .front()
+            .is_some_and(|at| now.saturating_duration_since(*at) >= WINDOW)
+        {
+            sent.pop_front();
+        }
+        if sent.len() + reserve < self.limit {
+            sent.push_back(now);
+            return None;
+        }
+        let oldest = sent.front().copied().unwrap_or(now);
+        Some(
+            (oldest + WINDOW)
+                .saturating_duration_since(now)
+                .max(Duration::from_millis(1)),
+        )
+    }
+}
+
+#[cfg(test)]
+mod global_tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn the_reserve_stays_free_for_the_lanes_that_need_it() {
+        let budget = GlobalBudget::new(10);
+        let ordinary = (0..20).filter(|_| budget.try_take(3)).count();
+        assert_eq!(ordinary, 7, "ordinary traffic leaves three of ten free");
+        let urgent = (0..20).filter(|_| budget.try_take(0)).count();
+        assert_eq!(urgent, 3, "urgent traffic gets the reserve");
+        tokio::time::advance(WINDOW).await;
+        assert!(budget.try_take(3));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_waiting_sender_goes_when_a_slot_frees_and_the_limit_holds() {
+        let budget = GlobalBudget::new(5);
+        let start = Instant::now();
+        for _ in 0..12 {
+            budget.take(0).await;
+        }
+        // 12 sends, 5 a window: the last two windows in.
+        assert_eq!(Instant::now() - start, WINDOW * 2);
+    }
+}

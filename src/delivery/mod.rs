@@ -12,7 +12,10 @@
 //! - [`Lane::Interactive`]: a DM a member asked for with a command (a check-in, an export,
 //!   a step). Bounded by people pressing buttons, so not paced; retried a little.
 //!
-//! 40 + 5 leaves headroom under 50 for crisis replies and interactive DMs.
+//! 40 + 5 leaves headroom under 50 for crisis replies and interactive DMs. All lanes also
+//! share one [`GlobalBudget`] of 47 requests a second: scheduled messages and ordinary
+//! replies leave 5 of those free, crisis replies and interactive DMs may take them, so even
+//! a raid of crisis messages is answered in turn without ever tripping Discord's limit.
 //!
 //! Nothing here knows Discord's types; the adapter in `discord::transport` does the sending.
 
@@ -20,7 +23,7 @@ mod budget;
 
 use std::time::Duration;
 
-pub use budget::ReplyBudget;
+pub use budget::{GlobalBudget, ReplyBudget};
 
 use crate::domain::member::MemberId;
 
@@ -111,6 +114,29 @@ impl Lane {
         }
     }
 }
+
+impl Lane {
+    /// Slots of the global budget this lane leaves free for crisis replies.
+    pub fn reserve(self) -> usize {
+        match self {
+            Lane::Crisis | Lane::Interactive => 0,
+            Lane::Reply(_) | Lane::Scheduled => 5,
+        }
+    }
+
+    /// How long one request may take before it counts as a network failure.
+    pub fn request_timeout(self) -> Duration {
+        match self {
+            Lane::Crisis => Duration::from_secs(3),
+            Lane::Interactive | Lane::Reply(_) => Duration::from_secs(5),
+            Lane::Scheduled => Duration::from_secs(15),
+        }
+    }
+}
+
+/// Requests a second in all (counted over a little more than a second), under Discord's
+/// global 50.
+pub const GLOBAL_PER_SECOND: u32 = 47;
 
 impl SendError {
     /// Whether trying again could help.

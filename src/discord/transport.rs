@@ -14,7 +14,7 @@ use serenity::CreateMessage;
 use tokio::time::Instant;
 
 use crate::config::{Settings, Token};
-use crate::delivery::{Lane, ReplyBudget, SendError};
+use crate::delivery::{GlobalBudget, Lane, ReplyBudget, SendError, GLOBAL_PER_SECOND};
 
 /// Discord's origin when no proxy is configured.
 const DISCORD_ORIGIN: &str = "https://discord.com";
@@ -33,6 +33,7 @@ pub struct Transport {
     origin: String,
     authorization: String,
     replies: ReplyBudget,
+    global: GlobalBudget,
 }
 
 impl std::fmt::Debug for Transport {
@@ -72,6 +73,7 @@ impl Transport {
                 MEMBER_BURST,
                 MEMBER_EVERY,
             ),
+            global: GlobalBudget::new(GLOBAL_PER_SECOND),
         })
     }
 
@@ -84,12 +86,12 @@ impl Transport {
         lane: Lane,
     ) -> Result<(), SendError> {
         if let Lane::Reply(member) = lane {
-            if !self.replies.try_take(member) {
+            if !self.replies.try_take(member) || !self.global.try_take(lane.reserve()) {
                 return Err(SendError::Shed);
             }
         }
         let url = format!("{}/api/v10/channels/{channel}/messages", self.origin);
-        self.persist(lane, || self.request(&url, message))
+        self.persist(lane, || self.request(&url, message, lane))
             .await
             .map(|_| ())
     }
@@ -123,8 +125,9 @@ impl Transport {
                 .client
                 .post(&url)
                 .header(reqwest::header::AUTHORIZATION, &self.authorization)
+                .timeout(lane.request_timeout())
                 .multipart(form);
-            self.respond(request).await
+            self.respond(request, lane).await
         })
         .await
         .map(|_| ())
@@ -136,7 +139,9 @@ impl Transport {
         let body = DmChannelRequest {
             recipient_id: user.to_string(),
         };
-        let response = self.persist(lane, || self.request(&url, &body)).await?;
+        let response = self
+            .persist(lane, || self.request(&url, &body, lane))
+            .await?;
         let json: serde_json::Value = serde_json::from_slice(&response).unwrap_or_default();
         json["id"]
             .as_str()
@@ -179,16 +184,30 @@ impl Transport {
         }
     }
 
-    async fn request(&self, url: &str, body: &impl Serialize) -> Result<Vec<u8>, SendError> {
+    async fn request(
+        &self,
+        url: &str,
+        body: &impl Serialize,
+        lane: Lane,
+    ) -> Result<Vec<u8>, SendError> {
         let request = self
             .client
             .post(url)
             .header(reqwest::header::AUTHORIZATION, &self.authorization)
+            .timeout(lane.request_timeout())
             .json(body);
-        self.respond(request).await
+        self.respond(request, lane).await
     }
 
-    async fn respond(&self, request: reqwest::RequestBuilder) -> Result<Vec<u8>, SendError> {
+    /// Sends `request` once its lane has a slot of the global budget.
+    async fn respond(
+        &self,
+        request: reqwest::RequestBuilder,
+        lane: Lane,
+    ) -> Result<Vec<u8>, SendError> {
+        if !matches!(lane, Lane::Reply(_)) {
+            self.global.take(lane.reserve()).await;
+        }
         let response = request
             .send()
             .await

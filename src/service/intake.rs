@@ -11,7 +11,7 @@ use std::time::Duration;
 use super::messages::{Destination, DmReply, Outgoing};
 use super::{patiently, ServiceError, Services};
 use crate::delivery::{Lane, SendError};
-use crate::domain::crisis::reply::Form;
+use crate::domain::crisis::reply::{CrisisReply, Form};
 use crate::domain::crisis::Detection;
 use crate::domain::ids::{ChannelId, MemberId};
 use crate::domain::program::Refusal;
@@ -97,6 +97,27 @@ async fn send_crisis(
             None,
         )
         .await;
+    // Refused as it stands (the content changed in a way Discord will not take): the short
+    // form still carries the emergency line and a line to call.
+    let sent = match sent {
+        Err(SendError::Rejected(reason)) if reply.form == Form::Full => {
+            tracing::error!(reason, "full crisis reply refused: sending the short one");
+            let short = CrisisReply {
+                form: Form::Short,
+                ..reply.clone()
+            };
+            services
+                .messenger
+                .send(
+                    Destination::Channel(channel),
+                    &Outgoing::Crisis(short),
+                    Lane::Crisis,
+                    None,
+                )
+                .await
+        }
+        other => other,
+    };
     match sent {
         Ok(_) => tracing::info!(level = reply.level.as_str(), "crisis reply sent"),
         Err(error) => {

@@ -13,6 +13,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::content::Content;
+use crate::delivery::ReplyBudget;
 use crate::domain::crisis::reply::{self, CrisisReply, Form};
 use crate::domain::crisis::{Detection, Level};
 use crate::domain::ids::GuildId;
@@ -36,13 +37,29 @@ struct Memory {
 }
 
 /// The safety net's memory; one per running bot.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct SafetyNet {
     memory: Mutex<Memory>,
+    bursts: ReplyBudget,
+}
+
+impl Default for SafetyNet {
+    fn default() -> Self {
+        SafetyNet {
+            memory: Mutex::default(),
+            bursts: ReplyBudget::new(u32::MAX, BURST, BURST_EVERY),
+        }
+    }
 }
 
 /// An undelivered crisis reply is given with the member's next interaction within this long.
 const UNDELIVERED_FOR: chrono::Duration = chrono::Duration::hours(24);
+
+/// Short crisis replies per member: a burst of 5, then one every 2 seconds. A script
+/// sending crisis words by the hundred cannot hold up other members' replies; a person
+/// writing several messages still gets a reply to each.
+const BURST: u32 = 5;
+const BURST_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Entries older than this are forgotten when memory is tidied.
 const FORGET_AFTER: chrono::Duration = chrono::Duration::hours(2);
@@ -71,6 +88,10 @@ impl SafetyNet {
         let detection = content.detect_crisis(text)?;
         let mut memory = self.memory();
         let form = reply::form(memory.last_full.get(&member).copied(), detection.level, now);
+        if form == Form::Short && !self.bursts.try_take(member) {
+            // A burst (or a script): the replies a moment ago already carry a line to call.
+            return None;
+        }
         if form == Form::Full {
             if memory.last_full.len() > TIDY_ABOVE {
                 memory

@@ -457,3 +457,105 @@ async fn a_crisis_reply_that_cannot_be_sent_by_dm_comes_with_the_next_command() 
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
+
+// ----- Found by the adversarial review; each failed before its fix. -----
+
+#[tokio::test]
+async fn a_raid_of_crisis_texts_is_answered_in_turn_without_tripping_the_global_limit() {
+    let mut bot = TestBot::start().await;
+    bot.fake.set_rate_limit_per_second(Some(50));
+    let fake = bot.fake.clone();
+    let raid = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(5));
+        for id in 0..200u64 {
+            tick.tick().await;
+            fake.dm_message(&Actor::member(60_000 + id).in_dm(), "kms")
+                .await;
+        }
+    });
+    bot.fake
+        .wait_for_requests("the raid under way", 60, WAIT, |r| {
+            r.method == "POST" && r.path.ends_with("/messages")
+        })
+        .await;
+    let member = Actor::member(9901).in_dm();
+    let sent = Instant::now();
+    bot.fake.dm_message(&member, ACUTE).await;
+    let reply = first_post_after(&bot, bot.fake.dm_channel_id(9901), sent).await;
+    raid.await.expect("the raid ran");
+    let hits = bot.fake.rate_limit_hits();
+    println!(
+        "raid of 200 crisis texts in ~1 s: a genuine crisis reply after {:?}; {hits} global 429s",
+        reply.at - sent
+    );
+    assert!(is_crisis_reply(reply.payload()));
+    assert_eq!(hits, 0, "no global 429");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn someone_in_no_program_is_not_offered_a_servers_support_team() {
+    let mut bot = TestBot::start().await;
+    let support = 880_101;
+    bot.fake.add_text_channel(support);
+    command(
+        &bot,
+        &Actor::admin(9910),
+        "admin",
+        json!([{"type": 1, "name": "support-channel", "options": [
+            {"type": 7, "name": "channel", "value": support.to_string()}]}]),
+    )
+    .await;
+    let stranger = Member::new(9902);
+    bot.fake.dm_message(&stranger.dm, ACUTE).await;
+    let reply = new_dms(&bot, &stranger, 0, 1).await.remove(0);
+    assert!(is_crisis_reply(&reply));
+    assert!(custom_ids(&reply).is_empty(), "{:?}", custom_ids(&reply));
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_forged_ask_for_another_server_posts_nothing() {
+    let mut bot = TestBot::start().await;
+    let (other_guild, other_channel) = (4_242_424_242_i64, 880_202_u64);
+    bot.fake.add_text_channel(other_channel);
+    sqlx::query(
+        "INSERT INTO guild_settings (guild_id, support_channel_id, updated_at) VALUES (?1, ?2, 0)",
+    )
+    .bind(other_guild)
+    .bind(other_channel as i64)
+    .execute(bot.running().store.pool())
+    .await
+    .expect("inserted");
+    let member = Member::new(9903);
+    enrol(&bot, &member).await;
+    let forged = format!("cr:ask:{other_guild}");
+    let interaction = bot.fake.component(&member.dm, &forged, 2, &[], None).await;
+    let answer = bot.fake.wait_answer(&interaction, WAIT).await;
+    assert_private_reply(&answer, "couldn't reach the server's support team");
+    assert!(bot.fake.messages_to_channel(other_channel).is_empty());
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn an_undelivered_acute_reply_is_not_downgraded_by_a_later_concern() {
+    let mut bot = TestBot::start().await;
+    let member = Member::new(9904);
+    bot.fake.close_dms_for(member.id);
+    let path = format!("/channels/{}/messages", bot.fake.dm_channel_id(member.id));
+    bot.fake.dm_message(&member.dm, ACUTE).await;
+    bot.fake.dm_message(&member.dm, CONCERN).await;
+    // Each DM: the crisis reply, then the note that nothing was kept; all refused.
+    bot.fake
+        .wait_for_requests("four refused replies", 4, WAIT, |r| {
+            r.path == path && r.status == 403
+        })
+        .await;
+    let callback = command(&bot, &member.guild, "faq", json!([])).await;
+    assert_eq!(
+        callback["data"]["embeds"][0]["title"], "You're not alone",
+        "{callback}"
+    );
+    bot.stop().await;
+}

@@ -233,3 +233,76 @@ pub fn support_channel_set(set: crate::service::admin::SupportChannel) -> String
         SupportChannel::Off => "Support requests are off: members in crisis get the support lines, without the button to ask your team.".to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::domain::crisis::reply::{CrisisReply, Form};
+
+    fn content() -> Content {
+        Content::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("config/content.toml"))
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn description(embed: &CreateEmbed) -> usize {
+        serde_json::to_value(embed).expect("an embed")["description"]
+            .as_str()
+            .map_or(0, |text| text.chars().count())
+    }
+
+    #[test]
+    fn every_full_reply_fits_an_embed_and_the_estimate_bounds_it() {
+        let content = content();
+        let bound = content.crisis.longest_reply();
+        let regions = content
+            .crisis
+            .regions
+            .iter()
+            .map(|r| Some(r.code.clone()))
+            .chain([None]);
+        for region in regions {
+            let reply = CrisisReply {
+                level: Level::Acute,
+                form: Form::Full,
+                region: region.clone(),
+                support_guild: Some(1),
+            };
+            let parts = crisis_reply(&content, &reply);
+            let length = description(&parts.embeds[0]);
+            assert!(length <= 4096, "{region:?}: {length}");
+            assert!(length <= bound, "{region:?}: {length} > {bound}");
+            let lines = description(&support_lines(&content, region.as_deref()));
+            assert!(lines <= bound, "{region:?}: {lines} > {bound}");
+        }
+    }
+
+    #[test]
+    fn the_acute_reply_puts_the_emergency_number_first_and_the_short_one_keeps_it() {
+        let content = content();
+        let reply = |level, form| CrisisReply {
+            level,
+            form,
+            region: Some("DE".to_owned()),
+            support_guild: None,
+        };
+        let full = crisis_reply(&content, &reply(Level::Acute, Form::Full));
+        let text = serde_json::to_value(&full.embeds[0]).expect("an embed")["description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            text.starts_with("**If you are in immediate danger, please call your local emergency number now (112)"),
+            "{text}"
+        );
+        let short = crisis_reply(&content, &reply(Level::Acute, Form::Short));
+        let said = short.text.unwrap_or_default();
+        assert!(
+            said.contains("emergency number") && said.contains("TelefonSeelsorge"),
+            "{said}"
+        );
+        let concern = crisis_reply(&content, &reply(Level::Concern, Form::Full));
+        assert_eq!(concern.rows.len(), 1, "the support-lines button");
+    }
+}

@@ -167,11 +167,26 @@ impl CrisisDetector {
 
     /// The most urgent level any rule finds in `text`, if any.
     pub fn detect(&self, text: &str) -> Option<Detection> {
-        let mut text = Text::new(&self.lexicon, normalize::words(text));
+        let found = self.detect_in(normalize::words(text));
+        // "kiII myself": a capital I standing for an l, read the other way too.
+        match normalize::ell_reading(text) {
+            Some(other) if found.is_none_or(|d| d.level != Level::Acute) => {
+                let again = self.detect_in(normalize::words(&other));
+                match (found, again) {
+                    (Some(a), Some(b)) => Some(if b.level > a.level { b } else { a }),
+                    (a, b) => a.or(b),
+                }
+            }
+            _ => found,
+        }
+    }
+
+    fn detect_in(&self, words: Vec<normalize::Word>) -> Option<Detection> {
+        let mut text = Text::new(&self.lexicon, words);
         if text.is_empty() {
             return None;
         }
-        self.mask_idioms(&mut text);
+        self.mark_idioms(&mut text);
         let mut best: Option<(usize, Detection)> = None;
         for start in 0..text.len() {
             for (position, offset) in self.candidates(&text, start) {
@@ -179,7 +194,10 @@ impl CrisisDetector {
                     continue;
                 }
                 let (pattern, level, category) = &self.patterns[position];
-                if text.match_inside(pattern, start, offset).is_some() {
+                let matched = text
+                    .match_inside(pattern, start, offset)
+                    .filter(|used| !text.is_idiom(used));
+                if matched.is_some() {
                     best = Some((
                         position,
                         Detection {
@@ -196,14 +214,14 @@ impl CrisisDetector {
         best.map(|(_, detection)| detection)
     }
 
-    fn mask_idioms(&self, text: &mut Text<'_>) {
+    fn mark_idioms(&self, text: &mut Text<'_>) {
         for start in 0..text.len() {
             for quiet in &self.quiet {
                 if !text.may_start(start, quiet.first_ids()) {
                     continue;
                 }
-                if let Some(end) = text.match_at(quiet, start) {
-                    text.mask(start, end);
+                if let Some(used) = text.match_at(quiet, start) {
+                    text.quiet(&used);
                 }
             }
         }

@@ -64,10 +64,71 @@ pub fn pattern_word(word: &str) -> String {
     squeeze(&folded)
 }
 
-/// NFKC, lower case, accents and apostrophes and zero-width characters removed.
+/// The text with every capital I that sits among lower-case letters read as an l ("kiII"
+/// for "kill"), if it has any: a second reading to try.
+pub fn ell_reading(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let lower = |i: usize| chars.get(i).is_some_and(|c| c.is_lowercase());
+    let mut changed = false;
+    let read: String = chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let before = i > 0 && (lower(i - 1) || chars[i - 1] == 'I');
+            let after = chars
+                .get(i + 1)
+                .is_none_or(|next| next.is_lowercase() || *next == 'I' || !next.is_alphabetic());
+            let among = before && after;
+            if c == 'I' && among {
+                changed = true;
+                'l'
+            } else {
+                c
+            }
+        })
+        .collect();
+    changed.then_some(read)
+}
+
+/// Letters from other scripts that look like Latin ones, used to get past filters
+/// (Cyrillic "а", Greek "ο", small capitals "ᴅɪᴇ", a dotless "ı"): read as the Latin letter.
+fn unconfuse(c: char) -> char {
+    match c {
+        'а' | 'α' | 'ᴀ' => 'a',
+        'в' | 'ʙ' => 'b',
+        'с' | 'ᴄ' | 'ϲ' => 'c',
+        'ԁ' | 'ᴅ' => 'd',
+        'е' | 'ε' | 'ᴇ' | 'ё' => 'e',
+        'ꜰ' => 'f',
+        'ɡ' | 'ɢ' => 'g',
+        'һ' | 'н' | 'ʜ' => 'h',
+        'і' | 'ı' | 'ι' | 'ɪ' | 'ї' => 'i',
+        'ј' | 'ᴊ' => 'j',
+        'к' | 'κ' | 'ᴋ' => 'k',
+        'ʟ' | 'ӏ' => 'l',
+        'м' | 'ᴍ' => 'm',
+        'ɴ' | 'п' => 'n',
+        'о' | 'ο' | 'ᴏ' | 'σ' => 'o',
+        'р' | 'ρ' | 'ᴘ' => 'p',
+        'ʀ' | 'г' => 'r',
+        'ѕ' | 'ꜱ' => 's',
+        'т' | 'τ' | 'ᴛ' => 't',
+        'υ' | 'ᴜ' => 'u',
+        'ν' | 'ᴠ' => 'v',
+        'ᴡ' | 'ш' => 'w',
+        'х' | 'χ' => 'x',
+        'у' | 'ʏ' | 'γ' => 'y',
+        'ᴢ' => 'z',
+        other => other,
+    }
+}
+
+/// NFKC, lower case, look-alike letters read as Latin, accents and apostrophes and
+/// zero-width characters removed.
 fn fold_chars(text: &str) -> impl Iterator<Item = char> + '_ {
     text.nfkc()
         .flat_map(char::to_lowercase)
+        .map(unconfuse)
         .nfd()
         .filter(|c| !is_combining_mark(*c))
         .filter(|c| !is_invisible(*c))
@@ -100,6 +161,12 @@ fn is_invisible(c: char) -> bool {
             | '\u{FEFF}'
             | '\u{FE00}'..='\u{FE0F}'
             | '\u{00AD}'
+            | '\u{034F}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{3164}'
+            | '\u{FFA0}'
+            | '\u{180E}'
     )
 }
 
@@ -266,6 +333,24 @@ mod tests {
         assert_eq!(texts("ki\u{200B}ll"), ["kil"]);
         assert_eq!(texts("tired 💊💊"), ["tired", "💊", "💊"]);
         assert!(words("\u{200B}\u{200D}\u{FEFF}").is_empty());
+    }
+
+    #[test]
+    fn look_alike_letters_from_other_scripts_read_as_latin() {
+        // Cyrillic а/е/о/і, small capitals, a dotless i, a Hangul filler inside a word.
+        assert_eq!(
+            texts("і wаnt to kіll mysеlf"),
+            ["i", "want", "to", "kil", "myself"]
+        );
+        assert_eq!(texts("ᴅɪᴇ"), ["die"]);
+        assert_eq!(texts("suıcıde"), ["suicide"]);
+        assert_eq!(texts("ki\u{3164}ll"), ["kil"]);
+    }
+
+    #[test]
+    fn a_capital_i_among_small_letters_is_also_read_as_an_l() {
+        assert_eq!(ell_reading("kiII myself").as_deref(), Some("kill myself"));
+        assert_eq!(ell_reading("I want to go"), None, "a plain capital I stays");
     }
 
     #[test]

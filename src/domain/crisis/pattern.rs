@@ -43,6 +43,8 @@ pub enum PatternError {
     NoLetters(String),
     #[error("“{0}”: `*` can only end a word, after at least three letters")]
     BadPrefix(String),
+    #[error("is one word of fewer than three letters, which would match ordinary text everywhere")]
+    TooShort,
 }
 
 /// One alternative of a term: an id in the lexicon.
@@ -262,6 +264,15 @@ impl Pattern {
             }
             terms.push(Term::Any(alternatives));
         }
+        let words: Vec<&str> = source.split_whitespace().collect();
+        if let [only] = words.as_slice() {
+            let letters =
+                |alternative: &str| alternative.chars().filter(|c| c.is_alphanumeric()).count();
+            let emoji = only.chars().any(|c| !c.is_ascii() && !c.is_alphabetic());
+            if !emoji && only.split('|').all(|alternative| letters(alternative) < 3) {
+                return Err(PatternError::TooShort);
+            }
+        }
         match terms.last() {
             None => Err(PatternError::Empty),
             Some(Term::Gap) => Err(PatternError::GapAtEdge),
@@ -278,14 +289,15 @@ impl Pattern {
     }
 }
 
-/// A member's text, ready for patterns: words, what each matches, and which are masked by an
-/// idiom.
+/// A member's text, ready for patterns: words, what each matches, and which words an idiom
+/// used.
 pub struct Text<'l> {
     lexicon: &'l Lexicon,
     words: Vec<Word>,
     /// Per word, and per run of two and three words written apart: what it matches.
     spans: Vec<[Vec<Id>; 3]>,
-    masked: Vec<bool>,
+    /// Words an idiom's own terms matched (not the words inside its gaps).
+    quiet: Vec<bool>,
 }
 
 /// Where matching stands: a word, and a character offset inside it (for glued words).
@@ -294,6 +306,9 @@ struct At {
     word: usize,
     offset: usize,
 }
+
+/// The words a match used for its terms (gaps excluded), in order.
+pub type Used = Vec<usize>;
 
 impl<'l> Text<'l> {
     pub fn new(lexicon: &'l Lexicon, words: Vec<Word>) -> Text<'l> {
@@ -310,12 +325,12 @@ impl<'l> Text<'l> {
                 sets
             })
             .collect();
-        let masked = vec![false; words.len()];
+        let quiet = vec![false; words.len()];
         Text {
             lexicon,
             words,
             spans,
-            masked,
+            quiet,
         }
     }
 
@@ -335,8 +350,7 @@ impl<'l> Text<'l> {
             || self.glued(index)
     }
 
-    /// The words that start with a plain word of the lexicon, for [`Self::may_start`]'s
-    /// callers that index patterns by first word.
+    /// The lexicon ids the word at `index` (alone or with the next one or two) matches.
     pub fn start_ids(&self, index: usize) -> impl Iterator<Item = Id> + '_ {
         self.spans[index].iter().flatten().copied()
     }
@@ -352,55 +366,57 @@ impl<'l> Text<'l> {
         &self.words[index].text
     }
 
-    /// Where `pattern` matches starting at word `start`: the index after its last word.
-    pub fn match_at(&self, pattern: &Pattern, start: usize) -> Option<usize> {
+    /// Where `pattern` matches starting at word `start`: the words its terms used.
+    pub fn match_at(&self, pattern: &Pattern, start: usize) -> Option<Used> {
         self.match_inside(pattern, start, 0)
     }
 
     /// Like [`Self::match_at`], starting `offset` bytes into a glued word.
-    pub fn match_inside(&self, pattern: &Pattern, start: usize, offset: usize) -> Option<usize> {
-        if self.masked[start] {
-            return None;
-        }
+    pub fn match_inside(&self, pattern: &Pattern, start: usize, offset: usize) -> Option<Used> {
+        let mut used = Vec::new();
         self.walk(
             &pattern.terms,
             At {
                 word: start,
                 offset,
             },
+            &mut used,
         )
+        .map(|()| used)
     }
 
-    /// Masks words `start..end` (an idiom): no rule may use them.
-    pub fn mask(&mut self, start: usize, end: usize) {
-        for masked in &mut self.masked[start..end.min(self.words.len())] {
-            *masked = true;
+    /// Records an idiom's words: a rule match that uses any of them is the idiom, not a
+    /// crisis ("this queue is killing me"). Words inside the idiom's gaps stay free, so
+    /// "I'm gonna kill myself and die alone" is not silenced by "gonna ... die alone".
+    pub fn quiet(&mut self, used: &[usize]) {
+        for &word in used {
+            if let Some(quiet) = self.quiet.get_mut(word) {
+                *quiet = true;
+            }
         }
     }
 
-    fn walk(&self, terms: &[Term], at: At) -> Option<usize> {
+    /// Whether a rule match uses an idiom's words.
+    pub fn is_idiom(&self, used: &[usize]) -> bool {
+        used.iter().any(|&word| self.quiet[word])
+    }
+
+    fn walk(&self, terms: &[Term], at: At, used: &mut Used) -> Option<()> {
         let Some((term, rest)) = terms.split_first() else {
-            return (at.offset == 0).then_some(at.word);
+            return (at.offset == 0).then_some(());
         };
         match term {
             Term::Gap => {
-                if at.offset != 0 {
+                let skips = if at.offset != 0 {
                     // Inside a glued word: go on right here, or after this word and more.
-                    return self.walk(rest, at).or_else(|| {
-                        (1..=GAP)
-                            .take_while(|skip| at.word + skip <= self.words.len())
-                            .find_map(|skip| {
-                                self.walk(
-                                    rest,
-                                    At {
-                                        word: at.word + skip,
-                                        offset: 0,
-                                    },
-                                )
-                            })
-                    });
-                }
-                (0..=GAP)
+                    if self.walk(rest, at, used).is_some() {
+                        return Some(());
+                    }
+                    1..=GAP
+                } else {
+                    0..=GAP
+                };
+                skips
                     .take_while(|skip| at.word + skip <= self.words.len())
                     .find_map(|skip| {
                         self.walk(
@@ -409,6 +425,7 @@ impl<'l> Text<'l> {
                                 word: at.word + skip,
                                 offset: 0,
                             },
+                            used,
                         )
                     })
             }
@@ -419,33 +436,34 @@ impl<'l> Text<'l> {
                 if at.offset == 0 {
                     for width in 0..3 {
                         let end = at.word + width + 1;
-                        if end > self.words.len() || self.masked[at.word..end].contains(&true) {
+                        if end > self.words.len() {
                             break;
                         }
                         let set = &self.spans[at.word][width];
                         if ids.iter().any(|id| set.binary_search(id).is_ok()) {
-                            if let Some(done) = self.walk(
-                                rest,
-                                At {
-                                    word: end,
-                                    offset: 0,
-                                },
-                            ) {
-                                return Some(done);
+                            let mark = used.len();
+                            used.extend(at.word..end);
+                            let next = At {
+                                word: end,
+                                offset: 0,
+                            };
+                            if self.walk(rest, next, used).is_some() {
+                                return Some(());
                             }
+                            used.truncate(mark);
                         }
                     }
-                    if !self.glued(at.word) || self.masked[at.word] {
+                    if !self.glued(at.word) {
                         return None;
                     }
                 }
-                self.inside(ids, rest, at)
+                self.inside(ids, rest, at, used)
             }
         }
     }
 
     /// Terms meeting inside one glued word: exact words only, no typos.
-    fn inside(&self, ids: &[Id], rest: &[Term], at: At) -> Option<usize> {
+    fn inside(&self, ids: &[Id], rest: &[Term], at: At, used: &mut Used) -> Option<()> {
         let word = &self.words[at.word];
         let variants = std::iter::once(&word.text).chain(&word.alts);
         for text in variants {
@@ -454,7 +472,9 @@ impl<'l> Text<'l> {
             };
             // Squeezing a glued word merges a letter two words share ("want"+"to" reads
             // "wanto"): the next word may begin on the letter the last one ended with.
-            let shared = text[..at.offset].chars().last();
+            let shared = text
+                .get(..at.offset)
+                .and_then(|before| before.chars().last());
             for &id in ids {
                 let entry = &self.lexicon.entries[id as usize];
                 let mut wanted = entry.text.as_str();
@@ -483,9 +503,12 @@ impl<'l> Text<'l> {
                         offset: at.offset + wanted.len(),
                     }
                 };
-                if let Some(done) = self.walk(rest, next) {
-                    return Some(done);
+                let mark = used.len();
+                used.push(at.word);
+                if self.walk(rest, next, used).is_some() {
+                    return Some(());
                 }
+                used.truncate(mark);
             }
         }
         None
