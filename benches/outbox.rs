@@ -85,16 +85,10 @@ async fn rig(members: u64, due: bool, per_second: u32, with_fake_channels: bool)
     let store = Store::connect(&url).await.expect("a database");
     seed(&store, members, due, with_fake_channels.then_some(&fake)).await;
     let content = SharedContent::new(Content::load(&settings.content_path).expect("content"));
-    let http = Arc::new(rekindle::discord::client::http(&settings).expect("http"));
+    let transport =
+        Arc::new(rekindle::discord::transport::Transport::new(&settings).expect("transport"));
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(due_instant()));
-    let delivery = DiscordDelivery::new(
-        http,
-        store.clone(),
-        content.clone(),
-        settings.clone(),
-        clock,
-    )
-    .expect("delivery");
+    let delivery = DiscordDelivery::new(transport, store.clone(), content.clone(), clock);
     let tuning = Tuning {
         in_flight: 32,
         batch: 1000,

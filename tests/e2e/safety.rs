@@ -281,10 +281,10 @@ async fn the_support_team_hears_only_when_the_member_presses_and_never_their_wor
         .fake
         .created_messages(bot.fake.dm_channel_id(member.id))
         .into_iter()
-        .find(|m| is_crisis_reply(m))
+        .find(is_crisis_reply)
         .expect("the crisis reply");
     let ask = format!("cr:ask:{}", bot.fake.guild_id());
-    assert_eq!(custom_ids(&reply), [ask.clone()], "{reply}");
+    assert_eq!(custom_ids(&reply), std::slice::from_ref(&ask), "{reply}");
     assert!(
         bot.fake.messages_to_channel(support).is_empty(),
         "nothing is posted before the press"

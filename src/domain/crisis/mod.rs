@@ -134,7 +134,7 @@ impl CrisisDetector {
             return Err(bad);
         }
         // Acute first: the first match decides.
-        patterns.sort_by(|a, b| b.1.cmp(&a.1));
+        patterns.sort_by_key(|pattern| std::cmp::Reverse(pattern.1));
         let mut by_first: HashMap<u32, Vec<usize>> = HashMap::new();
         for (position, (pattern, _, _)) in patterns.iter().enumerate() {
             for id in pattern.first_ids() {
