@@ -19,6 +19,7 @@
 //!   rendering, and the client's start and shutdown.
 //! - [`logging`]: the log filter, with caps that keep secrets and members' words out.
 //! - [`app`]: wires it all together for `main` and for the end-to-end tests.
+//! - [`ops`]: the operator's commands beside the bot: `rekindle check`, `rekindle backup`.
 
 pub mod app;
 pub mod clock;
@@ -28,6 +29,7 @@ pub mod delivery;
 pub mod discord;
 pub mod domain;
 pub mod logging;
+pub mod ops;
 pub mod scheduler;
 pub mod service;
 pub mod store;
