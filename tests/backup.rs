@@ -174,6 +174,20 @@ async fn a_backup_while_members_write_is_whole_and_consistent_and_never_overwrit
         "the message names where the copy went and its size: {stdout}"
     );
 
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&destination)
+            .expect("the copy")
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "only the owner may read what members wrote"
+        );
+    }
+
     let copy = read_copy(&destination).await;
     assert_eq!(copy.integrity, "ok");
     assert!(

@@ -121,6 +121,14 @@ async fn copy_into(database_url: &str, partial: &Path, destination: &Path) -> an
         .with_context(|| format!("cannot copy the database {}", source.display()));
     let _ = connection.close().await;
     copied?;
+    // The copy holds what members wrote: readable by the owner only, like the state folder.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        tokio::fs::set_permissions(partial, std::fs::Permissions::from_mode(0o600))
+            .await
+            .with_context(|| format!("cannot make the copy {} private", partial.display()))?;
+    }
     let file = tokio::fs::File::open(partial)
         .await
         .with_context(|| format!("cannot open the copy {}", partial.display()))?;
