@@ -248,34 +248,3 @@ pub async fn start(
         scheduler_task,
     })
 }
-
-/// `rekindle check`: validates the settings and the content they point to. Returns the
-/// report to print and whether everything is valid.
-pub fn check(
-    settings_path: &std::path::Path,
-    env: impl Fn(&str) -> Option<String>,
-) -> (String, bool) {
-    let settings = match Settings::load(settings_path, env) {
-        Ok(settings) => settings,
-        Err(error) => return (format!("✗ {error}"), false),
-    };
-    let mut report = format!("✓ {}: settings are valid\n", settings_path.display());
-    match Content::load(&settings.content_path) {
-        Ok(content) => {
-            report.push_str(&format!(
-                "✓ {}: {} steps, {} FAQ entries, {} public encouragements, {} crisis patterns, support lines for {} countries",
-                settings.content_path.display(),
-                content.steps.len(),
-                content.faq.len(),
-                content.public_encouragements.len(),
-                content.crisis_patterns(),
-                content.crisis.regions.len()
-            ));
-            (report, true)
-        }
-        Err(error) => {
-            report.push_str(&format!("✗ {error}"));
-            (report, false)
-        }
-    }
-}

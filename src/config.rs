@@ -1,7 +1,9 @@
 //! Settings: `config/default.toml` plus the environment, parsed into typed values once.
 //!
 //! A bad value stops the start with a message naming the file (or variable), the key and
-//! what is wrong. The bot token only ever lives in a [`Token`], whose `Debug` and `Display`
+//! what is wrong; every bad value is reported at once, so one round of fixes is enough
+//! (a TOML syntax error or an unknown key still stops at the first, as the file cannot be
+//! read further). The bot token only ever lives in a [`Token`], whose `Debug` and `Display`
 //! never show it, so no log line or error can leak it.
 
 use std::fmt;
@@ -17,6 +19,10 @@ use crate::domain::settings::{Frequency, LocalTime, SettingError, Timezone};
 pub const DEFAULT_CONFIG_PATH: &str = "config/default.toml";
 /// The database when `DATABASE_URL` is not set: a file created on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/rekindle.db";
+/// The content file `rekindle check` falls back to when the settings file cannot say.
+pub const DEFAULT_CONTENT_PATH: &str = "config/content.toml";
+/// The value of `DISCORD_TOKEN` in `.env.example`.
+pub const PLACEHOLDER_TOKEN: &str = "paste-your-bot-token-here";
 
 /// Discord's global limit, requests a second per bot.
 const DISCORD_GLOBAL_LIMIT: u32 = 50;
@@ -45,6 +51,35 @@ pub enum ConfigError {
     Environment { var: &'static str, message: String },
     #[error("DISCORD_TOKEN is not set. {TOKEN_HELP}")]
     MissingToken,
+    #[error(
+        "DISCORD_TOKEN is still the placeholder from .env.example; put your bot's token there \
+(https://discord.com/developers/applications → your application → Bot → Reset Token, then \
+replace {PLACEHOLDER_TOKEN} after DISCORD_TOKEN= in .env, or in the service's environment file, \
+with the token)."
+    )]
+    PlaceholderToken,
+    /// More than one of the above, in the order they were found.
+    #[error("{} problems in the settings:{}", .0.len(), .0.iter().map(|p| format!("\n  - {p}")).collect::<String>())]
+    Several(Vec<ConfigError>),
+}
+
+impl ConfigError {
+    /// One error for `problems`: the problem itself when there is one.
+    fn from_problems(mut problems: Vec<ConfigError>) -> ConfigError {
+        if problems.len() == 1 {
+            problems.remove(0)
+        } else {
+            ConfigError::Several(problems)
+        }
+    }
+
+    /// How many problems this error reports.
+    pub fn count(&self) -> usize {
+        match self {
+            ConfigError::Several(problems) => problems.len(),
+            _ => 1,
+        }
+    }
 }
 
 /// The bot token. Never printed: `Debug` and `Display` show a placeholder.
@@ -52,13 +87,16 @@ pub enum ConfigError {
 pub struct Token(String);
 
 impl Token {
-    /// Accepts a non-empty token without spaces; the placeholder from `.env.example` counts
-    /// as missing, so a half-done setup gets the same help as none.
+    /// Accepts a non-empty token without spaces; the placeholder from `.env.example` is
+    /// refused as such, so a half-done setup is told which half is missing.
     pub fn parse(raw: &str) -> Result<Token, ConfigError> {
         let token = raw.trim();
         let token = token.strip_prefix("Bot ").unwrap_or(token);
-        if token.is_empty() || token == "paste-your-bot-token-here" {
+        if token.is_empty() {
             return Err(ConfigError::MissingToken);
+        }
+        if token == PLACEHOLDER_TOKEN {
+            return Err(ConfigError::PlaceholderToken);
         }
         if token.chars().any(char::is_whitespace) {
             return Err(ConfigError::Environment {
@@ -92,6 +130,8 @@ impl fmt::Display for Token {
 pub struct DiscordSettings {
     /// `None` when `DISCORD_TOKEN` is unset: `rekindle check` needs no token, running does.
     pub token: Option<Token>,
+    /// `DISCORD_TOKEN` is the placeholder from `.env.example` (and `token` is `None`).
+    pub token_is_placeholder: bool,
     /// An origin such as `http://127.0.0.1:8080` (no `/api/v10`) that REST goes through.
     pub api_base: Option<String>,
     /// Register commands in this guild only (instant, for development) instead of globally.
@@ -199,7 +239,8 @@ impl Settings {
         Settings::parse(&text, path, env)
     }
 
-    /// Parses settings text; `path` only names the file in errors.
+    /// Parses settings text; `path` only names the file in errors. Every bad value (and
+    /// every bad environment variable) is reported, not only the first.
     pub fn parse(
         text: &str,
         path: &Path,
@@ -209,90 +250,110 @@ impl Settings {
             file: path.to_owned(),
             message: error.to_string().trim_end().to_owned(),
         })?;
-        let invalid = |key: &str, error: SettingError| ConfigError::Invalid {
-            file: path.to_owned(),
-            key: key.to_owned(),
-            message: error.to_string(),
+        let mut problems = Problems {
+            file: path,
+            found: Vec::new(),
         };
-        let positive = |key: &str, value: u32| {
-            if value == 0 {
-                Err(ConfigError::Invalid {
-                    file: path.to_owned(),
-                    key: key.to_owned(),
-                    message: "must be at least 1".into(),
-                })
-            } else {
-                Ok(value)
-            }
-        };
-        let defaults = MemberSettings {
-            timezone: Timezone::parse(&file.defaults.timezone)
-                .map_err(|e| invalid("defaults.timezone", e))?,
-            checkin_time: LocalTime::parse(&file.defaults.checkin_time)
-                .map_err(|e| invalid("defaults.checkin_time", e))?,
-            frequency: Frequency::parse(&file.defaults.frequency)
-                .map_err(|e| invalid("defaults.frequency", e))?,
-            encouragement: file.defaults.encouragement,
-        };
-        let quiet_hours = QuietHours {
-            start: LocalTime::parse(&file.quiet_hours.start)
-                .map_err(|e| invalid("quiet_hours.start", e))?,
-            end: LocalTime::parse(&file.quiet_hours.end)
-                .map_err(|e| invalid("quiet_hours.end", e))?,
-        };
+        let timezone = problems.value(
+            "defaults.timezone",
+            Timezone::parse(&file.defaults.timezone),
+        );
+        let checkin_time = problems.value(
+            "defaults.checkin_time",
+            LocalTime::parse(&file.defaults.checkin_time),
+        );
+        let frequency = problems.value(
+            "defaults.frequency",
+            Frequency::parse(&file.defaults.frequency),
+        );
+        let quiet_start = problems.value(
+            "quiet_hours.start",
+            LocalTime::parse(&file.quiet_hours.start),
+        );
+        let quiet_end = problems.value("quiet_hours.end", LocalTime::parse(&file.quiet_hours.end));
         let schedule = ScheduleSettings {
-            reminder_after_hours: positive(
+            reminder_after_hours: problems.positive(
                 "schedule.reminder_after_hours",
                 file.schedule.reminder_after_hours,
-            )?,
-            stale_after_hours: positive(
+            ),
+            stale_after_hours: problems.positive(
                 "schedule.stale_after_hours",
                 file.schedule.stale_after_hours,
-            )?,
-            encouragement_every_days: positive(
+            ),
+            encouragement_every_days: problems.positive(
                 "schedule.encouragement_every_days",
                 file.schedule.encouragement_every_days,
-            )?,
+            ),
         };
-        let max_rate = positive(
-            "delivery.max_messages_per_second",
-            file.delivery.max_messages_per_second,
-        )?;
-        let max_replies = positive(
-            "delivery.max_replies_per_second",
-            file.delivery.max_replies_per_second,
-        )?;
-        if max_rate + max_replies > DISCORD_GLOBAL_LIMIT - CRISIS_HEADROOM {
-            return Err(ConfigError::Invalid {
-                file: path.to_owned(),
-                key: "delivery".into(),
-                message: format!(
+        let delivery = DeliverySettings {
+            max_messages_per_second: problems.positive(
+                "delivery.max_messages_per_second",
+                file.delivery.max_messages_per_second,
+            ),
+            max_replies_per_second: problems.positive(
+                "delivery.max_replies_per_second",
+                file.delivery.max_replies_per_second,
+            ),
+        };
+        let privacy = PrivacySettings {
+            reflection_retention_days: problems.positive(
+                "privacy.reflection_retention_days",
+                file.privacy.reflection_retention_days,
+            ),
+        };
+        let (max_rate, max_replies) = (
+            delivery.max_messages_per_second,
+            delivery.max_replies_per_second,
+        );
+        if max_rate.saturating_add(max_replies) > DISCORD_GLOBAL_LIMIT - CRISIS_HEADROOM {
+            problems.invalid(
+                "delivery",
+                format!(
                     "max_messages_per_second ({max_rate}) and max_replies_per_second ({max_replies}) together must leave {CRISIS_HEADROOM} of Discord's {DISCORD_GLOBAL_LIMIT} requests a second for crisis replies; at most {} in all",
                     DISCORD_GLOBAL_LIMIT - CRISIS_HEADROOM
                 ),
-            });
+            );
         }
-        let retention = positive(
-            "privacy.reflection_retention_days",
-            file.privacy.reflection_retention_days,
-        )?;
+        let mut problems = problems.found;
+        let discord = discord_from_env(&env, &mut problems);
+        // A value that failed to parse is `None` here and has its problem recorded.
+        let (Some(timezone), Some(checkin_time), Some(frequency), Some(start), Some(end)) =
+            (timezone, checkin_time, frequency, quiet_start, quiet_end)
+        else {
+            return Err(ConfigError::from_problems(problems));
+        };
+        if !problems.is_empty() {
+            return Err(ConfigError::from_problems(problems));
+        }
         Ok(Settings {
-            discord: discord_from_env(&env)?,
-            database_url: env("DATABASE_URL")
-                .filter(|url| !url.trim().is_empty())
-                .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            discord,
+            database_url: database_url(&env),
             content_path: file.content_path,
-            defaults,
-            quiet_hours,
+            defaults: MemberSettings {
+                timezone,
+                checkin_time,
+                frequency,
+                encouragement: file.defaults.encouragement,
+            },
+            quiet_hours: QuietHours { start, end },
             schedule,
-            delivery: DeliverySettings {
-                max_messages_per_second: max_rate,
-                max_replies_per_second: max_replies,
-            },
-            privacy: PrivacySettings {
-                reflection_retention_days: retention,
-            },
+            delivery,
+            privacy,
         })
+    }
+
+    /// The content file that the settings file at `path` names, for `rekindle check` when the
+    /// settings as a whole were refused: `content_path` if the file is TOML and has it as a
+    /// string, else [`DEFAULT_CONTENT_PATH`].
+    pub fn content_path_in(path: &Path) -> PathBuf {
+        std::fs::read_to_string(path)
+            .ok()
+            .and_then(|text| text.parse::<toml::Table>().ok())
+            .and_then(|table| match table.get("content_path") {
+                Some(toml::Value::String(content)) => Some(PathBuf::from(content)),
+                _ => None,
+            })
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_CONTENT_PATH))
     }
 
     /// The scheduling rules, for the pure schedule arithmetic.
@@ -306,36 +367,117 @@ impl Settings {
 
     /// The token, or the error that tells the operator how to set it.
     pub fn token(&self) -> Result<&Token, ConfigError> {
-        self.discord.token.as_ref().ok_or(ConfigError::MissingToken)
+        self.discord
+            .token
+            .as_ref()
+            .ok_or(if self.discord.token_is_placeholder {
+                ConfigError::PlaceholderToken
+            } else {
+                ConfigError::MissingToken
+            })
     }
 }
 
-fn discord_from_env(env: &impl Fn(&str) -> Option<String>) -> Result<DiscordSettings, ConfigError> {
+/// The problems found in one settings file so far.
+struct Problems<'a> {
+    file: &'a Path,
+    found: Vec<ConfigError>,
+}
+
+impl Problems<'_> {
+    fn invalid(&mut self, key: &str, message: String) {
+        self.found.push(ConfigError::Invalid {
+            file: self.file.to_owned(),
+            key: key.to_owned(),
+            message,
+        });
+    }
+
+    /// The parsed value, or `None` with its problem recorded.
+    fn value<T>(&mut self, key: &str, parsed: Result<T, SettingError>) -> Option<T> {
+        parsed
+            .map_err(|error| self.invalid(key, in_a_file(&error)))
+            .ok()
+    }
+
+    /// `value`, with a problem recorded when it is 0 (the settings are refused then, so the
+    /// value returned does not matter).
+    fn positive(&mut self, key: &str, value: u32) -> u32 {
+        if value == 0 {
+            self.invalid(key, "must be at least 1".into());
+        }
+        value
+    }
+}
+
+/// `error` worded for someone editing the settings file. [`SettingError`]'s own text is
+/// written for members in Discord, who pick from a list as they type; the file has no list.
+fn in_a_file(error: &SettingError) -> String {
+    match error {
+        SettingError::UnknownTimezone(name) => format!(
+            "“{name}” is not an IANA timezone name; write one like \"Europe/Berlin\", \"America/New_York\" or \"UTC\" (the names are listed at https://en.wikipedia.org/wiki/List_of_tz_database_time_zones, column \"TZ identifier\")"
+        ),
+        SettingError::BadTime(time) => format!(
+            "“{time}” is not a 24-hour time; write it as \"HH:MM\", e.g. \"08:30\" or \"19:00\""
+        ),
+        SettingError::BadFrequency(frequency) => format!(
+            "“{frequency}” is not a frequency; write \"daily\", \"every_2_days\" or \"weekly\""
+        ),
+        SettingError::UnknownRegion(region) => format!(
+            "“{region}” is not a country; write its two-letter ISO 3166-1 code, e.g. \"DE\""
+        ),
+    }
+}
+
+/// `DATABASE_URL`, or the default when it is unset or blank. Needs no settings file, so
+/// `rekindle backup` works even when that file is broken.
+pub fn database_url(env: &impl Fn(&str) -> Option<String>) -> String {
+    env("DATABASE_URL")
+        .filter(|url| !url.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned())
+}
+
+/// The Discord variables; each bad one is added to `problems` (and left out of the result,
+/// which is then refused as a whole).
+fn discord_from_env(
+    env: &impl Fn(&str) -> Option<String>,
+    problems: &mut Vec<ConfigError>,
+) -> DiscordSettings {
     let set = |var: &str| env(var).filter(|value| !value.trim().is_empty());
-    let token = match set("DISCORD_TOKEN") {
-        None => None,
-        Some(raw) => match Token::parse(&raw) {
-            Ok(token) => Some(token),
-            Err(ConfigError::MissingToken) => None,
-            Err(other) => return Err(other),
-        },
+    let mut token_is_placeholder = false;
+    let token = match set("DISCORD_TOKEN").map(|raw| Token::parse(&raw)) {
+        None | Some(Err(ConfigError::MissingToken)) => None,
+        Some(Err(ConfigError::PlaceholderToken)) => {
+            token_is_placeholder = true;
+            None
+        }
+        Some(Err(other)) => {
+            problems.push(other);
+            None
+        }
+        Some(Ok(token)) => Some(token),
     };
-    let api_base = set("DISCORD_API_BASE")
-        .map(|raw| parse_api_base(&raw))
-        .transpose()?;
-    let guild_id = set("DISCORD_GUILD_ID")
-        .map(|raw| {
-            raw.trim().parse::<u64>().ok().filter(|id| *id > 0).ok_or(ConfigError::Environment {
+    let api_base = set("DISCORD_API_BASE").and_then(|raw| {
+        parse_api_base(&raw)
+            .map_err(|problem| problems.push(problem))
+            .ok()
+    });
+    let guild_id = set("DISCORD_GUILD_ID").and_then(|raw| {
+        let id = raw.trim().parse::<u64>().ok().filter(|id| *id > 0);
+        if id.is_none() {
+            problems.push(ConfigError::Environment {
                 var: "DISCORD_GUILD_ID",
                 message: format!("“{raw}” is not a server id; right-click the server with Developer Mode on and choose Copy Server ID, or leave it unset to register commands globally."),
-            })
-        })
-        .transpose()?;
-    Ok(DiscordSettings {
+            });
+        }
+        id
+    });
+    DiscordSettings {
         token,
+        token_is_placeholder,
         api_base,
         guild_id,
-    })
+    }
 }
 
 /// Accepts `http(s)://host[:port]`, with or without a trailing `/` or `/api/v10`, and

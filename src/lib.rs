@@ -20,6 +20,7 @@
 //! - [`chart`]: the member's mood chart over 90 days as a PNG, with its alt text.
 //! - [`logging`]: the log filter, with caps that keep secrets and members' words out.
 //! - [`app`]: wires it all together for `main` and for the end-to-end tests.
+//! - [`ops`]: the operator's commands beside the bot: `rekindle check`, `rekindle backup`.
 
 pub mod app;
 pub mod chart;
@@ -30,6 +31,7 @@ pub mod delivery;
 pub mod discord;
 pub mod domain;
 pub mod logging;
+pub mod ops;
 pub mod scheduler;
 pub mod service;
 pub mod store;

@@ -4,13 +4,15 @@
 //! never logs them. Some libraries do at debug or trace: tungstenite prints every gateway
 //! frame (the token in Identify, members' DMs in MESSAGE_CREATE), serenity's HTTP span
 //! records request bodies (an export file), and its dispatcher prints events it cannot
-//! parse. Those targets are capped here, whatever `RUST_LOG` says.
+//! parse. Those targets are capped here, whatever `RUST_LOG` says, in both log formats.
 
 use tracing::level_filters::LevelFilter;
 use tracing::Subscriber;
 use tracing_subscriber::filter::{EnvFilter, FilterExt, Targets};
+use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::Filter;
 use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::Layer;
 
 /// Used when `RUST_LOG` is not set.
 pub const DEFAULT_FILTER: &str = "info,serenity=warn";
@@ -56,6 +58,60 @@ where
     requested(rust_log).and(caps())
 }
 
+/// How log lines are written, from `RUST_LOG_FORMAT`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One line per event, for people: time, level, target, message, fields.
+    Plain,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+impl LogFormat {
+    /// `json` (any case) for JSON lines; unset, empty or `plain` for the human format. Any
+    /// other value is reported on stderr and treated as `plain`, so a typo never stops the bot.
+    pub fn from_env(value: Option<&str>) -> LogFormat {
+        match value.map(str::trim) {
+            Some(json) if json.eq_ignore_ascii_case("json") => LogFormat::Json,
+            None | Some("") => LogFormat::Plain,
+            Some(plain) if plain.eq_ignore_ascii_case("plain") => LogFormat::Plain,
+            Some(other) => {
+                eprintln!("RUST_LOG_FORMAT “{other}” is neither json nor plain; using plain");
+                LogFormat::Plain
+            }
+        }
+    }
+}
+
+/// Colour codes only for a person at a terminal: never when stderr goes to a file, a pipe or
+/// the journal, nor when `NO_COLOR` is set (<https://no-color.org>).
+pub fn colour(stderr_is_terminal: bool, no_color: Option<&str>) -> bool {
+    stderr_is_terminal && no_color.is_none_or(str::is_empty)
+}
+
+/// The layer `main` installs: `format`, colours when `colour`, and [`filter`] (with its caps)
+/// in either format.
+pub fn layer<S, W>(
+    format: LogFormat,
+    colour: bool,
+    rust_log: Option<&str>,
+    writer: W,
+) -> Box<dyn Layer<S> + Send + Sync + 'static>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    let fmt = tracing_subscriber::fmt::layer().with_writer(writer);
+    match format {
+        LogFormat::Plain => fmt.with_ansi(colour).with_filter(filter(rust_log)).boxed(),
+        LogFormat::Json => fmt
+            .json()
+            .with_ansi(false)
+            .with_filter(filter(rust_log))
+            .boxed(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::io::Write;
@@ -82,6 +138,15 @@ mod tests {
         }
     }
 
+    /// Lines from capped library targets (with a secret) and from our own code.
+    fn emit() {
+        tracing::trace!(target: "tungstenite::protocol", "Sending frame: token SECRET");
+        tracing::debug!(target: "serenity::http::client", "request body SECRET");
+        tracing::debug!(target: "serenity::client::dispatch", "unknown event SECRET");
+        tracing::trace!(target: "rekindle::scheduler", "our own trace line");
+        tracing::info!(target: "serenity::gateway::shard", "resumed");
+    }
+
     fn captured(rust_log: &str) -> String {
         let buffer = Buffer::default();
         let writer = buffer.clone();
@@ -89,13 +154,7 @@ mod tests {
             .with_writer(move || writer.clone())
             .with_filter(filter(Some(rust_log)));
         let subscriber = tracing_subscriber::registry().with(layer);
-        tracing::subscriber::with_default(subscriber, || {
-            tracing::trace!(target: "tungstenite::protocol", "Sending frame: token SECRET");
-            tracing::debug!(target: "serenity::http::client", "request body SECRET");
-            tracing::debug!(target: "serenity::client::dispatch", "unknown event SECRET");
-            tracing::trace!(target: "rekindle::scheduler", "our own trace line");
-            tracing::info!(target: "serenity::gateway::shard", "resumed");
-        });
+        tracing::subscriber::with_default(subscriber, emit);
         let bytes = buffer.0.lock().map(|b| b.clone()).unwrap_or_default();
         String::from_utf8_lossy(&bytes).into_owned()
     }
@@ -111,6 +170,61 @@ mod tests {
             assert!(logs.contains("resumed"), "{rust_log}: {logs}");
             assert!(!logs.contains("SECRET"), "{rust_log}: {logs}");
         }
+    }
+
+    fn captured_as(format: LogFormat, colour: bool, rust_log: &str) -> String {
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber =
+            tracing_subscriber::registry().with(layer(format, colour, Some(rust_log), move || {
+                writer.clone()
+            }));
+        tracing::subscriber::with_default(subscriber, emit);
+        let bytes = buffer.0.lock().map(|b| b.clone()).unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    #[test]
+    fn json_lines_are_json_and_keep_the_caps() {
+        let logs = captured_as(LogFormat::Json, true, "trace,serenity=trace");
+        assert!(!logs.contains("SECRET"), "{logs}");
+        assert!(!logs.contains('\x1b'), "{logs}");
+        let lines: Vec<serde_json::Value> = logs
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+            .collect();
+        assert_eq!(lines.len(), 2, "{logs}");
+        assert_eq!(lines[0]["level"], "TRACE");
+        assert_eq!(lines[0]["target"], "rekindle::scheduler");
+        assert_eq!(lines[0]["fields"]["message"], "our own trace line");
+        assert_eq!(lines[1]["fields"]["message"], "resumed");
+    }
+
+    #[test]
+    fn plain_lines_have_colour_codes_only_when_asked() {
+        let plain = captured_as(LogFormat::Plain, false, "trace");
+        assert!(plain.contains("our own trace line"), "{plain}");
+        assert!(!plain.contains('\x1b'), "{plain}");
+        assert!(!plain.contains("SECRET"), "{plain}");
+        let coloured = captured_as(LogFormat::Plain, true, "trace");
+        assert!(coloured.contains("\x1b["), "{coloured}");
+    }
+
+    #[test]
+    fn colour_only_for_a_terminal_without_no_color() {
+        assert!(colour(true, None));
+        assert!(colour(true, Some("")));
+        assert!(!colour(true, Some("1")));
+        assert!(!colour(false, None));
+    }
+
+    #[test]
+    fn the_format_is_read_from_its_variable() {
+        assert_eq!(LogFormat::from_env(None), LogFormat::Plain);
+        assert_eq!(LogFormat::from_env(Some("")), LogFormat::Plain);
+        assert_eq!(LogFormat::from_env(Some("plain")), LogFormat::Plain);
+        assert_eq!(LogFormat::from_env(Some(" JSON ")), LogFormat::Json);
+        assert_eq!(LogFormat::from_env(Some("yaml")), LogFormat::Plain);
     }
 
     #[test]

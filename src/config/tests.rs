@@ -42,12 +42,41 @@ fn a_missing_token_says_how_to_set_it() {
 }
 
 #[test]
-fn the_placeholder_token_counts_as_missing() {
+fn the_placeholder_token_is_called_out_as_the_placeholder() {
     let settings = load_with(
         &shipped_text(),
         &[("DISCORD_TOKEN", "paste-your-bot-token-here")],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(settings.discord.token.is_none());
+    let message = settings.token().unwrap_err().to_string();
+    assert!(
+        message.starts_with(
+            "DISCORD_TOKEN is still the placeholder from .env.example; put your bot's token there"
+        ),
+        "{message}"
     );
-    assert!(settings.map(|s| s.discord.token.is_none()).unwrap_or(false));
+    assert!(
+        message.contains("https://discord.com/developers/applications"),
+        "{message}"
+    );
+    assert!(!message.contains("is not set"), "{message}");
+}
+
+#[test]
+fn the_placeholder_in_the_example_env_file_is_the_one_recognised() {
+    let example =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".env.example"))
+            .expect(".env.example is readable");
+    let value = example
+        .lines()
+        .find_map(|line| line.strip_prefix("DISCORD_TOKEN="))
+        .expect(".env.example sets DISCORD_TOKEN");
+    assert!(matches!(
+        Token::parse(value),
+        Err(ConfigError::PlaceholderToken)
+    ));
+    assert!(matches!(Token::parse("  "), Err(ConfigError::MissingToken)));
 }
 
 #[test]
@@ -105,6 +134,118 @@ fn a_bad_timezone_names_the_file_and_the_key() {
         "{error}"
     );
     assert!(error.contains("Mars/Olympus"), "{error}");
+}
+
+#[test]
+fn a_bad_timezone_in_the_file_is_explained_for_a_file_not_for_discord() {
+    let text = shipped_text().replace("timezone = \"UTC\"", "timezone = \"Mars/Olympus\"");
+    let error = load_with(&text, &[]).unwrap_err().to_string();
+    assert!(!error.contains("as you type"), "{error}");
+    assert!(!error.contains("the list"), "{error}");
+    assert!(!error.starts_with("I "), "{error}");
+    assert!(error.contains("is not an IANA timezone name"), "{error}");
+    assert!(error.contains("\"Europe/Berlin\""), "{error}");
+    // Members in Discord keep the wording written for them.
+    let for_members = SettingError::UnknownTimezone("Mars/Olympus".into()).to_string();
+    assert!(for_members.contains("as you type"), "{for_members}");
+}
+
+#[test]
+fn a_bad_time_or_frequency_in_the_file_is_explained_for_a_file() {
+    let text = shipped_text()
+        .replace("checkin_time = \"19:00\"", "checkin_time = \"7pm\"")
+        .replace("frequency = \"daily\"", "frequency = \"hourly\"");
+    let error = load_with(&text, &[]).unwrap_err().to_string();
+    assert!(
+        error.contains(
+            "`defaults.checkin_time`: “7pm” is not a 24-hour time; write it as \"HH:MM\""
+        ),
+        "{error}"
+    );
+    assert!(
+        error.contains("`defaults.frequency`: “hourly” is not a frequency; write \"daily\""),
+        "{error}"
+    );
+    assert!(!error.contains("I can use"), "{error}");
+}
+
+#[test]
+fn every_bad_value_and_variable_is_reported_not_only_the_first() {
+    let text = shipped_text()
+        .replace("timezone = \"UTC\"", "timezone = \"Mars/Olympus\"")
+        .replace("end = \"08:00\"", "end = \"8 am\"")
+        .replace("stale_after_hours = 12", "stale_after_hours = 0")
+        .replace("max_replies_per_second = 5", "max_replies_per_second = 9");
+    let error = load_with(
+        &text,
+        &[
+            ("DISCORD_GUILD_ID", "my server"),
+            ("DISCORD_API_BASE", "discord.example"),
+        ],
+    )
+    .unwrap_err();
+    assert_eq!(error.count(), 6, "{error}");
+    let message = error.to_string();
+    assert!(
+        message.starts_with("6 problems in the settings:"),
+        "{message}"
+    );
+    for expected in [
+        "config/default.toml: `defaults.timezone`: “Mars/Olympus”",
+        "config/default.toml: `quiet_hours.end`: “8 am”",
+        "config/default.toml: `schedule.stale_after_hours`: must be at least 1",
+        "config/default.toml: `delivery`: max_messages_per_second (40) and max_replies_per_second (9)",
+        "environment variable DISCORD_API_BASE",
+        "environment variable DISCORD_GUILD_ID",
+    ] {
+        assert!(message.contains(&format!("\n  - {expected}")), "{expected}: {message}");
+    }
+}
+
+#[test]
+fn one_problem_reads_as_one_line() {
+    let text = shipped_text().replace("stale_after_hours = 12", "stale_after_hours = 0");
+    let error = load_with(&text, &[]).unwrap_err();
+    assert_eq!(error.count(), 1);
+    assert_eq!(
+        error.to_string(),
+        "config/default.toml: `schedule.stale_after_hours`: must be at least 1"
+    );
+}
+
+#[test]
+fn the_content_path_is_found_even_in_a_refused_settings_file() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let settings = dir.path().join("default.toml");
+    let content = "content_path = \"elsewhere/content.toml\"\nunknown_key = 1\n";
+    std::fs::write(&settings, content).expect("written");
+    assert!(Settings::load(&settings, |_| None).is_err());
+    assert_eq!(
+        Settings::content_path_in(&settings),
+        Path::new("elsewhere/content.toml")
+    );
+    std::fs::write(&settings, "content_path = [broken").expect("written");
+    assert_eq!(
+        Settings::content_path_in(&settings),
+        Path::new(DEFAULT_CONTENT_PATH)
+    );
+    assert_eq!(
+        Settings::content_path_in(&dir.path().join("missing.toml")),
+        Path::new(DEFAULT_CONTENT_PATH)
+    );
+}
+
+#[test]
+fn the_database_url_needs_no_settings_file() {
+    assert_eq!(database_url(&|_: &str| None), DEFAULT_DATABASE_URL);
+    assert_eq!(
+        database_url(&|_: &str| Some("  ".to_owned())),
+        DEFAULT_DATABASE_URL
+    );
+    assert_eq!(
+        database_url(&|_: &str| Some("sqlite:///var/lib/rekindle/rekindle.db".to_owned())),
+        "sqlite:///var/lib/rekindle/rekindle.db"
+    );
 }
 
 #[test]

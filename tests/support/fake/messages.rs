@@ -131,7 +131,7 @@ fn create(st: &mut State, channel: u64, body: &Body, path: &str) -> Reply {
     }
     if let Some(storm) = st.storm {
         st.storm_seen += 1;
-        if st.storm_seen % storm.every.max(1) == 0 {
+        if st.storm_seen.is_multiple_of(storm.every.max(1)) {
             st.rate_limit_hits += 1;
             return too_many(storm.retry_after, false, storm.with_code);
         }
