@@ -111,11 +111,15 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(message) => return fail(format, &message),
     };
-    match runtime.block_on(rekindle::app::run(
+    let result = runtime.block_on(rekindle::app::run(
         settings,
         Arc::new(SystemClock),
         shutdown_signal(),
-    )) {
+    ));
+    // The tasks were given their grace period already; whatever is left (a DNS lookup on a
+    // blocking thread while Discord is unreachable, say) must not hold the process.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    match result {
         Ok(()) => {
             tracing::info!("stopped cleanly");
             ExitCode::SUCCESS
