@@ -85,7 +85,8 @@ impl Reflection {
     pub fn parse(text: &str) -> Result<Reflection, AnswerError> {
         let trimmed = text.trim();
         let length = trimmed.chars().count();
-        if length == 0 {
+        // Zero-width and other invisible characters alone are not a reflection.
+        if !trimmed.chars().any(super::text::is_visible) {
             return Err(AnswerError::EmptyReflection);
         }
         if length > MAX_REFLECTION_CHARS {

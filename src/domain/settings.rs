@@ -38,7 +38,7 @@ impl Timezone {
                     .ok_or(())
             })
             .map(Timezone)
-            .map_err(|()| SettingError::UnknownTimezone(text.to_owned()))
+            .map_err(|()| SettingError::UnknownTimezone(super::text::quoted(text)))
     }
 
     pub fn tz(self) -> chrono_tz::Tz {
@@ -66,7 +66,7 @@ pub struct LocalTime {
 impl LocalTime {
     /// Parses `HH:MM` (or `H:MM`), 00:00 to 23:59.
     pub fn parse(text: &str) -> Result<Self, SettingError> {
-        let bad = || SettingError::BadTime(text.to_owned());
+        let bad = || SettingError::BadTime(super::text::quoted(text));
         let (hours, minutes) = text.trim().split_once(':').ok_or_else(bad)?;
         let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
         if !all_digits(hours) || hours.len() > 2 || !all_digits(minutes) || minutes.len() != 2 {
@@ -117,7 +117,7 @@ impl Frequency {
             "daily" => Ok(Frequency::Daily),
             "every_2_days" => Ok(Frequency::EveryTwoDays),
             "weekly" => Ok(Frequency::Weekly),
-            _ => Err(SettingError::BadFrequency(text.to_owned())),
+            _ => Err(SettingError::BadFrequency(super::text::quoted(text))),
         }
     }
 

@@ -28,6 +28,35 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// Whether `c` shows anything: not white space, not a zero-width or formatting character.
+pub fn is_visible(c: char) -> bool {
+    !c.is_whitespace()
+        && !matches!(
+            c,
+            '\u{200B}'..='\u{200F}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{FEFF}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{00AD}'
+                | '\u{034F}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{3164}'
+                | '\u{FFA0}'
+                | '\u{180E}'
+        )
+}
+
+/// A member's own input, quoted back in a message: at most 60 characters.
+pub fn quoted(text: &str) -> String {
+    const MOST: usize = 60;
+    let mut cut: String = text.trim().chars().take(MOST).collect();
+    if text.trim().chars().count() > MOST {
+        cut.push('…');
+    }
+    cut
+}
+
 /// The words of `text` after [`fold`].
 pub fn words(text: &str) -> Vec<String> {
     fold(text)

@@ -747,3 +747,68 @@ async fn a_manual_check_in_supersedes_the_open_one_so_only_one_reminder_can_come
         1
     );
 }
+
+#[tokio::test]
+async fn after_two_days_of_downtime_a_queued_old_check_in_is_never_sent_beside_the_new_one() {
+    let w = world().await;
+    w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    // The first check-in is queued but rate limited every time: it stays pending.
+    w.recorder.script((0..6).map(|_| {
+        Err(SendError::RateLimited {
+            retry_after: Some(StdDuration::from_millis(1)),
+            global: false,
+        })
+    }));
+    let first = w
+        .scheduler
+        .run_due(utc(2026, 6, 1, 17, 0))
+        .await
+        .expect("run");
+    assert_eq!((first.sent, first.deferred), (0, 1));
+    // The bot was down for two days.
+    let report = w
+        .scheduler
+        .run_due(utc(2026, 6, 3, 17, 30))
+        .await
+        .expect("run");
+    assert_eq!(report.sent, 1, "only today's check-in");
+    assert_eq!(report.settled, 1, "the old one is settled, never sent");
+    assert_eq!(w.recorder.sent_kinds(), vec!["checkin"]);
+    assert_eq!(
+        w.count("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn on_start_rows_older_than_the_stale_window_are_expired_and_their_check_ins_missed() {
+    let w = world().await;
+    w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    w.recorder.script((0..6).map(|_| {
+        Err(SendError::RateLimited {
+            retry_after: Some(StdDuration::from_millis(1)),
+            global: false,
+        })
+    }));
+    w.scheduler
+        .run_due(utc(2026, 6, 1, 17, 0))
+        .await
+        .expect("run");
+    let expired = w
+        .store
+        .expire_outbox_before(utc(2026, 6, 2, 6, 0))
+        .await
+        .expect("expired");
+    assert_eq!(expired, 1);
+    assert_eq!(
+        w.count("SELECT COUNT(*) FROM outbox WHERE status = 'expired'")
+            .await,
+        1
+    );
+    assert_eq!(
+        w.count("SELECT COUNT(*) FROM checkins WHERE status = 'missed'")
+            .await,
+        1
+    );
+}

@@ -32,7 +32,7 @@ fn parse_region(raw: &str) -> Result<Option<Country>, SettingError> {
     }
     country::parse(trimmed)
         .map(Some)
-        .ok_or_else(|| SettingError::UnknownRegion(trimmed.to_owned()))
+        .ok_or_else(|| SettingError::UnknownRegion(crate::domain::text::quoted(trimmed)))
 }
 
 impl RawChange<'_> {

@@ -9,5 +9,6 @@ mod foundation;
 mod member;
 mod privacy;
 mod program;
+mod promises;
 mod safety;
 mod scheduler;
