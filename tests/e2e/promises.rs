@@ -524,3 +524,39 @@ async fn a_huge_option_is_refused_with_a_short_quote_and_an_invisible_dm_is_not_
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn a_token_refused_while_running_stops_the_bot_naming_discord_token() {
+    let mut bot = TestBot::start().await;
+    let member = Member::new(9220);
+    enrol(&bot, &member).await;
+    bot.stop().await;
+    // Its check-in is due; the token has been reset meanwhile.
+    bot.clock.set(bot.clock.now() + Days::hours(10));
+    bot.fake.revoke_token(true);
+    let settings = crate::support::bot::test_settings(&bot.fake, &bot.database_url, &[]);
+    let options = rekindle::app::StartOptions {
+        background_scheduler: true,
+        tuning: rekindle::scheduler::Tuning {
+            max_sleep: Duration::from_millis(100),
+            ..crate::support::bot::test_tuning()
+        },
+    };
+    let running = rekindle::app::start(settings, std::sync::Arc::new(bot.clock.clone()), options)
+        .await
+        .expect("it starts");
+    let stopped = tokio::time::timeout(WAIT, running.wait())
+        .await
+        .expect("it stops by itself");
+    let error = stopped.expect_err("a refused token is an error");
+    assert!(format!("{error:#}").contains("DISCORD_TOKEN"), "{error:#}");
+    let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
+        .fetch_one(
+            &sqlx::SqlitePool::connect(&bot.database_url)
+                .await
+                .expect("the database"),
+        )
+        .await
+        .expect("a count");
+    assert_eq!(pending, 1, "the check-in waits for a good token");
+}

@@ -139,7 +139,9 @@ async fn handle(
                     "unknown route {method} {full_path} (not under /api/v10)"
                 ));
                 Reply::error(404, 0, "404: Not Found")
-            } else if st.token_revoked {
+            } else if st.token_revoked && !path.starts_with("/gateway") {
+                // (/gateway stays answered: serenity would otherwise fall back to the real
+                // gateway host.)
                 Reply::error(401, 0, "401: Unauthorized")
             } else if auth.as_deref() != Some(&format!("Bot {TOKEN}")) {
                 st.violation(format!(
