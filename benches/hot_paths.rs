@@ -15,7 +15,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use rekindle::content::Content;
 use rekindle::domain::member::MemberId;
 use rekindle::domain::schedule::{catch_up, Rhythm};
-use rekindle::domain::settings::{Frequency, LocalTime};
+use rekindle::domain::timing::{Frequency, LocalTime};
 use rekindle::store::Store;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 

@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use rekindle::domain::schedule::Rhythm;
-use rekindle::domain::settings::{Frequency, LocalTime};
+use rekindle::domain::timing::{Frequency, LocalTime};
 use rekindle::store::Store;
 use serde_json::{json, Value};
 use support::{Actor, FakeDiscord, Interaction};

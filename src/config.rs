@@ -13,7 +13,7 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use crate::domain::member::MemberSettings;
-use crate::domain::settings::{Frequency, LocalTime, SettingError, Timezone};
+use crate::domain::timing::{Frequency, LocalTime, SettingError, Timezone};
 
 /// Where the settings file is looked for when no `--config` is given.
 pub const DEFAULT_CONFIG_PATH: &str = "config/default.toml";

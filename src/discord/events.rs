@@ -2,7 +2,7 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::{components, direct, Data, Error};
+use super::{components, incoming, Data, Error};
 
 /// poise's `event_handler`: routes what poise does not handle itself.
 pub fn handle<'a>(
@@ -26,7 +26,7 @@ pub fn handle<'a>(
             serenity::FullEvent::Message { new_message }
                 if new_message.guild_id.is_none() && !new_message.author.bot =>
             {
-                direct::handle(data, new_message).await;
+                incoming::handle(data, new_message).await;
             }
             serenity::FullEvent::Ready { data_about_bot } => {
                 tracing::info!(user = %data_about_bot.user.name, guilds = data_about_bot.guilds.len(), "connected to Discord");

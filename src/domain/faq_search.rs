@@ -1,7 +1,8 @@
 //! Fuzzy search over the FAQ: what `/faq` autocomplete and free-text topics use.
 //!
-//! The index is built once per content load, so a keystroke costs a few string comparisons
-//! per entry and no allocation beyond the query's own words. Ranking favours, in order: an
+//! The index is built once per content load (folded phrases and words per entry), so a
+//! keystroke costs a few string comparisons, and a few small padded copies for whole-phrase
+//! tests, per entry: tens of microseconds for the whole FAQ (`benches/hot_paths.rs`). Ranking favours, in order: an
 //! exact key or alias, a key/alias/question that starts with or contains the typed phrase,
 //! and then word-by-word matches that forgive a typo or two ("jelous", "astrolgy").
 

@@ -1,6 +1,6 @@
 //! Who a member is to us (a Discord user id, nothing else) and what they chose.
 
-use super::settings::{Frequency, LocalTime, Timezone};
+use super::timing::{Frequency, LocalTime, Timezone};
 
 pub use super::ids::MemberId;
 

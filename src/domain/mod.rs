@@ -13,5 +13,5 @@ pub mod member;
 pub mod outbox;
 pub mod program;
 pub mod schedule;
-pub mod settings;
 pub mod text;
+pub mod timing;

@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 
 use super::member::MemberSettings;
 use super::program::Event;
-use super::settings::{Frequency, LocalTime};
+use super::timing::{Frequency, LocalTime};
 
 /// The instant of local `date` at `time` in `tz`.
 pub fn local_instant(tz: Tz, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {

@@ -195,7 +195,7 @@ impl Scheduler {
             let rhythm = Rhythm {
                 tz: post.timezone.tz(),
                 time: post.time,
-                frequency: crate::domain::settings::Frequency::Daily,
+                frequency: crate::domain::timing::Frequency::Daily,
             };
             let result = catch_up(&rhythm, due, now, self.stale_after());
             let send = match result.send {
@@ -241,7 +241,8 @@ impl Scheduler {
         if purged > 0 {
             tracing::info!(purged, "old reflections deleted");
         }
-        // Sent and failed rows are only needed for a few minutes of nonce de-duplication.
+        // Settled rows are kept a week for diagnosis (what failed and why, health counts);
+        // the nonce de-duplication itself needs them only for minutes.
         let done = self
             .services
             .store

@@ -6,7 +6,7 @@ use crate::content::Content;
 use crate::delivery::Lane;
 use crate::domain::ids::{ChannelId, GuildId};
 use crate::domain::schedule::Rhythm;
-use crate::domain::settings::{Frequency, LocalTime, Timezone};
+use crate::domain::timing::{Frequency, LocalTime, Timezone};
 use crate::store::{PublicPost, TopicCount, Totals};
 
 /// Why an admin's change was refused.

@@ -68,9 +68,9 @@ pub async fn send_now(ctx: Ctx<'_>, member: MemberId) -> Result<Delivery, Servic
     }
 }
 
-/// The member's own check-in, and a program that still takes answers. Another member's
+/// The member's own check-in, with a program that still takes answers. Another member's
 /// check-in gets the same answer as one that does not exist, so nobody learns anything.
-async fn own_checkin(
+async fn answerable(
     ctx: Ctx<'_>,
     member: MemberId,
     checkin: CheckinId,
@@ -87,7 +87,7 @@ async fn own_checkin(
 
 /// The member's own check-in, whatever their program says (for buttons that act on the
 /// program: the program decides then).
-async fn their_checkin(
+async fn own_checkin(
     ctx: Ctx<'_>,
     member: MemberId,
     checkin: CheckinId,
@@ -106,7 +106,7 @@ pub async fn record_mood(
     mood: &str,
 ) -> Result<Mood, ServiceError> {
     let mood = Mood::parse(mood)?;
-    own_checkin(ctx, member, checkin).await?;
+    answerable(ctx, member, checkin).await?;
     if !ctx.store.set_mood(member, checkin, mood, ctx.now).await? {
         return Err(ServiceError::UnknownCheckin);
     }
@@ -119,7 +119,7 @@ pub async fn can_reflect(
     member: MemberId,
     checkin: CheckinId,
 ) -> Result<(), ServiceError> {
-    own_checkin(ctx, member, checkin).await.map(|_| ())
+    answerable(ctx, member, checkin).await.map(|_| ())
 }
 
 pub async fn record_reflection(
@@ -129,7 +129,7 @@ pub async fn record_reflection(
     text: &str,
 ) -> Result<(), ServiceError> {
     let reflection = Reflection::parse(text)?;
-    own_checkin(ctx, member, checkin).await?;
+    answerable(ctx, member, checkin).await?;
     if !ctx
         .store
         .add_reflection(member, Some(checkin), &reflection, ctx.now)
@@ -218,7 +218,7 @@ pub async fn snooze(
     member: MemberId,
     checkin: CheckinId,
 ) -> Result<(), ServiceError> {
-    own_checkin(ctx, member, checkin).await?;
+    answerable(ctx, member, checkin).await?;
     // Only a check-in still waiting is set aside: an answered one keeps counting as answered.
     ctx.store.snooze_checkin(checkin).await?;
     // "Again tomorrow": bring the next check-in forward to tomorrow's slot when the member's
@@ -239,7 +239,7 @@ pub async fn next_step_from(
     member: MemberId,
     checkin: CheckinId,
 ) -> Result<MovedOn, ServiceError> {
-    let row = their_checkin(ctx, member, checkin).await?;
+    let row = own_checkin(ctx, member, checkin).await?;
     super::program::move_on(ctx, member, row.step).await
 }
 
@@ -249,5 +249,5 @@ pub async fn verify_owner(
     member: MemberId,
     checkin: CheckinId,
 ) -> Result<(), ServiceError> {
-    their_checkin(ctx, member, checkin).await.map(|_| ())
+    own_checkin(ctx, member, checkin).await.map(|_| ())
 }

@@ -5,7 +5,7 @@ use thiserror::Error;
 
 use crate::domain::checkin::AnswerError;
 use crate::domain::program::Refusal;
-use crate::domain::settings::SettingError;
+use crate::domain::timing::SettingError;
 
 #[derive(Debug, Error)]
 pub enum ServiceError {

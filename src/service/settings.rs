@@ -4,7 +4,7 @@ use super::{Ctx, ServiceError};
 use crate::domain::country::{self, Country};
 use crate::domain::member::{MemberId, MemberSettings, SettingsChange};
 use crate::domain::program::Refusal;
-use crate::domain::settings::{Frequency, LocalTime, SettingError, Timezone};
+use crate::domain::timing::{Frequency, LocalTime, SettingError, Timezone};
 
 /// The options as the member typed them; all parsed before anything is written.
 #[derive(Debug, Clone, Default)]

@@ -8,7 +8,7 @@ use super::types::{index, index_to_db, UnixTime};
 use super::Store;
 use crate::domain::ids::{ChannelId, GuildId};
 use crate::domain::schedule::Slot;
-use crate::domain::settings::{LocalTime, Timezone};
+use crate::domain::timing::{LocalTime, Timezone};
 
 /// A server's public post settings.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use crate::domain::country::{self, Country};
 use crate::domain::ids::{ChannelId, CheckinId, GuildId, MemberId};
 use crate::domain::outbox::{Kind, Status};
 use crate::domain::program::{EventKind, Outcome, StepNumber};
-use crate::domain::settings::{Frequency, LocalTime, Timezone};
+use crate::domain::timing::{Frequency, LocalTime, Timezone};
 
 /// An integer column holding `$ty`, converted by `to` and `from`.
 macro_rules! integer_column {

@@ -245,7 +245,7 @@ fn policy() -> Policy {
 
 fn member_settings(encouragement: bool) -> MemberSettings {
     MemberSettings {
-        timezone: crate::domain::settings::Timezone::parse("America/New_York").expect("valid"),
+        timezone: crate::domain::timing::Timezone::parse("America/New_York").expect("valid"),
         checkin_time: LocalTime::from_hm(20, 0).expect("valid"),
         frequency: Frequency::Daily,
         encouragement,

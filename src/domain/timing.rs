@@ -1,4 +1,4 @@
-//! The values a member (or an admin) sets, parsed once at the boundary.
+//! When check-ins happen, as a member chooses it: timezone, local time and frequency.
 //!
 //! Each type has a private field and a `parse` that returns an error a member can read, so
 //! the rest of the code never sees a timezone that does not exist or a time like 25:99.

@@ -1,0 +1,126 @@
+//! When check-ins go out: local time, catch-up after downtime, settings, pause, snooze.
+
+use super::*;
+
+#[tokio::test]
+async fn a_check_in_goes_out_at_the_members_local_time_and_not_before() {
+    let w = world().await;
+    // 19:00 in Berlin in June is 17:00 UTC.
+    w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    let early = w.run(utc(2026, 6, 1, 16, 59)).await;
+    assert_eq!(early.sent, 0);
+    let on_time = w.run(utc(2026, 6, 1, 17, 0)).await;
+    assert_eq!((on_time.queued, on_time.sent), (1, 1));
+    assert_eq!(w.recorder.sent_kinds(), vec!["checkin"]);
+    // Running again at the same instant sends nothing more.
+    assert_eq!(w.run(utc(2026, 6, 1, 17, 0)).await.sent, 0);
+    // The next one comes the next day.
+    assert_eq!(w.run(utc(2026, 6, 2, 17, 0)).await.sent, 1);
+}
+
+#[tokio::test]
+async fn after_two_days_of_downtime_each_member_gets_at_most_one_check_in() {
+    let w = world().await;
+    for id in 1..=5 {
+        w.enrol(id, utc(2026, 6, 1, 9, 0)).await;
+    }
+    let report = w.run(utc(2026, 6, 3, 18, 0)).await;
+    assert_eq!(report.sent, 5, "one each: the latest due slot");
+    let missed = w
+        .count("SELECT COUNT(*) FROM checkins WHERE status = 'missed'")
+        .await;
+    assert_eq!(missed, 10, "two skipped days each are recorded as missed");
+}
+
+#[tokio::test]
+async fn a_slot_older_than_stale_after_is_recorded_missed_and_not_sent() {
+    let w = world().await;
+    w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    // 17:00 UTC due; 13 hours later is past the 12-hour stale window.
+    let report = w.run(utc(2026, 6, 2, 6, 0)).await;
+    assert_eq!(report.sent, 0);
+    assert_eq!(
+        w.count("SELECT COUNT(*) FROM checkins WHERE status = 'missed'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn pausing_stops_everything_and_resuming_starts_again() {
+    let w = world().await;
+    let member = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    service::program::pause(w.ctx(utc(2026, 6, 1, 10, 0)), member)
+        .await
+        .expect("paused");
+    assert_eq!(w.run(utc(2026, 6, 10, 17, 0)).await, RunReport::default());
+    service::program::resume(w.ctx(utc(2026, 6, 10, 18, 0)), member)
+        .await
+        .expect("resumed");
+    assert_eq!(w.run(utc(2026, 6, 11, 17, 0)).await.sent, 1);
+}
+
+#[tokio::test]
+async fn changing_settings_while_paused_does_not_restart_check_ins() {
+    let w = world().await;
+    let member = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    service::program::pause(w.ctx(utc(2026, 6, 1, 10, 0)), member)
+        .await
+        .expect("paused");
+    let change = service::settings::RawChange {
+        checkin_time: Some("07:00"),
+        ..Default::default()
+    };
+    service::settings::update(w.ctx(utc(2026, 6, 1, 11, 0)), member, change)
+        .await
+        .expect("updated");
+    assert_eq!(w.run(utc(2026, 6, 3, 12, 0)).await, RunReport::default());
+}
+
+#[tokio::test]
+async fn a_new_check_in_time_applies_from_the_next_slot() {
+    let w = world().await;
+    let member = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    let change = service::settings::RawChange {
+        checkin_time: Some("07:00"),
+        ..Default::default()
+    };
+    service::settings::update(w.ctx(utc(2026, 6, 1, 11, 0)), member, change)
+        .await
+        .expect("updated");
+    // 07:00 Berlin is 05:00 UTC; today's 07:00 has passed, so tomorrow's.
+    assert_eq!(w.run(utc(2026, 6, 1, 17, 0)).await.sent, 0);
+    assert_eq!(w.run(utc(2026, 6, 2, 5, 0)).await.sent, 1);
+}
+
+#[tokio::test]
+async fn snoozing_a_weekly_check_in_brings_the_next_one_to_tomorrow() {
+    let w = world().await;
+    let mut settings = w.settings.as_ref().clone();
+    settings.defaults.frequency = crate::domain::timing::Frequency::Weekly;
+    let w = World {
+        settings: Arc::new(settings),
+        ..w
+    };
+    let member = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    w.run(utc(2026, 6, 1, 17, 0)).await;
+    let checkin = w
+        .store
+        .latest_checkin(member)
+        .await
+        .expect("read")
+        .expect("a check-in");
+    service::checkin::snooze(w.ctx(utc(2026, 6, 1, 18, 0)), member, checkin.id)
+        .await
+        .expect("snoozed");
+    assert_eq!(
+        w.run(utc(2026, 6, 2, 17, 0)).await.sent,
+        1,
+        "tomorrow, not in a week"
+    );
+    assert_eq!(
+        w.recorder.sent_kinds(),
+        vec!["checkin", "checkin"],
+        "and no reminder for the snoozed one"
+    );
+}

@@ -1,0 +1,207 @@
+//! Sending: committed before sent, retries and rate limits, closed DMs, settling stale rows, purges.
+
+use super::*;
+
+#[tokio::test]
+async fn every_row_is_committed_before_it_is_sent_and_marked_after() {
+    let w = world().await;
+    w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    // The send fails for good: the row stays, marked failed, with its error.
+    w.recorder
+        .script([Err(SendError::Rejected("400 bad".into()))]);
+    let report = w.run(utc(2026, 6, 1, 17, 0)).await;
+    assert_eq!(report.failed, 1);
+    assert_eq!(
+        w.count(
+            "SELECT COUNT(*) FROM outbox WHERE status = 'failed' AND last_error LIKE '%400 bad%'"
+        )
+        .await,
+        1
+    );
+    // The check-in that never arrived is missed, not open, and gets no reminder.
+    assert_eq!(
+        w.count("SELECT COUNT(*) FROM checkins WHERE status = 'missed'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_rate_limit_storm_delivers_every_message_exactly_once() {
+    let w = world().await;
+    for id in 1..=50 {
+        w.enrol(id, utc(2026, 6, 1, 9, 0)).await;
+    }
+    // Every fifth answer is a 429.
+    let answers = (0..200).map(|i| {
+        if i % 5 == 0 {
+            Err(SendError::RateLimited {
+                retry_after: Some(StdDuration::from_millis(2)),
+                global: i % 10 == 0,
+            })
+        } else {
+            Ok(())
+        }
+    });
+    w.recorder.script(answers);
+    let report = w.run(utc(2026, 6, 1, 17, 0)).await;
+    assert_eq!(report.sent, 50);
+    let mut members: Vec<u64> = w
+        .recorder
+        .sent()
+        .iter()
+        .filter_map(|r| r.member.map(MemberId::get))
+        .collect();
+    members.sort_unstable();
+    members.dedup();
+    assert_eq!(members.len(), 50);
+    assert_eq!(w.recorder.sent().len(), 50, "no duplicates");
+    assert_eq!(
+        w.count("SELECT COUNT(*) FROM outbox WHERE status = 'sent'")
+            .await,
+        50
+    );
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_with_backoff_then_succeed() {
+    let w = world().await;
+    w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    w.recorder.script([
+        Err(SendError::Transient("502".into())),
+        Err(SendError::Transient("503".into())),
+    ]);
+    let report = w.run(utc(2026, 6, 1, 17, 0)).await;
+    assert_eq!((report.sent, report.failed), (1, 0));
+    assert_eq!(w.count("SELECT attempts FROM outbox").await, 3);
+}
+
+#[tokio::test]
+async fn endless_server_errors_mark_the_row_failed_and_the_schedule_moves_on() {
+    let w = world().await;
+    w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    w.recorder
+        .script((0..4).map(|_| Err(SendError::Transient("500".into()))));
+    let report = w.run(utc(2026, 6, 1, 17, 0)).await;
+    assert_eq!((report.sent, report.failed), (0, 1));
+    assert_eq!(
+        w.count("SELECT attempts FROM outbox").await,
+        4,
+        "bounded: one try and three retries"
+    );
+    assert_eq!(
+        w.run(utc(2026, 6, 2, 17, 0)).await.sent,
+        1,
+        "tomorrow's arrives"
+    );
+}
+
+#[tokio::test]
+async fn closed_dms_pause_the_member_without_retries() {
+    let w = world().await;
+    let member = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    *w.recorder.closed.lock().expect("lock") = Some(member);
+    let report = w.run(utc(2026, 6, 1, 17, 0)).await;
+    assert_eq!(report.failed, 1);
+    let row = w.store.member(member).await.expect("read").expect("member");
+    assert!(!row.reachable);
+    assert!(row.unreachable_notice_pending);
+    assert_eq!(
+        w.count("SELECT COUNT(*) FROM programs WHERE next_checkin_at IS NOT NULL")
+            .await,
+        0
+    );
+    // Days later, nothing is tried again.
+    let later = w.run(utc(2026, 6, 5, 17, 0)).await;
+    assert_eq!(later, RunReport::default());
+}
+
+#[tokio::test]
+async fn old_reflections_are_purged_after_the_retention_period() {
+    let w = world().await;
+    let member = w.enrol(1, utc(2026, 1, 1, 9, 0)).await;
+    service::checkin::dm_text(w.ctx(utc(2026, 1, 1, 10, 0)), member, "an old thought")
+        .await
+        .expect("kept");
+    service::checkin::dm_text(w.ctx(utc(2026, 6, 1, 10, 0)), member, "a recent thought")
+        .await
+        .expect("kept");
+    w.run(utc(2026, 7, 1, 0, 0)).await;
+    assert_eq!(w.count("SELECT COUNT(*) FROM reflections").await, 1);
+}
+
+#[tokio::test]
+async fn a_run_with_nothing_due_does_nothing() {
+    let w = world().await;
+    w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    assert_eq!(w.run(utc(2026, 6, 1, 10, 0)).await, RunReport::default());
+    assert!(w.recorder.sent().is_empty());
+}
+
+#[tokio::test]
+async fn sent_outbox_rows_are_purged_after_a_week() {
+    let w = world().await;
+    w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    w.run(utc(2026, 6, 1, 17, 0)).await;
+    assert_eq!(w.count("SELECT COUNT(*) FROM outbox").await, 1);
+    w.run(utc(2026, 6, 9, 16, 0)).await;
+    assert_eq!(
+        w.count("SELECT COUNT(*) FROM outbox WHERE due_at < 1780500000")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn after_two_days_of_downtime_a_queued_old_check_in_is_never_sent_beside_the_new_one() {
+    let w = world().await;
+    w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    // The first check-in is queued but rate limited every time: it stays pending.
+    w.recorder.script((0..6).map(|_| {
+        Err(SendError::RateLimited {
+            retry_after: Some(StdDuration::from_millis(1)),
+            global: false,
+        })
+    }));
+    let first = w.run(utc(2026, 6, 1, 17, 0)).await;
+    assert_eq!((first.sent, first.deferred), (0, 1));
+    // The bot was down for two days.
+    let report = w.run(utc(2026, 6, 3, 17, 30)).await;
+    assert_eq!(report.sent, 1, "only today's check-in");
+    assert_eq!(report.settled, 1, "the old one is settled, never sent");
+    assert_eq!(w.recorder.sent_kinds(), vec!["checkin"]);
+    assert_eq!(
+        w.count("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn on_start_rows_older_than_the_stale_window_are_expired_and_their_check_ins_missed() {
+    let w = world().await;
+    w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    w.recorder.script((0..6).map(|_| {
+        Err(SendError::RateLimited {
+            retry_after: Some(StdDuration::from_millis(1)),
+            global: false,
+        })
+    }));
+    w.run(utc(2026, 6, 1, 17, 0)).await;
+    let expired = w
+        .store
+        .expire_outbox_before(utc(2026, 6, 2, 6, 0))
+        .await
+        .expect("expired");
+    assert_eq!(expired, 1);
+    assert_eq!(
+        w.count("SELECT COUNT(*) FROM outbox WHERE status = 'expired'")
+            .await,
+        1
+    );
+    assert_eq!(
+        w.count("SELECT COUNT(*) FROM checkins WHERE status = 'missed'")
+            .await,
+        1
+    );
+}

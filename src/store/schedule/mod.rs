@@ -1,0 +1,115 @@
+//! The schedule columns of `programs`: when each member's next check-in and encouragement
+//! are due. NULL means nothing is scheduled, which keeps the due-indexes small.
+//!
+//! What is due, and the planner's decisions written back, live beside this file: check-ins
+//! ([`checkins`]), the one reminder ([`reminders`]), private encouragement
+//! ([`encouragement`]). Each planning write checks that the member's schedule still stands
+//! as it was read (a compare-and-set on the due instant), so a pause, an erasure or new
+//! settings in between leave the member alone.
+
+mod checkins;
+mod encouragement;
+mod reminders;
+
+pub use checkins::{DueCheckin, PlannedCheckin};
+pub use encouragement::{DueEncouragement, PlannedEncouragement};
+pub use reminders::ReminderCandidate;
+
+use anyhow::Context as _;
+
+use super::types::UnixTime;
+use super::Store;
+use crate::domain::member::MemberId;
+use crate::domain::schedule::{Plan, ScheduleChange, Slot};
+
+/// Writes `change` for `member` on `conn` (inside the caller's transaction).
+pub(crate) async fn apply(
+    conn: &mut sqlx::SqliteConnection,
+    member: MemberId,
+    change: ScheduleChange,
+) -> anyhow::Result<()> {
+    let query = match change {
+        ScheduleChange::Keep => return Ok(()),
+        ScheduleChange::Clear => {
+            // An open check-in gets no reminder while nothing is scheduled.
+            sqlx::query(
+                "UPDATE checkins SET reminded = 1 WHERE member_id = ?1 AND status = 'open'",
+            )
+            .bind(member)
+            .execute(&mut *conn)
+            .await
+            .context("cannot settle reminders")?;
+            // Nothing already queued goes out either.
+            sqlx::query(
+                "UPDATE outbox SET status = 'cancelled', last_error = 'nothing scheduled'
+                 WHERE member_id = ?1 AND status = 'pending'",
+            )
+            .bind(member)
+            .execute(&mut *conn)
+            .await
+            .context("cannot cancel queued messages")?;
+            sqlx::query(
+                "UPDATE programs SET next_checkin_date = NULL, next_checkin_at = NULL, next_encouragement_at = NULL
+                 WHERE member_id = ?1",
+            )
+            .bind(member)
+        }
+        ScheduleChange::Set(plan) => set(member, plan, false),
+    };
+    query
+        .execute(&mut *conn)
+        .await
+        .context("cannot update a member's schedule")?;
+    Ok(())
+}
+
+/// Replaces the schedule with `plan`, but only for a member who has one (not paused,
+/// finished or unreachable): new settings must not restart a paused member's check-ins.
+pub(crate) async fn reschedule_if_scheduled(
+    conn: &mut sqlx::SqliteConnection,
+    member: MemberId,
+    plan: Plan,
+) -> anyhow::Result<()> {
+    set(member, plan, true)
+        .execute(&mut *conn)
+        .await
+        .context("cannot reschedule a member")?;
+    Ok(())
+}
+
+fn set(
+    member: MemberId,
+    plan: Plan,
+    only_if_scheduled: bool,
+) -> sqlx::query::Query<'static, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'static>> {
+    const ALWAYS: &str = "UPDATE programs SET next_checkin_date = ?2, next_checkin_at = ?3, next_encouragement_at = ?4
+         WHERE member_id = ?1";
+    const IF_SCHEDULED: &str = "UPDATE programs SET next_checkin_date = ?2, next_checkin_at = ?3, next_encouragement_at = ?4
+         WHERE member_id = ?1 AND next_checkin_at IS NOT NULL";
+    sqlx::query(if only_if_scheduled {
+        IF_SCHEDULED
+    } else {
+        ALWAYS
+    })
+    .bind(member)
+    .bind(plan.checkin.date.to_string())
+    .bind(UnixTime(plan.checkin.at))
+    .bind(plan.encouragement_at.map(UnixTime))
+}
+
+impl Store {
+    /// Moves the member's next check-in to `slot` if one is scheduled later than it.
+    pub async fn bring_checkin_forward(&self, member: MemberId, slot: Slot) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE programs SET next_checkin_date = ?2, next_checkin_at = ?3
+             WHERE member_id = ?1 AND next_checkin_at > ?3",
+        )
+        .bind(member)
+        .bind(slot.date.to_string())
+        .bind(UnixTime(slot.at))
+        .execute(self.pool())
+        .await
+        .context("cannot bring a check-in forward")?;
+        Ok(())
+    }
+}
