@@ -114,11 +114,19 @@ fn check_steps(checker: &mut Checker, file: &ContentFile) {
             EMBED_FIELD_VALUE,
             "an embed field",
         );
-        if step.min_days > MAX_MIN_DAYS || step.min_days < 1 {
+        if step.min_days > MAX_MIN_DAYS {
             checker.fail(
                 &entry,
                 format!(
-                    "`min_days` is {}; it must be 1 to {MAX_MIN_DAYS} (a step takes at least a day, so one press cannot skip a step)",
+                    "`min_days` is {}; at most {MAX_MIN_DAYS} days",
+                    step.min_days
+                ),
+            );
+        } else if step.min_days < 1 {
+            checker.fail(
+                &entry,
+                format!(
+                    "`min_days` is {}; at least 1 (a step takes at least a day, so one press cannot skip a step)",
                     step.min_days
                 ),
             );

@@ -28,23 +28,28 @@ pub fn fold(text: &str) -> String {
     out
 }
 
-/// Whether `c` shows anything: not white space, not a zero-width or formatting character.
+/// Whether `c` takes no space and shows nothing: zero-width and joining characters,
+/// variation selectors, soft hyphens, the Hangul fillers.
+pub fn is_zero_width(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{FEFF}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{00AD}'
+            | '\u{034F}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{3164}'
+            | '\u{FFA0}'
+            | '\u{180E}'
+    )
+}
+
+/// Whether `c` shows anything: neither white space nor zero-width.
 pub fn is_visible(c: char) -> bool {
-    !c.is_whitespace()
-        && !matches!(
-            c,
-            '\u{200B}'..='\u{200F}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{FEFF}'
-                | '\u{FE00}'..='\u{FE0F}'
-                | '\u{00AD}'
-                | '\u{034F}'
-                | '\u{115F}'
-                | '\u{1160}'
-                | '\u{3164}'
-                | '\u{FFA0}'
-                | '\u{180E}'
-        )
+    !c.is_whitespace() && !is_zero_width(c)
 }
 
 /// A member's own input, quoted back in a message: at most 60 characters.

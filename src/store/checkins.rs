@@ -8,7 +8,7 @@
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 
-use super::program::{ProgramRow, PROGRAM_COLUMNS};
+use super::program::ProgramRow;
 use super::types::UnixTime;
 use super::Store;
 use crate::domain::checkin::{next_prompt, Answered, CheckinStatus, Mood, Reflection};
@@ -127,14 +127,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> anyhow::Result<Result<(CheckinId, usize, Program), Option<Program>>> {
         let mut tx = self.begin().await?;
-        let program: Option<ProgramRow> = sqlx::query_as(&format!(
-            "SELECT {PROGRAM_COLUMNS} FROM programs WHERE member_id = ?1"
-        ))
-        .bind(member)
-        .fetch_optional(&mut *tx)
-        .await
-        .context("cannot read a member's program")?;
-        let program = program.map(Program::from);
+        let program = super::program::read_program(&mut tx, member).await?;
         let Some(program @ Program::InStep { step, .. }) = program else {
             return Ok(Err(program));
         };

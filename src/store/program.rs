@@ -119,13 +119,7 @@ impl Store {
         E: From<anyhow::Error>,
     {
         let mut tx = self.begin().await?;
-        let program: Option<ProgramRow> = sqlx::query_as(&format!(
-            "SELECT {PROGRAM_COLUMNS} FROM programs WHERE member_id = ?1"
-        ))
-        .bind(member)
-        .fetch_optional(&mut *tx)
-        .await
-        .context("cannot read a member's program")?;
+        let program = read_program(&mut tx, member).await?;
         let row: Option<MemberRow> = sqlx::query_as(&format!(
             "SELECT {MEMBER_COLUMNS} FROM members WHERE id = ?1"
         ))
@@ -134,7 +128,7 @@ impl Store {
         .await
         .context("cannot read a member")?;
         let standing = Standing {
-            program: program.map(Program::from),
+            program,
             member: row,
         };
         let (decision, answer) = decide(&standing)?;
@@ -168,6 +162,21 @@ impl Store {
         .await
         .context("cannot read step history")
     }
+}
+
+/// The member's program, read on `conn` (inside the caller's transaction).
+pub(super) async fn read_program(
+    conn: &mut sqlx::SqliteConnection,
+    member: MemberId,
+) -> anyhow::Result<Option<Program>> {
+    let row: Option<ProgramRow> = sqlx::query_as(&format!(
+        "SELECT {PROGRAM_COLUMNS} FROM programs WHERE member_id = ?1"
+    ))
+    .bind(member)
+    .fetch_optional(&mut *conn)
+    .await
+    .context("cannot read a member's program")?;
+    Ok(row.map(Program::from))
 }
 
 async fn write_transition(

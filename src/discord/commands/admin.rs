@@ -33,6 +33,17 @@ pub async fn may_manage(ctx: Context<'_>) -> bool {
     permissions.is_some_and(|p| p.manage_guild() || p.administrator())
 }
 
+/// The server an admin command is for, once the member is checked to manage it; `None`
+/// (and a refusal already sent) otherwise.
+async fn managed_guild(ctx: Context<'_>) -> Result<Option<serenity::GuildId>, Error> {
+    if !may_manage(ctx).await {
+        ctx.send(CreateReply::default().content(REFUSED).ephemeral(true))
+            .await?;
+        return Ok(None);
+    }
+    Ok(ctx.guild_id())
+}
+
 const REFUSED: &str =
     "This command is for the server's admins (it needs the Manage Server permission).";
 
@@ -105,12 +116,7 @@ async fn encouragement(
     timezone: Option<String>,
     #[description = "Post every day (true) or stop (false)"] enabled: Option<bool>,
 ) -> Result<(), Error> {
-    if !may_manage(ctx).await {
-        ctx.send(CreateReply::default().content(REFUSED).ephemeral(true))
-            .await?;
-        return Ok(());
-    }
-    let Some(guild) = ctx.guild_id() else {
+    let Some(guild) = managed_guild(ctx).await? else {
         return Ok(());
     };
     let data = ctx.data();
@@ -143,12 +149,7 @@ async fn support_channel(
     #[channel_types("Text")]
     channel: Option<serenity::ChannelId>,
 ) -> Result<(), Error> {
-    if !may_manage(ctx).await {
-        ctx.send(CreateReply::default().content(REFUSED).ephemeral(true))
-            .await?;
-        return Ok(());
-    }
-    let Some(guild) = ctx.guild_id() else {
+    let Some(guild) = managed_guild(ctx).await? else {
         return Ok(());
     };
     let data = ctx.data();

@@ -81,44 +81,40 @@ async fn status(ctx: Context<'_>) -> Result<(), Error> {
 /// Stop all check-ins and messages until you resume
 #[poise::command(slash_command)]
 async fn pause(ctx: Context<'_>) -> Result<(), Error> {
-    let data = ctx.data();
-    let content = data.services.content.get();
-    let member = member_of(ctx.author());
-    in_time(
-        ctx,
-        patiently(service::LONG_WAIT, || {
-            service::program::pause(data.service(&content), member)
-        }),
-    )
-    .await??;
-    ctx.send(
-        CreateReply::default()
-            .content(render::PAUSED)
-            .ephemeral(true),
-    )
-    .await?;
-    Ok(())
+    change(ctx, Change::Pause).await
 }
 
 /// Start your check-ins again after a pause
 #[poise::command(slash_command)]
 async fn resume(ctx: Context<'_>) -> Result<(), Error> {
+    change(ctx, Change::Resume).await
+}
+
+/// A change of the member's program that sends no DM.
+#[derive(Debug, Clone, Copy)]
+enum Change {
+    Pause,
+    Resume,
+}
+
+async fn change(ctx: Context<'_>, change: Change) -> Result<(), Error> {
     let data = ctx.data();
     let content = data.services.content.get();
     let member = member_of(ctx.author());
-    in_time(
-        ctx,
-        patiently(service::LONG_WAIT, || {
-            service::program::resume(data.service(&content), member)
-        }),
-    )
-    .await??;
-    ctx.send(
-        CreateReply::default()
-            .content(render::RESUMED)
-            .ephemeral(true),
-    )
-    .await?;
+    let work = patiently(service::LONG_WAIT, || async {
+        let service = data.service(&content);
+        match change {
+            Change::Pause => service::program::pause(service, member).await,
+            Change::Resume => service::program::resume(service, member).await,
+        }
+    });
+    in_time(ctx, work).await??;
+    let done = match change {
+        Change::Pause => render::PAUSED,
+        Change::Resume => render::RESUMED,
+    };
+    ctx.send(CreateReply::default().content(done).ephemeral(true))
+        .await?;
     Ok(())
 }
 

@@ -149,25 +149,7 @@ fn fold_chars(text: &str) -> impl Iterator<Item = char> + '_ {
 /// Apostrophes vanish ("don't" = "dont"); zero-width characters and variation selectors hide
 /// nothing.
 fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\'' | '’'
-            | '‘'
-            | 'ʼ'
-            | '`'
-            | '´'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{FEFF}'
-            | '\u{FE00}'..='\u{FE0F}'
-            | '\u{00AD}'
-            | '\u{034F}'
-            | '\u{115F}'
-            | '\u{1160}'
-            | '\u{3164}'
-            | '\u{FFA0}'
-            | '\u{180E}'
-    )
+    matches!(c, '\'' | '’' | '‘' | 'ʼ' | '`' | '´') || crate::domain::text::is_zero_width(c)
 }
 
 /// Pictographs: each is a word of its own.
