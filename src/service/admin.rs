@@ -7,7 +7,10 @@ use crate::delivery::Lane;
 use crate::domain::ids::{ChannelId, GuildId};
 use crate::domain::schedule::Rhythm;
 use crate::domain::timing::{Frequency, LocalTime, Timezone};
-use crate::store::{PublicPost, TopicCount, Totals};
+use crate::store::{TopicCount, Totals};
+
+/// The public encouragement post as stored; the edge renders it.
+pub use crate::store::PublicPost;
 
 /// Why an admin's change was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -38,7 +38,7 @@ pub const CHECKINS_PAUSED_DMS_CLOSED: &str =
     "I couldn't reach you by direct message, so I've paused your check-ins.";
 
 /// `/admin encouragement`: the settings in force.
-pub fn public_post_settings(post: Option<&crate::store::PublicPost>) -> CreateEmbed {
+pub fn public_post_settings(post: Option<&crate::service::admin::PublicPost>) -> CreateEmbed {
     let embed = CreateEmbed::new()
         .colour(COLOUR)
         .title("Public encouragement");
