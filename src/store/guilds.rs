@@ -100,7 +100,7 @@ mod tests {
     async fn only_the_members_own_server_or_the_one_they_write_in_is_offered() {
         let (store, _dir) = temp_store().await;
         let member = MemberId::new(7);
-        let now = DateTime::<Utc>::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let now = DateTime::<Utc>::from_timestamp(1_800_000_000, 0).expect("a valid instant");
         let (g100, g200, g300) = (GuildId::new(100), GuildId::new(200), GuildId::new(300));
         let context = |guild| store.crisis_context(member, guild);
         assert_eq!(
