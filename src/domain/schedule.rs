@@ -217,5 +217,28 @@ pub fn change_for(
     }
 }
 
+/// What becomes of an open, unanswered check-in that is old enough for its reminder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReminderFate {
+    /// Queue its one gentle reminder.
+    Send,
+    /// Never remind: nothing is scheduled for the member, or the check-in never arrived.
+    Never,
+    /// Its own message is still waiting to be delivered: look again later.
+    Later,
+}
+
+/// The reminder rule: only a delivered check-in of a member whose schedule runs is
+/// reminded, once; a check-in that never arrived is never reminded.
+pub fn reminder_fate(schedule_running: bool, delivered: bool, failed: bool) -> ReminderFate {
+    if schedule_running && delivered {
+        ReminderFate::Send
+    } else if !schedule_running || failed {
+        ReminderFate::Never
+    } else {
+        ReminderFate::Later
+    }
+}
+
 #[cfg(test)]
 mod tests;

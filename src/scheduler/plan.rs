@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::nonce::{day_number, nonce, Kind};
 use super::Scheduler;
 use crate::domain::checkin::next_prompt;
-use crate::domain::schedule::{self, catch_up, Rhythm};
+use crate::domain::schedule::{self, catch_up, reminder_fate, ReminderFate, Rhythm};
 use crate::store::{PlannedCheckin, PlannedEncouragement};
 
 impl Scheduler {
@@ -82,20 +82,18 @@ impl Scheduler {
             let mut send = Vec::new();
             let mut settle = Vec::new();
             for candidate in &candidates {
-                if candidate.active && candidate.delivered {
-                    send.push((
+                match reminder_fate(candidate.active, candidate.delivered, candidate.failed) {
+                    ReminderFate::Send => send.push((
                         *candidate,
                         nonce(
                             Kind::Reminder,
                             candidate.member.get(),
                             candidate.checkin.get().unsigned_abs(),
                         ),
-                    ));
-                } else if !candidate.active || candidate.failed {
-                    // Nothing scheduled, or the check-in never arrived: no reminder, ever.
-                    settle.push(candidate.checkin);
+                    )),
+                    ReminderFate::Never => settle.push(candidate.checkin),
+                    ReminderFate::Later => {}
                 }
-                // Otherwise the check-in is still waiting in the outbox: look again later.
             }
             if send.is_empty() && settle.is_empty() {
                 return Ok(queued);

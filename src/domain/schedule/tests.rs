@@ -297,3 +297,24 @@ fn no_encouragement_is_planned_for_a_member_who_turned_it_off() {
     let plan = plan(&member_settings(false), utc(2026, 6, 1, 12, 0), &policy());
     assert_eq!(plan.encouragement_at, None);
 }
+
+#[test]
+fn a_check_in_is_reminded_only_once_delivered_and_never_when_it_cannot_arrive() {
+    use ReminderFate::{Later, Never, Send};
+    // (schedule running, delivered, failed) -> fate
+    let cases = [
+        ((true, true, false), Send),
+        ((true, false, false), Later),
+        ((true, false, true), Never),
+        ((false, true, false), Never),
+        ((false, false, false), Never),
+        ((false, false, true), Never),
+    ];
+    for ((running, delivered, failed), fate) in cases {
+        assert_eq!(
+            reminder_fate(running, delivered, failed),
+            fate,
+            "running {running}, delivered {delivered}, failed {failed}"
+        );
+    }
+}
