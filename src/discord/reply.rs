@@ -18,6 +18,9 @@ use super::{Context, Error};
 /// Discord's 3 seconds, with room for the response to travel.
 pub const DEFER_AFTER: Duration = Duration::from_millis(1500);
 
+/// Said instead of nothing, should a reply ever come out empty.
+const EMPTY_REPLY: &str = "Done.";
+
 /// A component's answer: a new private message, or the message it is on, updated.
 #[derive(Debug, Clone, Default)]
 pub struct Reply {
@@ -58,9 +61,23 @@ impl Reply {
         self
     }
 
+    /// The text to send: Discord refuses a new message with neither text nor an embed, so
+    /// a blank one (a bug upstream) becomes a short acknowledgement instead of a failure.
+    fn text(&self) -> Option<String> {
+        match self.text.as_deref().map(str::trim) {
+            Some(text) if !text.is_empty() => self.text.clone(),
+            _ if self.embeds.is_empty() && !self.update => {
+                tracing::warn!("a reply had nothing to say; answered with a plain acknowledgement");
+                Some(EMPTY_REPLY.to_owned())
+            }
+            _ => None,
+        }
+    }
+
     fn message(self) -> CreateInteractionResponseMessage {
+        let text = self.text();
         let mut message = CreateInteractionResponseMessage::new().embeds(self.embeds);
-        if let Some(text) = self.text {
+        if let Some(text) = text {
             message = message.content(text);
         } else if self.update {
             message = message.content("");
@@ -83,8 +100,9 @@ impl Reply {
     }
 
     fn edit(self) -> EditInteractionResponse {
+        let text = self.text();
         let mut edit = EditInteractionResponse::new().embeds(self.embeds);
-        edit = edit.content(self.text.unwrap_or_default());
+        edit = edit.content(text.unwrap_or_default());
         if let Some(rows) = self.rows {
             edit = edit.components(rows);
         }
@@ -162,4 +180,24 @@ pub async fn in_time<T>(ctx: Context<'_>, work: impl Future<Output = T>) -> Resu
     }
     ctx.defer_ephemeral().await?;
     Ok(work.await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_blank_private_reply_still_says_something() {
+        for blank in ["", "   ", "\n"] {
+            assert_eq!(Reply::private(blank).text().as_deref(), Some(EMPTY_REPLY));
+        }
+        assert_eq!(Reply::private("Saved.").text().as_deref(), Some("Saved."));
+    }
+
+    #[test]
+    fn an_embed_or_an_update_may_come_without_text() {
+        let embed = Reply::default().embed(CreateEmbed::new().title("Step 1"));
+        assert_eq!(embed.text(), None);
+        assert_eq!(Reply::replace("").text(), None);
+    }
 }
