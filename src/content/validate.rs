@@ -3,10 +3,8 @@
 //!
 //! Every rule that fails is reported, not just the first, so an admin fixes a file in one go.
 
-use std::collections::HashSet;
-
-use super::{ContentFile, ContentIssue};
-use crate::domain::text::first_sentence;
+use super::{ContentFile, ContentIssue, FaqEntry};
+use crate::domain::text::{first_sentence, fold, is_visible};
 
 /// Discord's documented limits, and the room our own rendering needs inside them.
 pub mod limits {
@@ -21,8 +19,13 @@ pub mod limits {
     pub const EMBED_TOTAL: usize = 6000;
     pub const MESSAGE_CONTENT: usize = 2000;
     pub const CUSTOM_ID: usize = 100;
-    /// The longest prefix the bot puts before an FAQ key in a custom id ("faq:pick:").
-    pub const FAQ_CUSTOM_ID_PREFIX: usize = 16;
+    /// The longest prefix the bot puts before an FAQ key in a custom id: the FAQ editor's
+    /// modal, "faq:edit:" and a revision of up to 19 digits and ":" (29), with room to spare.
+    pub const FAQ_CUSTOM_ID_PREFIX: usize = 32;
+    /// An FAQ alias: a search phrase, not shown anywhere.
+    pub const FAQ_ALIAS: usize = 100;
+    /// A text input in a modal (the FAQ editor's boxes).
+    pub const MODAL_INPUT: usize = 4000;
     /// The /help about text.
     pub const HELP_ABOUT: usize = 1024;
     /// Steps in the program.
@@ -51,6 +54,11 @@ impl Checker {
     fn non_empty(&mut self, entry: &str, field: &str, text: &str) {
         if text.trim().is_empty() {
             self.fail(entry, format!("`{field}` must not be empty"));
+        } else if !text.chars().any(is_visible) {
+            self.fail(
+                entry,
+                format!("`{field}` shows nothing: it holds only invisible characters"),
+            );
         }
     }
 
@@ -187,60 +195,134 @@ fn check_steps_overview(checker: &mut Checker, file: &ContentFile) {
 }
 
 fn check_faq(checker: &mut Checker, file: &ContentFile) {
-    if file.faq.is_empty() {
+    for issue in faq_list(&file.faq) {
+        checker.issues.push(issue);
+    }
+}
+
+/// Every rule of an FAQ list, as the file states it: at least one entry, at most
+/// [`CHOICES`], each entry's own rules, and no entry clashing with an earlier one.
+pub(super) fn faq_list(faq: &[FaqEntry]) -> Vec<ContentIssue> {
+    let mut checker = Checker { issues: Vec::new() };
+    if faq.is_empty() {
         checker.fail("faq", "needs at least one entry".into());
     }
-    if file.faq.len() > CHOICES {
+    if faq.len() > CHOICES {
         checker.fail(
-            &format!("faq[{}] (key \"{}\")", CHOICES + 1, file.faq[CHOICES].key),
-            format!("at most {CHOICES} FAQ entries fit in a Discord autocomplete list or select menu; found {}", file.faq.len()),
+            &format!("faq[{}] (key \"{}\")", CHOICES + 1, faq[CHOICES].key),
+            format!("{TOO_MANY_FAQ}; found {}", faq.len()),
         );
     }
-    let mut keys = HashSet::new();
-    for (position, faq) in file.faq.iter().enumerate() {
-        let entry = format!("faq[{}] (key \"{}\")", position + 1, faq.key);
-        let key_ok = !faq.key.is_empty()
-            && faq
-                .key
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !key_ok {
-            checker.fail(
-                &entry,
-                "`key` must be lower-case letters, digits and '-' only".into(),
-            );
-        }
-        checker.at_most(
-            &entry,
-            "key",
-            &faq.key,
-            CUSTOM_ID - FAQ_CUSTOM_ID_PREFIX,
-            "a custom id with its prefix",
-        );
-        if !keys.insert(faq.key.as_str()) {
-            checker.fail(
-                &entry,
-                "`key` is used by an earlier entry; keys must be unique".into(),
-            );
-        }
-        checker.text(
-            &entry,
-            "question",
-            &faq.question,
-            CHOICE_NAME,
-            "a Discord choice name or select option label",
-        );
-        checker.text(
-            &entry,
-            "answer",
-            &faq.answer,
-            EMBED_DESCRIPTION,
-            "a Discord embed description",
-        );
-        for (index, alias) in faq.aliases.iter().enumerate() {
-            checker.non_empty(&entry, &format!("aliases[{}]", index + 1), alias);
+    for (position, entry) in faq.iter().enumerate() {
+        let label = format!("faq[{}] (key \"{}\")", position + 1, entry.key);
+        for rule in faq_entry(entry)
+            .into_iter()
+            .chain(faq_clashes(entry, &faq[..position], Others::Earlier))
+        {
+            checker.fail(&label, rule);
         }
     }
+    checker.issues
+}
+
+/// Why a list cannot take another entry.
+pub const TOO_MANY_FAQ: &str =
+    "at most 25 FAQ entries fit in a Discord autocomplete list or select menu";
+
+/// The rules one FAQ entry follows on its own, each naming its field: the key's shape and
+/// length, the question and answer within what Discord shows, the aliases short search
+/// phrases.
+pub fn faq_entry(entry: &FaqEntry) -> Vec<String> {
+    let mut checker = Checker { issues: Vec::new() };
+    let label = "";
+    let key_ok = !entry.key.is_empty()
+        && entry
+            .key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !key_ok {
+        checker.fail(
+            label,
+            "`key` must be lower-case letters, digits and '-' only".into(),
+        );
+    }
+    checker.at_most(
+        label,
+        "key",
+        &entry.key,
+        CUSTOM_ID - FAQ_CUSTOM_ID_PREFIX,
+        "a custom id with its prefix",
+    );
+    checker.text(
+        label,
+        "question",
+        &entry.question,
+        CHOICE_NAME,
+        "a Discord choice name or select option label",
+    );
+    checker.text(
+        label,
+        "answer",
+        &entry.answer,
+        EMBED_DESCRIPTION,
+        "a Discord embed description",
+    );
+    for (index, alias) in entry.aliases.iter().enumerate() {
+        let field = format!("aliases[{}]", index + 1);
+        checker.text(label, &field, alias, FAQ_ALIAS, "a search phrase");
+    }
+    checker.issues.into_iter().map(|issue| issue.rule).collect()
+}
+
+/// Whom [`faq_clashes`] compares an entry with, as its rules say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Others {
+    /// The entries above it in the file.
+    Earlier,
+    /// The other entries a server shows.
+    Shown,
+}
+
+/// Where `entry` clashes with `others`: a key they use already, or a key or alias that is
+/// already one of theirs (keys and aliases compared as search folds them, so "No Contact"
+/// is "no-contact"), which would make a typed topic find two entries. An alias may repeat
+/// its own entry's key.
+pub fn faq_clashes(entry: &FaqEntry, others: &[FaqEntry], whom: Others) -> Vec<String> {
+    let whose = match whom {
+        Others::Earlier => "an earlier entry",
+        Others::Shown => "another entry",
+    };
+    let mut rules = Vec::new();
+    let owner = |phrase: &str| {
+        let folded = fold(phrase);
+        others.iter().find(|other| {
+            other.key != entry.key
+                && (fold(&other.key) == folded
+                    || other.aliases.iter().any(|alias| fold(alias) == folded))
+        })
+    };
+    if others.iter().any(|other| other.key == entry.key) {
+        rules.push(format!("`key` is used by {whose}; keys must be unique"));
+    } else if let Some(other) = owner(&entry.key) {
+        rules.push(format!(
+            "`key` “{}” is already the key or an alias of “{}”; a typed topic must find one entry",
+            entry.key, other.key
+        ));
+    }
+    for (index, alias) in entry.aliases.iter().enumerate() {
+        if fold(alias).is_empty() {
+            continue;
+        }
+        if let Some(other) = owner(alias) {
+            rules.push(format!(
+                "`aliases[{}]` “{}” is already the key or an alias of “{}”; a typed topic must find one entry",
+                index + 1,
+                alias.trim(),
+                other.key
+            ));
+        }
+    }
+    rules
 }
 
 fn check_crisis(checker: &mut Checker, file: &ContentFile) {
