@@ -179,8 +179,8 @@ pub fn layered(file: &Faq, layer: &[LayerEntry]) -> ServerFaq {
     let mut accepted: Vec<FaqEntry> = Vec::new();
     let mut hidden = Vec::new();
     for entry in file.iter() {
-        let untouched = !hidden_keys.contains(entry.key.as_str())
-            && !puts.contains_key(entry.key.as_str());
+        let untouched =
+            !hidden_keys.contains(entry.key.as_str()) && !puts.contains_key(entry.key.as_str());
         if hidden_keys.contains(entry.key.as_str()) && !puts.contains_key(entry.key.as_str()) {
             hidden.push(entry.clone());
         }

@@ -215,10 +215,11 @@ pub(super) fn faq_list(faq: &[FaqEntry]) -> Vec<ContentIssue> {
     }
     for (position, entry) in faq.iter().enumerate() {
         let label = format!("faq[{}] (key \"{}\")", position + 1, entry.key);
-        for rule in faq_entry(entry)
-            .into_iter()
-            .chain(faq_clashes(entry, &faq[..position], Others::Earlier))
-        {
+        for rule in faq_entry(entry).into_iter().chain(faq_clashes(
+            entry,
+            &faq[..position],
+            Others::Earlier,
+        )) {
             checker.fail(&label, rule);
         }
     }

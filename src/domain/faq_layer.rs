@@ -214,7 +214,10 @@ mod tests {
         let long = "word ".repeat(20);
         let base = derive_key(&long, |_| false);
         let next = derive_key(&long, |k| k == base);
-        assert!(next.ends_with("-2") && next.len() <= DERIVED_KEY_CHARS, "{next}");
+        assert!(
+            next.ends_with("-2") && next.len() <= DERIVED_KEY_CHARS,
+            "{next}"
+        );
     }
 
     #[test]

@@ -58,14 +58,14 @@ fn a_servers_version_replaces_the_files_entry_in_its_place() {
         &[put("jealousy", "Should I make them jealous?", &["envy"])],
     );
     assert_eq!(keys(&server), ["no-contact", "jealousy", "astrology"]);
-    assert_eq!(
-        server.origins,
-        [Origin::File, Origin::Edited, Origin::File]
-    );
+    assert_eq!(server.origins, [Origin::File, Origin::Edited, Origin::File]);
     let edited = server.faq.by_key("jealousy").expect("shown");
     assert_eq!(edited.question, "Should I make them jealous?");
     // Found by its new alias, no longer by the file's.
-    assert_eq!(server.faq.resolve("envy").map(|e| e.key.as_str()), Some("jealousy"));
+    assert_eq!(
+        server.faq.resolve("envy").map(|e| e.key.as_str()),
+        Some("jealousy")
+    );
     assert!(server.faq.search("jealous").all(|e| e.key != "no-contact"));
 }
 
@@ -84,7 +84,11 @@ fn added_entries_follow_the_files_in_the_order_they_were_added() {
     let server = layered(
         &three(),
         &[
-            put("birthday", "Can I text them on their birthday?", &["birthday"]),
+            put(
+                "birthday",
+                "Can I text them on their birthday?",
+                &["birthday"],
+            ),
             hide("no-contact"),
             put("friends", "What do I tell our friends?", &[]),
         ],
@@ -115,7 +119,11 @@ fn an_entry_beyond_the_25th_is_set_aside_with_the_limit() {
     let aside = &server.set_aside[0];
     assert_eq!(aside.entry.key, "second-added");
     assert_eq!(aside.origin, Origin::Added);
-    assert!(aside.reasons[0].contains("at most 25"), "{:?}", aside.reasons);
+    assert!(
+        aside.reasons[0].contains("at most 25"),
+        "{:?}",
+        aside.reasons
+    );
     // Hiding one file entry makes room for it again.
     let many: Vec<FaqEntry> = (1..=24).map(|n| entry(&format!("file-{n}"), &[])).collect();
     let server = layered(
@@ -180,9 +188,17 @@ fn an_added_entry_that_breaks_a_rule_is_set_aside_naming_the_field() {
     let server = layered(&three(), &[put("too-long", &long, &["nc"])]);
     assert_eq!(server.faq.len(), 3);
     let reasons = &server.set_aside[0].reasons;
-    assert!(reasons.iter().any(|r| r.starts_with("`question` is 101 characters")), "{reasons:?}");
     assert!(
-        reasons.iter().any(|r| r.starts_with("`aliases[1]` “nc” is already the key or an alias of “no-contact”")),
+        reasons
+            .iter()
+            .any(|r| r.starts_with("`question` is 101 characters")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r
+                .starts_with("`aliases[1]` “nc” is already the key or an alias of “no-contact”")),
         "{reasons:?}"
     );
 }
@@ -214,8 +230,18 @@ fn invisible_text_is_refused_like_empty_text() {
     let mut ghost = entry("ghost", &["\u{200b}"]);
     ghost.question = "\u{200b}\u{200d}".to_owned();
     let rules = rules_broken(&ghost, &[]);
-    assert!(rules.iter().any(|r| r.starts_with("`question` shows nothing")), "{rules:?}");
-    assert!(rules.iter().any(|r| r.starts_with("`aliases[1]` shows nothing")), "{rules:?}");
+    assert!(
+        rules
+            .iter()
+            .any(|r| r.starts_with("`question` shows nothing")),
+        "{rules:?}"
+    );
+    assert!(
+        rules
+            .iter()
+            .any(|r| r.starts_with("`aliases[1]` shows nothing")),
+        "{rules:?}"
+    );
 }
 
 #[test]
