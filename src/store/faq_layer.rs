@@ -24,6 +24,16 @@ pub struct LayerState {
 }
 
 impl LayerState {
+    pub fn new(
+        entries: Vec<LayerEntry>,
+        revisions: impl IntoIterator<Item = (String, Revision)>,
+    ) -> LayerState {
+        LayerState {
+            entries,
+            revisions: revisions.into_iter().collect(),
+        }
+    }
+
     /// The revision of `key` in this server: the id of its latest change, or none yet.
     pub fn revision(&self, key: &str) -> Revision {
         self.revisions
@@ -139,6 +149,15 @@ impl Store {
         read_layer(self.pool(), guild).await
     }
 
+    /// The server's layer with each key's revision, read in one snapshot: what the editor
+    /// opens an entry from.
+    pub async fn faq_layer_state(&self, guild: GuildId) -> anyhow::Result<LayerState> {
+        let mut tx = self.snapshot().await?;
+        let state = read_state(&mut tx, guild).await?;
+        tx.commit().await.context("cannot finish reading")?;
+        Ok(state)
+    }
+
     /// The server a member enrolled in, whose FAQ they see in DMs; `None` when they are not
     /// enrolled or enrolled from DMs.
     pub async fn home_guild(&self, member: MemberId) -> anyhow::Result<Option<GuildId>> {
@@ -165,21 +184,7 @@ impl Store {
         E: From<anyhow::Error>,
     {
         let mut tx = self.begin().await?;
-        let entries = read_layer(&mut *tx, guild).await?;
-        let revisions: Vec<(String, i64)> =
-            sqlx::query_as("SELECT key, MAX(id) FROM faq_changes WHERE guild_id = ?1 GROUP BY key")
-                .bind(guild)
-                .fetch_all(&mut *tx)
-                .await
-                .context("cannot read a server's FAQ revisions")?;
-        let revisions = revisions
-            .into_iter()
-            .map(|(key, id)| {
-                let id = u64::try_from(id).context("a stored FAQ change id is negative")?;
-                Ok((key, Revision::new(id)))
-            })
-            .collect::<anyhow::Result<_>>()?;
-        let state = LayerState { entries, revisions };
+        let state = read_state(&mut tx, guild).await?;
         let (change, answer) = decide(&state)?;
         let Some(change) = change else {
             return Ok(answer);
@@ -230,6 +235,27 @@ impl Store {
         tx.commit().await.context("cannot finish reading")?;
         Ok((rows, index(total, "FAQ change count")?))
     }
+}
+
+async fn read_state(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    guild: GuildId,
+) -> anyhow::Result<LayerState> {
+    let entries = read_layer(&mut **tx, guild).await?;
+    let revisions: Vec<(String, i64)> =
+        sqlx::query_as("SELECT key, MAX(id) FROM faq_changes WHERE guild_id = ?1 GROUP BY key")
+            .bind(guild)
+            .fetch_all(&mut **tx)
+            .await
+            .context("cannot read a server's FAQ revisions")?;
+    let revisions = revisions
+        .into_iter()
+        .map(|(key, id)| {
+            let id = u64::try_from(id).context("a stored FAQ change id is negative")?;
+            Ok((key, Revision::new(id)))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    Ok(LayerState { entries, revisions })
 }
 
 async fn write(

@@ -17,6 +17,7 @@ use super::custom_id::CustomId;
 use super::reply::{answer_in_time, Answerable, Reply};
 use super::{errors, guild_of, member_of, render, Data, Error};
 use crate::domain::ids::MemberId;
+use crate::service::faq::Place;
 
 const NO_LONGER_IN_USE: &str =
     "Sorry, this button or menu is no longer in use. Please run the command again.";
@@ -73,7 +74,10 @@ pub async fn handle_component(
             );
             let work = async {
                 let outcome = match other {
-                    CustomId::FaqPick => Ok(faq::pick(data, selected.as_deref()).await),
+                    CustomId::FaqPick => {
+                        let place = Place::of(here, member);
+                        faq::pick(data, place, selected.as_deref()).await
+                    }
                     CustomId::Begin => program::begin(data, member, here).await,
                     CustomId::NotNow => Ok(program::not_now()),
                     CustomId::DeleteConfirm => privacy::delete(data, member).await,
