@@ -18,6 +18,13 @@ use super::{Context, Error};
 /// Discord's 3 seconds, with room for the response to travel.
 pub const DEFER_AFTER: Duration = Duration::from_millis(1500);
 
+/// What a reply may ping: nobody. Replies can carry text that someone else wrote (an FAQ
+/// answer an admin typed, a member's input quoted back): an `@everyone` or a role mention in
+/// it must stay text.
+pub fn no_pings() -> serenity::CreateAllowedMentions {
+    serenity::CreateAllowedMentions::new()
+}
+
 /// A component's answer: a new private message, or the message it is on, updated.
 #[derive(Debug, Clone, Default)]
 pub struct Reply {
@@ -59,7 +66,9 @@ impl Reply {
     }
 
     fn message(self) -> CreateInteractionResponseMessage {
-        let mut message = CreateInteractionResponseMessage::new().embeds(self.embeds);
+        let mut message = CreateInteractionResponseMessage::new()
+            .embeds(self.embeds)
+            .allowed_mentions(no_pings());
         if let Some(text) = self.text {
             message = message.content(text);
         } else if self.update {
@@ -83,7 +92,9 @@ impl Reply {
     }
 
     fn edit(self) -> EditInteractionResponse {
-        let mut edit = EditInteractionResponse::new().embeds(self.embeds);
+        let mut edit = EditInteractionResponse::new()
+            .embeds(self.embeds)
+            .allowed_mentions(no_pings());
         edit = edit.content(self.text.unwrap_or_default());
         if let Some(rows) = self.rows {
             edit = edit.components(rows);

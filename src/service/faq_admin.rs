@@ -15,7 +15,7 @@
 
 use super::{patiently, Ctx, ServiceError, LONG_WAIT};
 use crate::content::faq::{full, layered, rules_broken, Origin, ServerFaq};
-use crate::content::limits::MODAL_INPUT;
+use crate::content::limits::{CHOICES, MODAL_INPUT};
 use crate::content::{Faq, FaqEntry};
 use crate::domain::faq_layer::{derive_key, ChangeKind, FaqDraft, Layered, Revision};
 use crate::domain::ids::GuildId;
@@ -104,6 +104,12 @@ pub async fn overview(ctx: Ctx<'_>, guild: GuildId) -> Result<ServerFaq, Service
 /// The server's entries matching what the admin typed (all of them, up to 25, for nothing).
 pub async fn topics(ctx: Ctx<'_>, guild: GuildId, typed: &str) -> Result<Vec<Topic>, ServiceError> {
     let server = overview(ctx, guild).await?;
+    Ok(matching(&server, typed))
+}
+
+/// Every entry of the server (shown first, then set aside) that `typed` finds: its key
+/// exactly, then the search's matches, best first; every entry for nothing typed. At most 25.
+fn matching(server: &ServerFaq, typed: &str) -> Vec<Topic> {
     let mut all: Vec<Topic> = server
         .faq
         .iter()
@@ -122,38 +128,31 @@ pub async fn topics(ctx: Ctx<'_>, guild: GuildId, typed: &str) -> Result<Vec<Top
             });
         }
     }
-    if typed.trim().is_empty() {
-        all.truncate(crate::content::limits::CHOICES);
-        return Ok(all);
+    let typed = typed.trim();
+    if typed.is_empty() {
+        all.truncate(CHOICES);
+        return all;
     }
     let searchable = Faq::new(
         all.iter()
-            .map(|topic| {
-                let entry = server.entry(&topic.key).map(|(entry, _)| entry);
-                FaqEntry {
-                    key: topic.key.clone(),
-                    question: topic.question.clone(),
-                    aliases: entry.map(|e| e.aliases.clone()).unwrap_or_default(),
-                    answer: String::new(),
-                }
-            })
+            .filter_map(|topic| server.entry(&topic.key).map(|(entry, _)| entry.clone()))
             .collect(),
     );
-    let found: Vec<Topic> = searchable
-        .by_key(typed.trim())
+    let mut found: Vec<Topic> = Vec::new();
+    for entry in searchable
+        .by_key(typed)
         .into_iter()
         .chain(searchable.search(typed))
-        .filter_map(|entry| all.iter().find(|topic| topic.key == entry.key).cloned())
-        .fold(Vec::new(), |mut unique, topic| {
-            if !unique.iter().any(|t: &Topic| t.key == topic.key) {
-                unique.push(topic);
-            }
-            unique
-        });
-    Ok(found
-        .into_iter()
-        .take(crate::content::limits::CHOICES)
-        .collect())
+    {
+        if found.iter().any(|topic| topic.key == entry.key) {
+            continue;
+        }
+        if let Some(topic) = all.iter().find(|topic| topic.key == entry.key) {
+            found.push(topic.clone());
+        }
+    }
+    found.truncate(CHOICES);
+    found
 }
 
 /// The entry `key` as the editor opens it: the server's version if it has one, else the

@@ -6,6 +6,7 @@
 
 mod checkin;
 mod faq;
+mod faq_admin;
 mod privacy;
 mod program;
 mod safety;
@@ -13,7 +14,7 @@ mod safety;
 use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, ModalInteraction};
 
-use super::custom_id::CustomId;
+use super::custom_id::{CustomId, FaqModal};
 use super::reply::{answer_in_time, Answerable, Reply};
 use super::{errors, guild_of, member_of, render, Data, Error};
 use crate::domain::ids::MemberId;
@@ -150,6 +151,10 @@ pub async fn handle_modal(
 ) -> Result<(), Error> {
     let member = member_of(&interaction.user);
     let custom_id = interaction.data.custom_id.as_str();
+    if let Some(modal) = FaqModal::parse(custom_id) {
+        faq_admin::submit(ctx, data, interaction, modal).await?;
+        return give_undelivered(ctx, data, member, interaction.token.as_str()).await;
+    }
     match CustomId::parse(custom_id) {
         Some(CustomId::ReflectionModal(checkin)) => {
             let text = modal_value(interaction, "reflection").unwrap_or_default();
