@@ -12,7 +12,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::validate::{faq_clashes, faq_entry, Others, TOO_MANY_FAQ};
+use super::validate::{faq_entry, Others, Phrases, TOO_MANY_FAQ};
 use super::FaqEntry;
 use crate::content::limits::CHOICES;
 use crate::domain::faq_layer::{FaqDraft, LayerEntry, Layered};
@@ -141,8 +141,12 @@ fn entry_of(key: &str, draft: &FaqDraft) -> FaqEntry {
 /// Why `entry` cannot be shown beside `others` (the rest of a server's FAQ): its own rules
 /// (key, lengths, visible text), then its clashes with them. Empty when it may.
 pub fn rules_broken(entry: &FaqEntry, others: &[FaqEntry]) -> Vec<String> {
+    rules_broken_beside(entry, &Phrases::of(others))
+}
+
+fn rules_broken_beside(entry: &FaqEntry, others: &Phrases) -> Vec<String> {
     let mut reasons = faq_entry(entry);
-    reasons.extend(faq_clashes(entry, others, Others::Shown));
+    reasons.extend(others.clashes(entry, Others::Shown));
     reasons
 }
 
@@ -176,7 +180,9 @@ pub fn layered(file: &Faq, layer: &[LayerEntry]) -> ServerFaq {
 
     // One slot per file entry, in file order: None while undecided or hidden.
     let mut slots: Vec<Option<(FaqEntry, Origin)>> = Vec::with_capacity(file.len());
-    let mut accepted: Vec<FaqEntry> = Vec::new();
+    // What is accepted so far: its count, and its keys and aliases for the clash rules.
+    let mut accepted = 0;
+    let mut phrases = Phrases::default();
     let mut hidden = Vec::new();
     for entry in file.iter() {
         let untouched =
@@ -185,7 +191,8 @@ pub fn layered(file: &Faq, layer: &[LayerEntry]) -> ServerFaq {
             hidden.push(entry.clone());
         }
         if untouched {
-            accepted.push(entry.clone());
+            accepted += 1;
+            phrases.add(entry);
             slots.push(Some((entry.clone(), Origin::File)));
         } else {
             slots.push(None);
@@ -198,9 +205,10 @@ pub fn layered(file: &Faq, layer: &[LayerEntry]) -> ServerFaq {
             continue;
         };
         let edited = entry_of(&entry.key, draft);
-        let why = rules_broken(&edited, &accepted);
+        let why = rules_broken_beside(&edited, &phrases);
         if why.is_empty() {
-            accepted.push(edited.clone());
+            accepted += 1;
+            phrases.add(&edited);
             *slot = Some((edited, Origin::Edited));
             continue;
         }
@@ -210,9 +218,10 @@ pub fn layered(file: &Faq, layer: &[LayerEntry]) -> ServerFaq {
             reasons: why,
         });
         // The file's own version stands in for the server's, if it still fits.
-        let why = rules_broken(entry, &accepted);
+        let why = rules_broken_beside(entry, &phrases);
         if why.is_empty() {
-            accepted.push(entry.clone());
+            accepted += 1;
+            phrases.add(entry);
             *slot = Some((entry.clone(), Origin::File));
         } else {
             set_aside.push(SetAside {
@@ -232,10 +241,11 @@ pub fn layered(file: &Faq, layer: &[LayerEntry]) -> ServerFaq {
             continue;
         }
         let entry = entry_of(&row.key, draft);
-        let mut why = rules_broken(&entry, &accepted);
-        why.extend(full(accepted.len()));
+        let mut why = rules_broken_beside(&entry, &phrases);
+        why.extend(full(accepted));
         if why.is_empty() {
-            accepted.push(entry.clone());
+            accepted += 1;
+            phrases.add(&entry);
             added.push(entry);
         } else {
             set_aside.push(SetAside {
@@ -246,8 +256,8 @@ pub fn layered(file: &Faq, layer: &[LayerEntry]) -> ServerFaq {
         }
     }
 
-    let mut entries = Vec::with_capacity(accepted.len());
-    let mut origins = Vec::with_capacity(accepted.len());
+    let mut entries = Vec::with_capacity(accepted);
+    let mut origins = Vec::with_capacity(accepted);
     for (entry, origin) in slots.into_iter().flatten() {
         entries.push(entry);
         origins.push(origin);

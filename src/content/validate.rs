@@ -3,6 +3,8 @@
 //!
 //! Every rule that fails is reported, not just the first, so an admin fixes a file in one go.
 
+use std::collections::{HashMap, HashSet};
+
 use super::{ContentFile, ContentIssue, FaqEntry};
 use crate::domain::text::{first_sentence, fold, is_visible};
 
@@ -213,15 +215,16 @@ pub(super) fn faq_list(faq: &[FaqEntry]) -> Vec<ContentIssue> {
             format!("{TOO_MANY_FAQ}; found {}", faq.len()),
         );
     }
+    let mut earlier = Phrases::default();
     for (position, entry) in faq.iter().enumerate() {
         let label = format!("faq[{}] (key \"{}\")", position + 1, entry.key);
-        for rule in faq_entry(entry).into_iter().chain(faq_clashes(
-            entry,
-            &faq[..position],
-            Others::Earlier,
-        )) {
+        for rule in faq_entry(entry)
+            .into_iter()
+            .chain(earlier.clashes(entry, Others::Earlier))
+        {
             checker.fail(&label, rule);
         }
+        earlier.add(entry);
     }
     checker.issues
 }
@@ -275,7 +278,7 @@ pub fn faq_entry(entry: &FaqEntry) -> Vec<String> {
     checker.issues.into_iter().map(|issue| issue.rule).collect()
 }
 
-/// Whom [`faq_clashes`] compares an entry with, as its rules say it.
+/// Whom [`Phrases::clashes`] compares an entry with, as its rules say it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Others {
     /// The entries above it in the file.
@@ -284,46 +287,75 @@ pub enum Others {
     Shown,
 }
 
-/// Where `entry` clashes with `others`: a key they use already, or a key or alias that is
-/// already one of theirs (keys and aliases compared as search folds them, so "No Contact"
-/// is "no-contact"), which would make a typed topic find two entries. An alias may repeat
-/// its own entry's key.
-pub fn faq_clashes(entry: &FaqEntry, others: &[FaqEntry], whom: Others) -> Vec<String> {
-    let whose = match whom {
-        Others::Earlier => "an earlier entry",
-        Others::Shown => "another entry",
-    };
-    let mut rules = Vec::new();
-    let owner = |phrase: &str| {
-        let folded = fold(phrase);
-        others.iter().find(|other| {
-            other.key != entry.key
-                && (fold(&other.key) == folded
-                    || other.aliases.iter().any(|alias| fold(alias) == folded))
-        })
-    };
-    if others.iter().any(|other| other.key == entry.key) {
-        rules.push(format!("`key` is used by {whose}; keys must be unique"));
-    } else if let Some(other) = owner(&entry.key) {
-        rules.push(format!(
-            "`key` “{}” is already the key or an alias of “{}”; a typed topic must find one entry",
-            entry.key, other.key
-        ));
-    }
-    for (index, alias) in entry.aliases.iter().enumerate() {
-        if fold(alias).is_empty() {
-            continue;
+/// The keys and aliases of some entries, folded as search folds them (so "No Contact" is
+/// "no-contact"), with whose they are: built once, so checking an entry against a whole FAQ
+/// costs a few folds of its own phrases, not of everyone's.
+#[derive(Debug, Clone, Default)]
+pub struct Phrases {
+    keys: HashSet<String>,
+    owners: HashMap<String, Vec<String>>,
+}
+
+impl Phrases {
+    pub fn of(entries: &[FaqEntry]) -> Phrases {
+        let mut phrases = Phrases::default();
+        for entry in entries {
+            phrases.add(entry);
         }
-        if let Some(other) = owner(alias) {
+        phrases
+    }
+
+    pub fn add(&mut self, entry: &FaqEntry) {
+        self.keys.insert(entry.key.clone());
+        for phrase in std::iter::once(&entry.key).chain(&entry.aliases) {
+            let folded = fold(phrase);
+            if folded.is_empty() {
+                continue;
+            }
+            let owners = self.owners.entry(folded).or_default();
+            if !owners.contains(&entry.key) {
+                owners.push(entry.key.clone());
+            }
+        }
+    }
+
+    /// The key of another entry that `phrase` already finds.
+    fn owner(&self, phrase: &str, except: &str) -> Option<&str> {
+        self.owners
+            .get(&fold(phrase))?
+            .iter()
+            .find(|key| *key != except)
+            .map(String::as_str)
+    }
+
+    /// Where `entry` clashes with these entries: a key they use already, or a key or alias
+    /// that is already one of theirs, which would make a typed topic find two entries. An
+    /// alias may repeat its own entry's key.
+    pub fn clashes(&self, entry: &FaqEntry, whom: Others) -> Vec<String> {
+        let whose = match whom {
+            Others::Earlier => "an earlier entry",
+            Others::Shown => "another entry",
+        };
+        let mut rules = Vec::new();
+        if self.keys.contains(&entry.key) {
+            rules.push(format!("`key` is used by {whose}; keys must be unique"));
+        } else if let Some(other) = self.owner(&entry.key, &entry.key) {
             rules.push(format!(
-                "`aliases[{}]` “{}” is already the key or an alias of “{}”; a typed topic must find one entry",
-                index + 1,
-                alias.trim(),
-                other.key
+                "`key` “{}” is already the key or an alias of “{other}”; a typed topic must find one entry",
+                entry.key
             ));
         }
+        for (index, alias) in entry.aliases.iter().enumerate() {
+            if let Some(other) = self.owner(alias, &entry.key) {
+                rules.push(format!(
+                    "`aliases[{}]` “{}” is already the key or an alias of “{other}”; a typed topic must find one entry",
+                    index + 1,
+                    alias.trim(),
+                ));
+            }
+        }
+        rules
     }
-    rules
 }
 
 fn check_crisis(checker: &mut Checker, file: &ContentFile) {

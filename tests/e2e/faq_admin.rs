@@ -358,18 +358,28 @@ async fn each_bad_field_is_refused_with_its_rule_and_nothing_is_stored() {
     );
     assert!(faq_rows(&bot).await.is_empty());
 
-    // The 26th entry: fifteen fit beside the file's ten, the sixteenth does not.
+    // The 26th entry: fifteen fit beside the file's ten, the sixteenth does not. The first
+    // has the longest key and question there can be, and its form still fits Discord.
+    let longest_key = "k".repeat(68);
+    let longest_question = format!("{}?", "q".repeat(99));
     for n in 0..15 {
         let question = format!("Extra question number {n}?");
-        let added = submit(
-            &bot,
-            &admin,
-            "faq:add",
-            &[("question", &question), ("answer", good_answer)],
-        )
-        .await;
+        let fields: Vec<(&str, &str)> = if n == 0 {
+            vec![
+                ("question", &longest_question),
+                ("answer", good_answer),
+                ("key", &longest_key),
+            ]
+        } else {
+            vec![("question", &question), ("answer", good_answer)]
+        };
+        let added = submit(&bot, &admin, "faq:add", &fields).await;
         assert_private_reply(&added, "Added to this server's FAQ");
     }
+    let form = open_form(&bot, &admin, "edit", topic(&longest_key)).await;
+    assert!(form["custom_id"]
+        .as_str()
+        .is_some_and(|id| id.ends_with(&longest_key)));
     let before = faq_rows(&bot).await;
     let full = add_birthday(&bot, &admin).await;
     assert_private_reply(&full, "at most 25 FAQ entries fit in a Discord autocomplete list or select menu; this server shows 25 already");

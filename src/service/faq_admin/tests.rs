@@ -585,6 +585,37 @@ async fn topics_offer_every_entry_for_nothing_typed_and_the_matches_otherwise() 
     assert_eq!(by_key.iter().filter(|t| t.key == "no-contact").count(), 1);
 }
 
+#[tokio::test]
+async fn a_file_answer_too_long_for_discords_editing_box_is_not_opened() {
+    let (store, _dir) = temp_store().await;
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config/content.toml"))
+            .expect("reads")
+            + &format!(
+                "\n[[faq]]\nkey = \"long\"\nquestion = \"Long?\"\nanswer = \"{}\"\n",
+                "a".repeat(4090)
+            );
+    let content =
+        Content::parse(&text, Path::new("content.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let refused = refusal(
+        open(ctx(&store, &content, 0), SERVER, "long")
+            .await
+            .expect_err("too long"),
+    );
+    assert_eq!(
+        refused,
+        FaqRefusal::TooLongToEdit {
+            key: "long".into(),
+            field: "answer",
+            length: 4090
+        }
+    );
+    assert!(
+        refused.to_string().contains("config/content.toml"),
+        "{refused}"
+    );
+}
+
 #[test]
 fn a_refusal_lists_every_rule_on_its_own_line() {
     let text = FaqRefusal::BreaksRules(vec!["`a` one".into(), "`b` two".into()]).to_string();
