@@ -264,6 +264,12 @@ pub fn faq_entry(entry: &FaqEntry) -> Vec<String> {
         CHOICE_NAME,
         "a Discord choice name or select option label",
     );
+    if entry.question.contains(['\n', '\r']) {
+        checker.fail(
+            label,
+            "`question` must be one line: it is a choice in a Discord list".into(),
+        );
+    }
     checker.text(
         label,
         "answer",

@@ -166,11 +166,25 @@ pub async fn answer_in_time(
 /// Runs a command's `work`, deferring the (private) reply first if it takes longer than
 /// [`DEFER_AFTER`]; the command then sends its reply as usual.
 pub async fn in_time<T>(ctx: Context<'_>, work: impl Future<Output = T>) -> Result<T, Error> {
+    in_time_as(ctx, true, work).await
+}
+
+/// [`in_time`] for a command whose reply may be public (`ephemeral` false): a deferral
+/// must already say which, since the reply that follows keeps it.
+pub async fn in_time_as<T>(
+    ctx: Context<'_>,
+    ephemeral: bool,
+    work: impl Future<Output = T>,
+) -> Result<T, Error> {
     tokio::pin!(work);
     tokio::select! {
         done = &mut work => return Ok(done),
         () = tokio::time::sleep(DEFER_AFTER) => {}
     }
-    ctx.defer_ephemeral().await?;
+    if ephemeral {
+        ctx.defer_ephemeral().await?;
+    } else {
+        ctx.defer().await?;
+    }
     Ok(work.await)
 }

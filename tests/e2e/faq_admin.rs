@@ -288,6 +288,10 @@ async fn each_bad_field_is_refused_with_its_rule_and_nothing_is_stored() {
             "`question` shows nothing: it holds only invisible characters",
         ),
         (
+            vec![("question", "Line one?\nLine two?"), ("answer", good_answer)],
+            "`question` must be one line: it is a choice in a Discord list",
+        ),
+        (
             vec![("question", "Why?"), ("answer", &long_answer)],
             "`answer` is 4097 characters; a Discord embed description allows at most 4096",
         ),
@@ -778,6 +782,40 @@ async fn after_a_reload_the_layer_still_applies_and_an_entry_that_no_longer_fits
     assert_private_reply(
         &admin_faq(&bot, &admin, "remove", topic("cooking")).await,
         "Removed `cooking`",
+    );
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn with_every_database_connection_busy_a_shared_answer_is_deferred_in_time_and_given_after() {
+    let mut bot = TestBot::start().await;
+    let pool = bot.running().store.pool().clone();
+    // The bot's pool holds 4 connections: take them all, so the server's FAQ cannot be read.
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(pool.acquire().await.expect("a connection"));
+    }
+    let interaction = bot
+        .fake
+        .slash(
+            &Actor::member(11_801),
+            "faq",
+            json!([{"type": 3, "name": "topic", "value": "jealousy"}, {"type": 5, "name": "share", "value": true}]),
+        )
+        .await;
+    let deferral = bot.fake.wait_callback(&interaction, WAIT).await;
+    assert_eq!(deferral["type"], 5, "deferred in time: {deferral}");
+    assert_eq!(
+        flags(&deferral) & EPHEMERAL,
+        0,
+        "a shared answer stays public: {deferral}"
+    );
+    drop(held);
+    let answer = bot.fake.wait_answer(&interaction, WAIT).await;
+    assert_eq!(
+        answer["data"]["embeds"][0]["title"],
+        "Should I date someone else to make them jealous?"
     );
     bot.fake.assert_no_violations();
     bot.stop().await;

@@ -249,3 +249,13 @@ fn the_limit_message_says_how_many_are_shown() {
     assert_eq!(full(24), None);
     assert!(full(25).is_some_and(|rule| rule.contains("at most 25") && rule.contains("shows 25")));
 }
+
+#[test]
+fn a_question_on_two_lines_is_refused() {
+    let mut two_lines = entry("two-lines", &[]);
+    two_lines.question = "First line?\nSecond line?".to_owned();
+    assert_eq!(
+        rules_broken(&two_lines, &[]),
+        vec!["`question` must be one line: it is a choice in a Discord list".to_owned()]
+    );
+}

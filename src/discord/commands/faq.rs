@@ -4,6 +4,7 @@
 use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
+use crate::discord::reply::in_time_as;
 use crate::discord::{guild_of, member_of, render, Context, Error};
 use crate::service;
 use crate::service::faq::Place;
@@ -41,7 +42,15 @@ pub async fn faq(
         }
     }
     let place = Place::of(guild_of(ctx.guild_id()), member_of(ctx.author()));
-    let faq = service::faq::faq_at(&services.store, &content, place).await?;
+    // The server's FAQ is read from the database: answer in time even when it is slow. Only
+    // an answer asked to be shared may be public.
+    let public = share.unwrap_or(false) && topic.is_some();
+    let faq = in_time_as(
+        ctx,
+        !public,
+        service::faq::faq_at(&services.store, &content, place),
+    )
+    .await??;
     let reply = match topic {
         None => CreateReply::default()
             .embed(render::faq_list(&faq))
