@@ -22,7 +22,7 @@ pub mod limits {
     pub const MESSAGE_CONTENT: usize = 2000;
     pub const CUSTOM_ID: usize = 100;
     /// The longest prefix the bot puts before an FAQ key in a custom id: the FAQ editor's
-    /// modal, "faq:edit:" and a revision of up to 19 digits and ":" (29), with room to spare.
+    /// modal, "faq:edit:", a revision of up to 20 digits and ":" (30), with room to spare.
     pub const FAQ_CUSTOM_ID_PREFIX: usize = 32;
     /// An FAQ alias: a search phrase, not shown anywhere.
     pub const FAQ_ALIAS: usize = 100;

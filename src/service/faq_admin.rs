@@ -155,11 +155,26 @@ fn matching(server: &ServerFaq, typed: &str) -> Vec<Topic> {
     found
 }
 
-/// The entry `key` as the editor opens it: the server's version if it has one, else the
-/// file's; with its revision, so a save can tell whether someone else changed it since.
-pub async fn open(ctx: Ctx<'_>, guild: GuildId, key: &str) -> Result<Editing, ServiceError> {
+/// The entry `topic` names (its key, as the autocomplete gives it, or else the best match
+/// for what the admin typed; the form's title shows which) as the editor opens it: the
+/// server's version if it has one, else the file's; with its revision, so a save can tell
+/// whether someone else changed it since.
+pub async fn open(ctx: Ctx<'_>, guild: GuildId, topic: &str) -> Result<Editing, ServiceError> {
     let state = ctx.store.faq_layer_state(guild).await?;
     let server = layered(&ctx.content.faq, &state.entries);
+    let typed = topic.trim();
+    // The key of an entry removed here names that entry, not the nearest of the others.
+    let removed = state
+        .entries
+        .iter()
+        .any(|row| row.key == typed && row.change == Layered::Hidden);
+    let key = if removed {
+        None
+    } else {
+        matching(&server, typed).into_iter().next().map(|t| t.key)
+    }
+    .ok_or_else(|| FaqRefusal::NoSuchEntry(typed.to_owned()))?;
+    let key = key.as_str();
     let entry =
         editable(&server, &state, key).ok_or_else(|| FaqRefusal::NoSuchEntry(key.to_owned()))?;
     let aliases = FaqDraft::aliases_text(&entry.aliases);

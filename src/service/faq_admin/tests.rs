@@ -407,6 +407,13 @@ async fn removing_hides_a_file_entry_forgets_an_added_one_and_keeps_the_last() {
             .expect_err("gone"),
     );
     assert_eq!(again, FaqRefusal::NoSuchEntry("astrology".into()));
+    // Opening a removed entry by its key finds nothing, not the nearest other entry.
+    let closed = refusal(
+        open(ctx(&store, &content, 1), SERVER, "astrology")
+            .await
+            .expect_err("gone"),
+    );
+    assert_eq!(closed, FaqRefusal::NoSuchEntry("astrology".into()));
     // Editing a removed entry is refused the same way.
     let gone = refusal(
         edit(
@@ -564,6 +571,29 @@ async fn an_entry_set_aside_after_a_reload_can_still_be_found_edited_and_removed
         .await
         .expect("removed");
     assert!(store.faq_layer(SERVER).await.expect("reads").is_empty());
+}
+
+#[tokio::test]
+async fn the_editor_opens_the_entry_picked_or_the_best_match_for_what_was_typed() {
+    let (store, _dir) = temp_store().await;
+    let content = content();
+    let picked = open(ctx(&store, &content, 0), SERVER, "jealousy")
+        .await
+        .expect("opens");
+    assert_eq!(picked.entry.key, "jealousy");
+    let typed = open(ctx(&store, &content, 0), SERVER, "horoscope")
+        .await
+        .expect("opens");
+    assert_eq!(typed.entry.key, "astrology");
+    let nothing = refusal(
+        open(ctx(&store, &content, 0), SERVER, "quantum chromodynamics")
+            .await
+            .expect_err("no match"),
+    );
+    assert_eq!(
+        nothing,
+        FaqRefusal::NoSuchEntry("quantum chromodynamics".into())
+    );
 }
 
 #[tokio::test]
