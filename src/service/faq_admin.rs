@@ -17,7 +17,7 @@ use super::{patiently, Ctx, ServiceError, LONG_WAIT};
 use crate::content::faq::{full, layered, rules_broken, Origin, ServerFaq};
 use crate::content::limits::{CHOICES, MODAL_INPUT};
 use crate::content::{Faq, FaqEntry};
-use crate::domain::faq_layer::{derive_key, ChangeKind, FaqDraft, Layered, Revision};
+use crate::domain::faq_layer::{derive_key, ChangeKind, FaqDraft, LayerEntry, Layered, Revision};
 use crate::domain::ids::GuildId;
 use crate::domain::member::MemberId;
 use crate::store::{FaqChange, FaqChangeRow, LayerState, LayerWrite};
@@ -315,8 +315,10 @@ fn others(server: &ServerFaq, key: &str) -> Vec<FaqEntry> {
         .collect()
 }
 
-/// That `write` leaves `key` shown and every entry shown before still shown; else the
-/// rules that keep it (or them) out.
+/// Checks that the server, with `write`, shows its entry and still shows every entry it
+/// showed `before`; else refuses with the rules that keep one out. (A candidate is checked
+/// against the others first, with its own rules; this catches what only the whole layering
+/// shows, such as an entry set aside in the file's order.)
 fn check_outcome(
     file: &Faq,
     state: &LayerState,
@@ -331,7 +333,7 @@ fn check_outcome(
         .collect();
     let position = state.entries.iter().position(|row| row.key == write.key());
     if let LayerWrite::Put { key, draft } = write {
-        let row = crate::domain::faq_layer::LayerEntry {
+        let row = LayerEntry {
             key: key.clone(),
             change: Layered::Put(draft.clone()),
         };
