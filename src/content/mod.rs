@@ -6,6 +6,7 @@
 //! name the file, the entry and the rule, and the content in use stays as it was.
 
 pub mod crisis;
+pub mod faq;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -13,9 +14,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::domain::crisis::{CrisisDetector, Detection};
-use crate::domain::faq_search::{FaqIndex, Searchable};
 
 pub use crisis::{Crisis, Helpline, Region};
+pub use faq::{Faq, ServerFaq};
 pub use validate::limits;
 
 /// One problem with a content file: where it is and which rule it breaks.
@@ -64,7 +65,7 @@ pub struct Step {
 }
 
 /// One frequently asked question.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaqEntry {
     /// Stable identifier: used in autocomplete values, custom ids and usage statistics.
@@ -87,12 +88,12 @@ pub struct Help {
 #[derive(Debug, Clone)]
 pub struct Content {
     pub steps: Vec<Step>,
-    pub faq: Vec<FaqEntry>,
+    /// The file's FAQ: every server's default (see [`faq::layered`]).
+    pub faq: Faq,
     /// Messages for the public encouragement channel.
     pub public_encouragements: Vec<String>,
     pub crisis: Crisis,
     pub help: Help,
-    faq_index: FaqIndex,
     crisis_detector: CrisisDetector,
 }
 
@@ -147,19 +148,13 @@ impl Content {
                 issues: misses,
             });
         }
-        let faq_index = FaqIndex::new(file.faq.iter().map(|entry| Searchable {
-            key: &entry.key,
-            question: &entry.question,
-            aliases: &entry.aliases,
-        }));
         Ok(Content {
             crisis_detector,
             steps: file.steps,
-            faq: file.faq,
+            faq: Faq::new(file.faq),
             public_encouragements: file.public_encouragements,
             crisis: file.crisis,
             help: file.help,
-            faq_index,
         })
     }
 
@@ -169,15 +164,12 @@ impl Content {
     }
 
     pub fn faq_by_key(&self, key: &str) -> Option<&FaqEntry> {
-        self.faq.iter().find(|entry| entry.key == key)
+        self.faq.by_key(key)
     }
 
-    /// FAQ entries matching `query`, best first.
+    /// The file's FAQ entries matching `query`, best first.
     pub fn search_faq(&self, query: &str) -> impl Iterator<Item = &FaqEntry> {
-        self.faq_index
-            .search(query)
-            .into_iter()
-            .filter_map(|position| self.faq.get(position))
+        self.faq.search(query)
     }
 
     /// Whether, and how urgently, a member's text calls for the crisis reply.
@@ -195,10 +187,10 @@ impl Content {
         self.crisis_detector.pattern_count()
     }
 
-    /// Finds the entry a member means by `topic`: its key, or else the best search match.
+    /// Finds the file's entry a member means by `topic`: its key, or else the best search
+    /// match.
     pub fn resolve_faq(&self, topic: &str) -> Option<&FaqEntry> {
-        self.faq_by_key(topic.trim())
-            .or_else(|| self.search_faq(topic).next())
+        self.faq.resolve(topic)
     }
 }
 

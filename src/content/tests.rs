@@ -333,3 +333,22 @@ fn a_step_without_a_minimum_stay_is_refused() {
         "{error}"
     );
 }
+
+#[test]
+fn an_alias_that_is_another_entrys_key_or_alias_is_refused_in_the_file_too() {
+    let text = shipped_text().replacen(
+        "aliases = [\"astrology\"",
+        "aliases = [\"No Contact\", \"astrology\"",
+        1,
+    );
+    let error = parse(&text).unwrap_err();
+    assert_eq!(error.issues.len(), 1, "{error}");
+    assert!(
+        error.issues[0].entry.contains("key \"astrology\""),
+        "{error}"
+    );
+    assert_eq!(
+        error.issues[0].rule,
+        "`aliases[1]` “No Contact” is already the key or an alias of “no-contact”; a typed topic must find one entry"
+    );
+}

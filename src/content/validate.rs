@@ -3,10 +3,10 @@
 //!
 //! Every rule that fails is reported, not just the first, so an admin fixes a file in one go.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use super::{ContentFile, ContentIssue};
-use crate::domain::text::first_sentence;
+use super::{ContentFile, ContentIssue, FaqEntry};
+use crate::domain::text::{first_sentence, fold, is_visible};
 
 /// Discord's documented limits, and the room our own rendering needs inside them.
 pub mod limits {
@@ -21,8 +21,13 @@ pub mod limits {
     pub const EMBED_TOTAL: usize = 6000;
     pub const MESSAGE_CONTENT: usize = 2000;
     pub const CUSTOM_ID: usize = 100;
-    /// The longest prefix the bot puts before an FAQ key in a custom id ("faq:pick:").
-    pub const FAQ_CUSTOM_ID_PREFIX: usize = 16;
+    /// The longest prefix the bot puts before an FAQ key in a custom id: the FAQ editor's
+    /// modal, "faq:edit:", a revision of up to 20 digits and ":" (30), with room to spare.
+    pub const FAQ_CUSTOM_ID_PREFIX: usize = 32;
+    /// An FAQ alias: a search phrase, not shown anywhere.
+    pub const FAQ_ALIAS: usize = 100;
+    /// A text input in a modal (the FAQ editor's boxes).
+    pub const MODAL_INPUT: usize = 4000;
     /// The /help about text.
     pub const HELP_ABOUT: usize = 1024;
     /// Steps in the program.
@@ -51,6 +56,11 @@ impl Checker {
     fn non_empty(&mut self, entry: &str, field: &str, text: &str) {
         if text.trim().is_empty() {
             self.fail(entry, format!("`{field}` must not be empty"));
+        } else if !text.chars().any(is_visible) {
+            self.fail(
+                entry,
+                format!("`{field}` shows nothing: it holds only invisible characters"),
+            );
         }
     }
 
@@ -187,59 +197,170 @@ fn check_steps_overview(checker: &mut Checker, file: &ContentFile) {
 }
 
 fn check_faq(checker: &mut Checker, file: &ContentFile) {
-    if file.faq.is_empty() {
+    for issue in faq_list(&file.faq) {
+        checker.issues.push(issue);
+    }
+}
+
+/// Every rule of an FAQ list, as the file states it: at least one entry, at most
+/// [`CHOICES`], each entry's own rules, and no entry clashing with an earlier one.
+pub(super) fn faq_list(faq: &[FaqEntry]) -> Vec<ContentIssue> {
+    let mut checker = Checker { issues: Vec::new() };
+    if faq.is_empty() {
         checker.fail("faq", "needs at least one entry".into());
     }
-    if file.faq.len() > CHOICES {
+    if faq.len() > CHOICES {
         checker.fail(
-            &format!("faq[{}] (key \"{}\")", CHOICES + 1, file.faq[CHOICES].key),
-            format!("at most {CHOICES} FAQ entries fit in a Discord autocomplete list or select menu; found {}", file.faq.len()),
+            &format!("faq[{}] (key \"{}\")", CHOICES + 1, faq[CHOICES].key),
+            format!("{TOO_MANY_FAQ}; found {}", faq.len()),
         );
     }
-    let mut keys = HashSet::new();
-    for (position, faq) in file.faq.iter().enumerate() {
-        let entry = format!("faq[{}] (key \"{}\")", position + 1, faq.key);
-        let key_ok = !faq.key.is_empty()
-            && faq
-                .key
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !key_ok {
-            checker.fail(
-                &entry,
-                "`key` must be lower-case letters, digits and '-' only".into(),
-            );
+    let mut earlier = Phrases::default();
+    for (position, entry) in faq.iter().enumerate() {
+        let label = format!("faq[{}] (key \"{}\")", position + 1, entry.key);
+        for rule in faq_entry(entry)
+            .into_iter()
+            .chain(earlier.clashes(entry, Others::Earlier))
+        {
+            checker.fail(&label, rule);
         }
-        checker.at_most(
-            &entry,
-            "key",
-            &faq.key,
-            CUSTOM_ID - FAQ_CUSTOM_ID_PREFIX,
-            "a custom id with its prefix",
+        earlier.add(entry);
+    }
+    checker.issues
+}
+
+/// Why a list cannot take another entry.
+pub const TOO_MANY_FAQ: &str =
+    "at most 25 FAQ entries fit in a Discord autocomplete list or select menu";
+
+/// The rules one FAQ entry follows on its own, each naming its field: the key's shape and
+/// length, the question and answer within what Discord shows, the aliases short search
+/// phrases.
+pub fn faq_entry(entry: &FaqEntry) -> Vec<String> {
+    let mut checker = Checker { issues: Vec::new() };
+    let label = "";
+    let key_ok = !entry.key.is_empty()
+        && entry
+            .key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !key_ok {
+        checker.fail(
+            label,
+            "`key` must be lower-case letters, digits and '-' only".into(),
         );
-        if !keys.insert(faq.key.as_str()) {
-            checker.fail(
-                &entry,
-                "`key` is used by an earlier entry; keys must be unique".into(),
-            );
+    }
+    checker.at_most(
+        label,
+        "key",
+        &entry.key,
+        CUSTOM_ID - FAQ_CUSTOM_ID_PREFIX,
+        "a custom id with its prefix",
+    );
+    checker.text(
+        label,
+        "question",
+        &entry.question,
+        CHOICE_NAME,
+        "a Discord choice name or select option label",
+    );
+    if entry.question.contains(['\n', '\r']) {
+        checker.fail(
+            label,
+            "`question` must be one line: it is a choice in a Discord list".into(),
+        );
+    }
+    checker.text(
+        label,
+        "answer",
+        &entry.answer,
+        EMBED_DESCRIPTION,
+        "a Discord embed description",
+    );
+    for (index, alias) in entry.aliases.iter().enumerate() {
+        let field = format!("aliases[{}]", index + 1);
+        checker.text(label, &field, alias, FAQ_ALIAS, "a search phrase");
+    }
+    checker.issues.into_iter().map(|issue| issue.rule).collect()
+}
+
+/// Whom [`Phrases::clashes`] compares an entry with, as its rules say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Others {
+    /// The entries above it in the file.
+    Earlier,
+    /// The other entries a server shows.
+    Shown,
+}
+
+/// The keys and aliases of some entries, folded as search folds them (so "No Contact" is
+/// "no-contact"), with whose they are: built once, so checking an entry against a whole FAQ
+/// costs a few folds of its own phrases, not of everyone's.
+#[derive(Debug, Clone, Default)]
+pub struct Phrases {
+    keys: HashSet<String>,
+    owners: HashMap<String, Vec<String>>,
+}
+
+impl Phrases {
+    pub fn of(entries: &[FaqEntry]) -> Phrases {
+        let mut phrases = Phrases::default();
+        for entry in entries {
+            phrases.add(entry);
         }
-        checker.text(
-            &entry,
-            "question",
-            &faq.question,
-            CHOICE_NAME,
-            "a Discord choice name or select option label",
-        );
-        checker.text(
-            &entry,
-            "answer",
-            &faq.answer,
-            EMBED_DESCRIPTION,
-            "a Discord embed description",
-        );
-        for (index, alias) in faq.aliases.iter().enumerate() {
-            checker.non_empty(&entry, &format!("aliases[{}]", index + 1), alias);
+        phrases
+    }
+
+    pub fn add(&mut self, entry: &FaqEntry) {
+        self.keys.insert(entry.key.clone());
+        for phrase in std::iter::once(&entry.key).chain(&entry.aliases) {
+            let folded = fold(phrase);
+            if folded.is_empty() {
+                continue;
+            }
+            let owners = self.owners.entry(folded).or_default();
+            if !owners.contains(&entry.key) {
+                owners.push(entry.key.clone());
+            }
         }
+    }
+
+    /// The key of another entry that `phrase` already finds.
+    fn owner(&self, phrase: &str, except: &str) -> Option<&str> {
+        self.owners
+            .get(&fold(phrase))?
+            .iter()
+            .find(|key| *key != except)
+            .map(String::as_str)
+    }
+
+    /// Where `entry` clashes with these entries: a key they use already, or a key or alias
+    /// that is already one of theirs, which would make a typed topic find two entries. An
+    /// alias may repeat its own entry's key.
+    pub fn clashes(&self, entry: &FaqEntry, whom: Others) -> Vec<String> {
+        let whose = match whom {
+            Others::Earlier => "an earlier entry",
+            Others::Shown => "another entry",
+        };
+        let mut rules = Vec::new();
+        if self.keys.contains(&entry.key) {
+            rules.push(format!("`key` is used by {whose}; keys must be unique"));
+        } else if let Some(other) = self.owner(&entry.key, &entry.key) {
+            rules.push(format!(
+                "`key` “{}” is already the key or an alias of “{other}”; a typed topic must find one entry",
+                entry.key
+            ));
+        }
+        for (index, alias) in entry.aliases.iter().enumerate() {
+            if let Some(other) = self.owner(alias, &entry.key) {
+                rules.push(format!(
+                    "`aliases[{}]` “{}” is already the key or an alias of “{other}”; a typed topic must find one entry",
+                    index + 1,
+                    alias.trim(),
+                ));
+            }
+        }
+        rules
     }
 }
 

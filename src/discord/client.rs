@@ -4,7 +4,7 @@ use std::future::Future;
 
 use poise::serenity_prelude as serenity;
 
-use super::{commands, errors, events, member_of, Data, Error};
+use super::{commands, errors, events, member_of, reply, Data, Error};
 use crate::config::Token;
 
 /// The only gateway intents the bot needs: guild basics for slash commands in servers and
@@ -54,6 +54,8 @@ pub async fn run(
             // Owners are for owner-only commands, which we do not have: skip the request.
             initialize_owners: false,
             command_check: Some(before_command),
+            // poise's default lets replies ping users; ours ping nobody (see `reply::no_pings`).
+            allowed_mentions: Some(reply::no_pings()),
             ..Default::default()
         })
         .setup(move |ctx, _ready, framework| {

@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use crate::domain::faq_layer::Revision;
 use crate::domain::ids::{CheckinId, GuildId};
 use crate::domain::program::Outcome;
 
@@ -99,6 +100,46 @@ impl fmt::Display for CustomId {
     }
 }
 
+/// The FAQ editor's modals (`/admin faq add` and `edit`). Apart from [`CustomId`] because an
+/// edit carries an FAQ key, which is text. The server is the interaction's own, never taken
+/// from the id, and the submitter's permissions are checked again on submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FaqModal {
+    /// A new entry.
+    Add,
+    /// The entry `key`, as it was at `revision` when the modal opened.
+    Edit { key: String, revision: Revision },
+}
+
+impl FaqModal {
+    /// Parses a `custom_id`; `None` for anything else.
+    pub fn parse(raw: &str) -> Option<FaqModal> {
+        if raw == "faq:add" {
+            return Some(FaqModal::Add);
+        }
+        let rest = raw.strip_prefix("faq:edit:")?;
+        let (revision, key) = rest.split_once(':')?;
+        let revision = Revision::new(revision.parse::<u64>().ok()?);
+        let key_ok = !key.is_empty()
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        key_ok.then(|| FaqModal::Edit {
+            key: key.to_owned(),
+            revision,
+        })
+    }
+}
+
+impl fmt::Display for FaqModal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FaqModal::Add => f.write_str("faq:add"),
+            FaqModal::Edit { key, revision } => write!(f, "faq:edit:{revision}:{key}"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +192,39 @@ mod tests {
             "cr:lines:1",
         ] {
             assert_eq!(CustomId::parse(raw), None, "{raw}");
+        }
+    }
+
+    #[test]
+    fn the_faq_editors_modal_ids_round_trip_and_fit_discord_with_the_longest_key() {
+        use crate::content::limits::{CUSTOM_ID, FAQ_CUSTOM_ID_PREFIX};
+        let longest = "k".repeat(CUSTOM_ID - FAQ_CUSTOM_ID_PREFIX);
+        for id in [
+            FaqModal::Add,
+            FaqModal::Edit {
+                key: "no-contact".into(),
+                revision: Revision::UNCHANGED,
+            },
+            FaqModal::Edit {
+                key: longest,
+                revision: Revision::new(u64::MAX),
+            },
+        ] {
+            let text = id.to_string();
+            assert!(text.len() <= CUSTOM_ID, "{text}");
+            assert_eq!(FaqModal::parse(&text), Some(id), "{text}");
+            assert_eq!(CustomId::parse(&text), None, "{text}");
+        }
+        for raw in [
+            "faq:edit",
+            "faq:edit:1",
+            "faq:edit:x:key",
+            "faq:edit:1:",
+            "faq:edit:1:Bad Key",
+            "faq:add:1",
+            "faq:pick",
+        ] {
+            assert_eq!(FaqModal::parse(raw), None, "{raw}");
         }
     }
 }

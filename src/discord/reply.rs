@@ -21,6 +21,13 @@ pub const DEFER_AFTER: Duration = Duration::from_millis(1500);
 /// Said instead of nothing, should a reply ever come out empty.
 const EMPTY_REPLY: &str = "Done.";
 
+/// What a reply may ping: nobody. Replies can carry text that someone else wrote (an FAQ
+/// answer an admin typed, a member's input quoted back): an `@everyone` or a role mention in
+/// it must stay text.
+pub fn no_pings() -> serenity::CreateAllowedMentions {
+    serenity::CreateAllowedMentions::new()
+}
+
 /// A component's answer: a new private message, or the message it is on, updated.
 #[derive(Debug, Clone, Default)]
 pub struct Reply {
@@ -76,7 +83,9 @@ impl Reply {
 
     fn message(self) -> CreateInteractionResponseMessage {
         let text = self.text();
-        let mut message = CreateInteractionResponseMessage::new().embeds(self.embeds);
+        let mut message = CreateInteractionResponseMessage::new()
+            .embeds(self.embeds)
+            .allowed_mentions(no_pings());
         if let Some(text) = text {
             message = message.content(text);
         } else if self.update {
@@ -101,7 +110,9 @@ impl Reply {
 
     fn edit(self) -> EditInteractionResponse {
         let text = self.text();
-        let mut edit = EditInteractionResponse::new().embeds(self.embeds);
+        let mut edit = EditInteractionResponse::new()
+            .embeds(self.embeds)
+            .allowed_mentions(no_pings());
         edit = edit.content(text.unwrap_or_default());
         if let Some(rows) = self.rows {
             edit = edit.components(rows);
@@ -173,12 +184,26 @@ pub async fn answer_in_time(
 /// Runs a command's `work`, deferring the (private) reply first if it takes longer than
 /// [`DEFER_AFTER`]; the command then sends its reply as usual.
 pub async fn in_time<T>(ctx: Context<'_>, work: impl Future<Output = T>) -> Result<T, Error> {
+    in_time_as(ctx, true, work).await
+}
+
+/// [`in_time`] for a command whose reply may be public (`ephemeral` false): a deferral
+/// must already say which, since the reply that follows keeps it.
+pub async fn in_time_as<T>(
+    ctx: Context<'_>,
+    ephemeral: bool,
+    work: impl Future<Output = T>,
+) -> Result<T, Error> {
     tokio::pin!(work);
     tokio::select! {
         done = &mut work => return Ok(done),
         () = tokio::time::sleep(DEFER_AFTER) => {}
     }
-    ctx.defer_ephemeral().await?;
+    if ephemeral {
+        ctx.defer_ephemeral().await?;
+    } else {
+        ctx.defer().await?;
+    }
     Ok(work.await)
 }
 

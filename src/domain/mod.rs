@@ -7,6 +7,7 @@
 pub mod checkin;
 pub mod country;
 pub mod crisis;
+pub mod faq_layer;
 pub mod faq_search;
 pub mod ids;
 pub mod member;

@@ -17,6 +17,8 @@ pub enum ServiceError {
     Setting(#[from] SettingError),
     #[error(transparent)]
     Admin(#[from] super::admin::AdminRefusal),
+    #[error(transparent)]
+    Faq(#[from] super::faq_admin::FaqRefusal),
     /// A check-in id that does not exist or belongs to someone else: the same words for both,
     /// so nobody learns anything about another member.
     #[error("I couldn't find that check-in. /checkin sends you a fresh one.")]

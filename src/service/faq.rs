@@ -1,7 +1,48 @@
-//! Answering FAQ questions and counting which topics are asked about.
+//! Answering FAQ questions from the FAQ of the place they are asked in, and counting which
+//! topics are asked about.
+//!
+//! In a server that is the server's FAQ (the content file with the server's layer, see
+//! `content::faq`); in DMs, the FAQ of the member's home server, the one they enrolled in;
+//! the file's own FAQ when they have none.
 
-use crate::content::{Content, FaqEntry};
+use crate::content::faq::layered;
+use crate::content::{Content, Faq, FaqEntry};
+use crate::domain::ids::{GuildId, MemberId};
 use crate::store::Store;
+
+use super::ServiceError;
+
+/// Where a member asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// In a server: that server's FAQ.
+    Server(GuildId),
+    /// In the bot's DMs: the FAQ of the member's home server.
+    Dm(MemberId),
+}
+
+impl Place {
+    /// A server, if the interaction came from one; else the member's DMs.
+    pub fn of(guild: Option<GuildId>, member: MemberId) -> Place {
+        guild.map_or(Place::Dm(member), Place::Server)
+    }
+}
+
+/// The FAQ a member sees at `place`.
+pub async fn faq_at(store: &Store, content: &Content, place: Place) -> Result<Faq, ServiceError> {
+    let guild = match place {
+        Place::Server(guild) => Some(guild),
+        Place::Dm(member) => store.home_guild(member).await?,
+    };
+    let Some(guild) = guild else {
+        return Ok(content.faq.clone());
+    };
+    let layer = store.faq_layer(guild).await?;
+    if layer.is_empty() {
+        return Ok(content.faq.clone());
+    }
+    Ok(layered(&content.faq, &layer).faq)
+}
 
 /// Counts one answer for `key`. A statistic, not part of the answer: a failure is logged and
 /// the member is not bothered with it. Callers count after replying, off the reply's path.
@@ -11,9 +52,9 @@ pub async fn count(store: &Store, key: &str) {
     }
 }
 
-/// Finds the entry for `topic` (a key, or text to search) and counts the answer.
-pub async fn answer(store: &Store, content: &Content, topic: &str) -> Option<FaqEntry> {
-    let entry = content.resolve_faq(topic)?.clone();
+/// Finds the entry for `topic` (a key, or text to search) in `faq` and counts the answer.
+pub async fn answer(store: &Store, faq: &Faq, topic: &str) -> Option<FaqEntry> {
+    let entry = faq.resolve(topic)?.clone();
     count(store, &entry.key).await;
     Some(entry)
 }
@@ -22,8 +63,12 @@ pub async fn answer(store: &Store, content: &Content, topic: &str) -> Option<Faq
 mod tests {
     use std::path::Path;
 
+    use chrono::{DateTime, Utc};
+
     use super::*;
+    use crate::domain::faq_layer::{ChangeKind, FaqDraft};
     use crate::store::test_support::temp_store;
+    use crate::store::{FaqChange, LayerWrite};
 
     fn content() -> Content {
         Content::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("config/content.toml"))
@@ -34,8 +79,10 @@ mod tests {
     async fn an_answer_by_key_or_by_words_is_counted_under_its_key() {
         let (store, _dir) = temp_store().await;
         let content = content();
-        let by_key = answer(&store, &content, "no-contact").await.map(|e| e.key);
-        let by_words = answer(&store, &content, "should I go no contact")
+        let by_key = answer(&store, &content.faq, "no-contact")
+            .await
+            .map(|e| e.key);
+        let by_words = answer(&store, &content.faq, "should I go no contact")
             .await
             .map(|e| e.key);
         assert_eq!(by_key.as_deref(), Some("no-contact"));
@@ -48,7 +95,68 @@ mod tests {
     #[tokio::test]
     async fn an_unknown_topic_is_not_counted() {
         let (store, _dir) = temp_store().await;
-        assert!(answer(&store, &content(), "zzzz qqqq").await.is_none());
+        assert!(answer(&store, &content().faq, "zzzz qqqq").await.is_none());
         assert!(store.top_faq_topics(5).await.expect("read").is_empty());
+    }
+
+    #[tokio::test]
+    async fn each_server_and_each_members_dms_get_their_own_faq() {
+        let (store, _dir) = temp_store().await;
+        let content = content();
+        let (ours, theirs) = (GuildId::new(100), GuildId::new(200));
+        let now = DateTime::<Utc>::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        store
+            .change_faq(ours, MemberId::new(1), now, |_| {
+                Ok::<_, anyhow::Error>((
+                    Some(FaqChange {
+                        write: LayerWrite::Hide {
+                            key: "astrology".into(),
+                        },
+                        kind: ChangeKind::Removed,
+                        question: "Astrology?".into(),
+                    }),
+                    (),
+                ))
+            })
+            .await
+            .expect("saved");
+        store
+            .change_faq(theirs, MemberId::new(1), now, |_| {
+                Ok::<_, anyhow::Error>((
+                    Some(FaqChange {
+                        write: LayerWrite::Put {
+                            key: "birthday".into(),
+                            draft: FaqDraft::from_fields("Birthday?", "Maybe not.", ""),
+                        },
+                        kind: ChangeKind::Added,
+                        question: "Birthday?".into(),
+                    }),
+                    (),
+                ))
+            })
+            .await
+            .expect("saved");
+        let keys = |faq: Faq| faq.iter().map(|e| e.key.clone()).collect::<Vec<_>>();
+        let in_ours = keys(
+            faq_at(&store, &content, Place::Server(ours))
+                .await
+                .expect("reads"),
+        );
+        let in_theirs = keys(
+            faq_at(&store, &content, Place::Server(theirs))
+                .await
+                .expect("reads"),
+        );
+        assert_eq!(in_ours.len(), 9);
+        assert!(!in_ours.contains(&"astrology".to_owned()));
+        assert_eq!(in_theirs.len(), 11);
+        assert_eq!(in_theirs.last().map(String::as_str), Some("birthday"));
+        // Not enrolled: the file's FAQ in DMs.
+        let stranger = keys(
+            faq_at(&store, &content, Place::Dm(MemberId::new(9)))
+                .await
+                .expect("reads"),
+        );
+        assert_eq!(stranger.len(), 10);
     }
 }

@@ -10,6 +10,7 @@ pub mod checkin;
 pub mod dm;
 mod error;
 pub mod faq;
+pub mod faq_admin;
 pub mod guards;
 pub mod intake;
 pub mod messages;

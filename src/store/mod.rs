@@ -12,6 +12,7 @@
 //! write, and two presses of the same button cannot both act.
 
 mod checkins;
+mod faq_layer;
 mod faq_usage;
 mod guilds;
 mod members;
@@ -32,6 +33,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 
 pub use checkins::{CheckinRow, CheckinSummary};
+pub use faq_layer::{FaqChange, FaqChangeRow, LayerState, LayerWrite};
 pub use faq_usage::TopicCount;
 pub use guilds::CrisisContext;
 pub use members::MemberRow;

@@ -167,6 +167,12 @@ impl Store {
                 .await
                 .context("cannot delete a member's rows")?;
         }
+        // An admin's FAQ changes stay (they are the server's), without who made them.
+        sqlx::query("UPDATE faq_changes SET admin_id = NULL WHERE admin_id = ?1")
+            .bind(member)
+            .execute(&mut *tx)
+            .await
+            .context("cannot forget a member's FAQ changes")?;
         deleted.member = sqlx::query("DELETE FROM members WHERE id = ?1")
             .bind(member)
             .execute(&mut *tx)

@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::checkin::{CheckinStatus, Mood};
 use crate::domain::country::{self, Country};
+use crate::domain::faq_layer::ChangeKind;
 use crate::domain::ids::{ChannelId, CheckinId, GuildId, MemberId};
 use crate::domain::outbox::{Kind, Status};
 use crate::domain::program::{EventKind, Outcome, StepNumber};
@@ -121,6 +122,7 @@ text_column!(Kind, "outbox kind");
 text_column!(Status, "outbox status");
 text_column!(EventKind, "history event");
 text_column!(Outcome, "outcome");
+text_column!(ChangeKind, "FAQ change");
 
 /// A text column holding a value parsed by a `parse` that returns a `Result`, written with
 /// `$show`.

@@ -5,6 +5,7 @@
 mod support;
 
 mod checkins;
+mod faq_admin;
 mod foundation;
 mod member;
 mod privacy;

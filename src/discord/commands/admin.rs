@@ -17,7 +17,13 @@ use crate::service::admin::{self, RawPublicPost};
     slash_command,
     guild_only,
     default_member_permissions = "MANAGE_GUILD",
-    subcommands("stats", "encouragement", "reload", "support_channel"),
+    subcommands(
+        "stats",
+        "encouragement",
+        "reload",
+        "support_channel",
+        "super::admin_faq::faq"
+    ),
     subcommand_required
 )]
 pub async fn admin(_ctx: Context<'_>) -> Result<(), Error> {
@@ -26,16 +32,21 @@ pub async fn admin(_ctx: Context<'_>) -> Result<(), Error> {
 
 /// Whether the member who ran the command may manage this server.
 pub async fn may_manage(ctx: Context<'_>) -> bool {
-    let permissions = ctx
-        .author_member()
-        .await
-        .and_then(|member| member.permissions);
+    manages(
+        ctx.author_member()
+            .await
+            .and_then(|member| member.permissions),
+    )
+}
+
+/// Whether an interaction's member `permissions` allow managing the server.
+pub fn manages(permissions: Option<serenity::Permissions>) -> bool {
     permissions.is_some_and(|p| p.manage_guild() || p.administrator())
 }
 
 /// The server an admin command is for, once the member is checked to manage it; `None`
 /// (and a refusal already sent) otherwise.
-async fn managed_guild(ctx: Context<'_>) -> Result<Option<serenity::GuildId>, Error> {
+pub(super) async fn managed_guild(ctx: Context<'_>) -> Result<Option<serenity::GuildId>, Error> {
     if !may_manage(ctx).await {
         ctx.send(CreateReply::default().content(REFUSED).ephemeral(true))
             .await?;
@@ -44,7 +55,7 @@ async fn managed_guild(ctx: Context<'_>) -> Result<Option<serenity::GuildId>, Er
     Ok(ctx.guild_id())
 }
 
-const REFUSED: &str =
+pub const REFUSED: &str =
     "This command is for the server's admins (it needs the Manage Server permission).";
 
 /// Totals only: enrolled, active, per step, answer rate, top FAQ topics
@@ -86,7 +97,7 @@ async fn reload(ctx: Context<'_>) -> Result<(), Error> {
             );
             data.services.content.replace(content);
             tracing::info!("content reloaded");
-            summary
+            summary + &layer_note(ctx).await
         }
         Err(error) => {
             tracing::warn!(error = %error, "content reload refused");
@@ -101,6 +112,24 @@ async fn reload(ctx: Context<'_>) -> Result<(), Error> {
     ctx.send(CreateReply::default().content(text).ephemeral(true))
         .await?;
     Ok(())
+}
+
+/// After a reload: whether this server's own FAQ entries still fit beside the file's (a
+/// layer entry that now breaks a rule is set aside, not lost; see `content::faq`).
+async fn layer_note(ctx: Context<'_>) -> String {
+    let Some(guild) = ctx.guild_id() else {
+        return String::new();
+    };
+    let data = ctx.data();
+    let content = data.services.content.get();
+    let guild = GuildId::new(guild.get());
+    match crate::service::faq_admin::overview(data.service(&content), guild).await {
+        Ok(server) => render::faq_layer_after_reload(&server),
+        Err(error) => {
+            tracing::warn!(error = %error, "this server's FAQ could not be read after a reload");
+            String::new()
+        }
+    }
 }
 
 /// The daily public encouragement post: channel, local time, timezone, on or off

@@ -1,10 +1,13 @@
-//! `/faq [topic] [share]`: answers from the content file.
+//! `/faq [topic] [share]`: answers from the FAQ of the place it is asked in (the server's, or
+//! in DMs the member's home server's; see `service::faq`).
 
 use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
+use crate::discord::reply::in_time_as;
 use crate::discord::{guild_of, member_of, render, Context, Error};
 use crate::service;
+use crate::service::faq::Place;
 
 /// Answers to the questions people here ask most
 #[poise::command(slash_command)]
@@ -38,11 +41,21 @@ pub async fn faq(
             return Ok(());
         }
     }
+    let place = Place::of(guild_of(ctx.guild_id()), member_of(ctx.author()));
+    // The server's FAQ is read from the database: answer in time even when it is slow. Only
+    // an answer asked to be shared may be public.
+    let public = share.unwrap_or(false) && topic.is_some();
+    let faq = in_time_as(
+        ctx,
+        !public,
+        service::faq::faq_at(&services.store, &content, place),
+    )
+    .await??;
     let reply = match topic {
         None => CreateReply::default()
-            .embed(render::faq_list(&content))
-            .components(vec![render::faq_menu(&content, None)]),
-        Some(topic) => match content.resolve_faq(&topic) {
+            .embed(render::faq_list(&faq))
+            .components(vec![render::faq_menu(&faq, None)]),
+        Some(topic) => match faq.resolve(&topic) {
             Some(entry) => {
                 send(
                     ctx,
@@ -55,8 +68,8 @@ pub async fn faq(
             }
             None => CreateReply::default()
                 .content(render::faq_not_found(&topic))
-                .embed(render::faq_list(&content))
-                .components(vec![render::faq_menu(&content, None)]),
+                .embed(render::faq_list(&faq))
+                .components(vec![render::faq_menu(&faq, None)]),
         },
     };
     ctx.send(reply.ephemeral(true)).await?;
@@ -75,11 +88,23 @@ async fn autocomplete_topic(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
-    let content = ctx.data().services.content.get();
+    let services = &ctx.data().services;
+    let content = services.content.get();
+    let place = Place::of(guild_of(ctx.guild_id()), member_of(ctx.author()));
+    let faq = match service::faq::faq_at(&services.store, &content, place).await {
+        Ok(faq) => faq,
+        Err(error) => {
+            tracing::warn!(
+                error = format!("{error:#}"),
+                "FAQ autocomplete: the server's FAQ could not be read"
+            );
+            return serenity::CreateAutocompleteResponse::new();
+        }
+    };
     let choices: Vec<serenity::AutocompleteChoice> = if partial.trim().is_empty() {
-        content.faq.iter().map(choice).collect()
+        faq.iter().map(choice).collect()
     } else {
-        content.search_faq(partial).map(choice).collect()
+        faq.search(partial).map(choice).collect()
     };
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
 }

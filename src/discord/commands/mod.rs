@@ -3,7 +3,8 @@
 //! A command's `///` doc is its Discord description, and each parameter carries its own
 //! `#[description]`. Names are fixed by the design: other tools and documents rely on them.
 
-mod admin;
+pub(super) mod admin;
+mod admin_faq;
 mod checkin;
 mod faq;
 mod help;

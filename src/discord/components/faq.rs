@@ -1,24 +1,27 @@
 //! The FAQ select menu.
 
 use crate::discord::reply::Reply;
-use crate::discord::{render, Data};
+use crate::discord::{render, Data, Error};
 use crate::service;
+use crate::service::faq::Place;
 
 /// Shows the chosen answer in place of the list, keeping the menu so another can be picked.
-pub async fn pick(data: &Data, chosen: Option<&str>) -> Reply {
+/// The FAQ is the one of the place the menu is used in (a removed entry is no longer there).
+pub async fn pick(data: &Data, place: Place, chosen: Option<&str>) -> Result<Reply, Error> {
     let content = data.services.content.get();
+    let faq = service::faq::faq_at(&data.services.store, &content, place).await?;
     let entry = match chosen {
-        Some(key) => service::faq::answer(&data.services.store, &content, key).await,
+        Some(key) => service::faq::answer(&data.services.store, &faq, key).await,
         None => None,
     };
-    match entry {
+    Ok(match entry {
         Some(entry) => Reply {
             text: Some(String::new()),
             update: true,
             ..Reply::default()
         }
         .embed(render::faq_answer(&entry))
-        .rows(vec![render::faq_menu(&content, Some(&entry.key))]),
+        .rows(vec![render::faq_menu(&faq, Some(&entry.key))]),
         None => Reply {
             text: Some(
                 "That question is no longer in the list. Here is what I can answer now.".into(),
@@ -26,7 +29,7 @@ pub async fn pick(data: &Data, chosen: Option<&str>) -> Reply {
             update: true,
             ..Reply::default()
         }
-        .embed(render::faq_list(&content))
-        .rows(vec![render::faq_menu(&content, None)]),
-    }
+        .embed(render::faq_list(&faq))
+        .rows(vec![render::faq_menu(&faq, None)]),
+    })
 }

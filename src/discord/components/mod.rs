@@ -6,6 +6,7 @@
 
 mod checkin;
 mod faq;
+mod faq_admin;
 mod privacy;
 mod program;
 mod safety;
@@ -13,10 +14,11 @@ mod safety;
 use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, ModalInteraction};
 
-use super::custom_id::CustomId;
+use super::custom_id::{CustomId, FaqModal};
 use super::reply::{answer_in_time, Answerable, Reply};
 use super::{errors, guild_of, member_of, render, Data, Error};
 use crate::domain::ids::MemberId;
+use crate::service::faq::Place;
 
 const NO_LONGER_IN_USE: &str =
     "Sorry, this button or menu is no longer in use. Please run the command again.";
@@ -73,7 +75,10 @@ pub async fn handle_component(
             );
             let work = async {
                 let outcome = match other {
-                    CustomId::FaqPick => Ok(faq::pick(data, selected.as_deref()).await),
+                    CustomId::FaqPick => {
+                        let place = Place::of(here, member);
+                        faq::pick(data, place, selected.as_deref()).await
+                    }
                     CustomId::Begin => program::begin(data, member, here).await,
                     CustomId::NotNow => Ok(program::not_now()),
                     CustomId::DeleteConfirm => privacy::delete(data, member).await,
@@ -146,6 +151,10 @@ pub async fn handle_modal(
 ) -> Result<(), Error> {
     let member = member_of(&interaction.user);
     let custom_id = interaction.data.custom_id.as_str();
+    if let Some(modal) = FaqModal::parse(custom_id) {
+        faq_admin::submit(ctx, data, interaction, modal).await?;
+        return give_undelivered(ctx, data, member, interaction.token.as_str()).await;
+    }
     match CustomId::parse(custom_id) {
         Some(CustomId::ReflectionModal(checkin)) => {
             let text = modal_value(interaction, "reflection").unwrap_or_default();

@@ -7,7 +7,7 @@ use serenity::{
 };
 
 use super::COLOUR;
-use crate::content::{Content, FaqEntry, Step};
+use crate::content::{Content, Faq, FaqEntry, Step};
 use crate::discord::custom_id::CustomId;
 
 const FAQ_FOOTER: &str = "Rekindle · general guidance, not professional advice · /help";
@@ -21,9 +21,8 @@ pub fn faq_answer(entry: &FaqEntry) -> CreateEmbed {
 }
 
 /// The list of every question, for `/faq` without a topic.
-pub fn faq_list(content: &Content) -> CreateEmbed {
-    let list: String = content
-        .faq
+pub fn faq_list(faq: &Faq) -> CreateEmbed {
+    let list: String = faq
         .iter()
         .enumerate()
         .map(|(index, entry)| format!("{}. {}\n", index + 1, entry.question))
@@ -37,9 +36,8 @@ pub fn faq_list(content: &Content) -> CreateEmbed {
 }
 
 /// A select menu over every question; its choice arrives with [`CustomId::FaqPick`].
-pub fn faq_menu(content: &Content, selected: Option<&str>) -> CreateActionRow {
-    let options = content
-        .faq
+pub fn faq_menu(faq: &Faq, selected: Option<&str>) -> CreateActionRow {
+    let options = faq
         .iter()
         .map(|entry| {
             CreateSelectMenuOption::new(&entry.question, &entry.key)

@@ -4,12 +4,14 @@
 //! `content::limits`), so rendering never has to truncate a member's words.
 
 mod crisis;
+mod faq_admin;
 mod info;
 mod privacy;
 mod program;
 mod scheduled;
 
 pub use crisis::*;
+pub use faq_admin::*;
 pub use info::*;
 pub use privacy::*;
 pub use program::*;

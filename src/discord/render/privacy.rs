@@ -24,6 +24,9 @@ pub fn privacy_info(retention_days: u32) -> CreateEmbed {
              first if you set `/settings region`). If this server has a support team, I may offer you \
              a button to ask them to reach out; only your press tells them, and only that you asked, \
              never what you wrote.\n\
+             **If you edit a server's FAQ as its admin:** each change you make keeps your user id and \
+             the time, so the server's admins can see who changed what (`/admin faq history`); \
+             `/privacy delete` takes your id off those changes.\n\
              **Export:** `/privacy export` sends you a JSON file with everything, by DM.\n\
              **Delete:** `/privacy delete` erases it all, after you confirm."
         ))

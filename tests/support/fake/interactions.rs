@@ -31,14 +31,21 @@ fn base(st: &mut State, who: &Actor, kind: u8) -> (Value, Interaction) {
         "attachment_size_limit": 10_485_760,
     });
     let (channel_id, guild_id) = if who.in_guild {
-        d["guild_id"] = json!(GUILD_ID.to_string());
+        let guild = who.guild_id;
+        // The test guild's channel, or one of the other server's own.
+        let channel = if guild == GUILD_ID {
+            CHANNEL_ID
+        } else {
+            guild + 10
+        };
+        d["guild_id"] = json!(guild.to_string());
         d["guild_locale"] = json!("en-US");
         d["member"] = member_json(who);
-        d["channel"] = json!({"id": CHANNEL_ID.to_string(), "type": 0, "name": "general", "guild_id": GUILD_ID.to_string(),
+        d["channel"] = json!({"id": channel.to_string(), "type": 0, "name": "general", "guild_id": guild.to_string(),
             "permissions": st.app_permissions.to_string(), "nsfw": false, "flags": 0});
-        d["authorizing_integration_owners"] = json!({"0": GUILD_ID.to_string()});
+        d["authorizing_integration_owners"] = json!({"0": guild.to_string()});
         d["context"] = json!(0);
-        (CHANNEL_ID, Some(GUILD_ID))
+        (channel, Some(guild))
     } else {
         let channel = st.open_dm(who.id);
         d["user"] = actor_user(who);
@@ -125,7 +132,7 @@ impl FakeDiscord {
     }
 
     async fn command_like(&self, who: &Actor, name: &str, options: Value, kind: u8) -> Interaction {
-        let guild = who.in_guild.then_some(GUILD_ID);
+        let guild = who.in_guild.then_some(who.guild_id);
         let found = self
             .shared
             .wait_until(SESSION_WAIT, |st| st.find_command(name, guild))
@@ -161,7 +168,7 @@ impl FakeDiscord {
                 data["resolved"] = Value::Object(resolved);
             }
             if is_guild_cmd {
-                data["guild_id"] = json!(GUILD_ID.to_string());
+                data["guild_id"] = json!(who.guild_id.to_string());
             }
             d["data"] = data;
             (d, handle)

@@ -46,6 +46,8 @@ pub struct Actor {
     pub guild_permissions: u64,
     /// false: the interaction comes from the bot's DM (`user`, no `guild_id`/`member`).
     pub in_guild: bool,
+    /// The server a guild interaction comes from: the test guild unless [`Actor::in_server`].
+    pub guild_id: u64,
 }
 
 /// VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS, ATTACH_FILES, READ_MESSAGE_HISTORY,
@@ -61,6 +63,7 @@ impl Actor {
             name: format!("user{id}"),
             guild_permissions: BASIC_PERMISSIONS,
             in_guild: true,
+            guild_id: state::GUILD_ID,
         }
     }
     pub fn admin(id: u64) -> Actor {
@@ -72,6 +75,15 @@ impl Actor {
     pub fn in_dm(self) -> Actor {
         Actor {
             in_guild: false,
+            ..self
+        }
+    }
+    /// The same person in another server (its interactions carry that `guild_id`, in a text
+    /// channel of that server).
+    pub fn in_server(self, guild_id: u64) -> Actor {
+        Actor {
+            in_guild: true,
+            guild_id,
             ..self
         }
     }
