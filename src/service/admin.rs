@@ -69,6 +69,11 @@ pub async fn configure_public_post(
         timezone,
         enabled,
         next: enabled.then(|| rhythm.first_after(ctx.now)),
+        // A failure in another channel says nothing about this one.
+        last_failure: current
+            .as_ref()
+            .filter(|p| p.channel == channel)
+            .and_then(|p| p.last_failure.clone()),
         next_index: current.map_or(0, |p| p.next_index),
     };
     ctx.store.save_public_post(&post).await?;
@@ -91,9 +96,10 @@ impl Stats {
     }
 }
 
-pub async fn stats(ctx: Ctx<'_>) -> Result<Stats, ServiceError> {
-    let totals = ctx.store.totals(ctx.now).await?;
-    let top = ctx.store.top_faq_topics(5).await?;
+/// The totals for the members who enrolled in `guild`, and the topics asked there most.
+pub async fn stats(ctx: Ctx<'_>, guild: GuildId) -> Result<Stats, ServiceError> {
+    let totals = ctx.store.totals(guild, ctx.now).await?;
+    let top = ctx.store.top_faq_topics(guild, 5).await?;
     Ok(Stats {
         totals,
         top_faq: label_topics(ctx.content, top),

@@ -2,13 +2,22 @@
 
 use crate::discord::reply::Reply;
 use crate::discord::{render, Data};
+use crate::domain::ids::{GuildId, MemberId};
 use crate::service;
 
 /// Shows the chosen answer in place of the list, keeping the menu so another can be picked.
-pub async fn pick(data: &Data, chosen: Option<&str>) -> Reply {
+/// The answer counts for the server it was picked in (`here`), or the picker's home server.
+pub async fn pick(
+    data: &Data,
+    here: Option<GuildId>,
+    picker: MemberId,
+    chosen: Option<&str>,
+) -> Reply {
     let content = data.services.content.get();
     let entry = match chosen {
-        Some(key) => service::faq::answer(&data.services.store, &content, key).await,
+        Some(key) => {
+            service::faq::answer(&data.services.store, &content, here, picker, key).await
+        }
         None => None,
     };
     match entry {

@@ -73,7 +73,9 @@ pub async fn handle_component(
             );
             let work = async {
                 let outcome = match other {
-                    CustomId::FaqPick => Ok(faq::pick(data, selected.as_deref()).await),
+                    CustomId::FaqPick => {
+                        Ok(faq::pick(data, here, member, selected.as_deref()).await)
+                    }
                     CustomId::Begin => program::begin(data, member, here).await,
                     CustomId::NotNow => Ok(program::not_now()),
                     CustomId::DeleteConfirm => privacy::delete(data, member).await,
@@ -128,13 +130,16 @@ pub async fn give_undelivered(
     if let Some(text) = parts.text {
         followup = followup.content(text);
     }
-    if let Err(error) = ctx
+    match ctx
         .http
         .create_followup_message(token, &followup, Vec::new())
         .await
     {
-        tracing::error!(error = %error, "undelivered crisis reply not given as a follow-up either");
-        data.services.safety.undelivered(member, reply, now);
+        Ok(_) => data.services.telemetry.metrics.crisis_reply("interaction"),
+        Err(error) => {
+            tracing::error!(error = %error, "undelivered crisis reply not given as a follow-up either");
+            data.services.safety.undelivered(member, reply, now);
+        }
     }
     Ok(())
 }
