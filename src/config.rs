@@ -395,7 +395,10 @@ impl Settings {
         };
         let mut problems = problems.found;
         let discord = discord_from_env(&env, &mut problems);
-        if let Some(guild) = discord.guild_id.filter(|g| !servers.allows(GuildId::new(*g))) {
+        if let Some(guild) = discord
+            .guild_id
+            .filter(|g| !servers.allows(GuildId::new(*g)))
+        {
             problems.push(ConfigError::Invalid {
                 file: path.to_owned(),
                 key: "servers.allowed".into(),
@@ -531,7 +534,9 @@ fn parse_guild_id(raw: &toml::Value) -> Result<GuildId, String> {
     let digits = text.chars().all(|c| c.is_ascii_digit());
     match text.parse::<u64>() {
         Ok(id) if digits && (17..=20).contains(&text.len()) && id > 0 => Ok(GuildId::new(id)),
-        _ => Err(format!("“{text}” is not a server id (17 to 20 digits); {HOW}")),
+        _ => Err(format!(
+            "“{text}” is not a server id (17 to 20 digits); {HOW}"
+        )),
     }
 }
 

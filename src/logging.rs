@@ -21,7 +21,10 @@ pub const DEFAULT_FILTER: &str = "info,serenity=warn";
 /// repeats itself: serenity's shard queuer warns every 5 seconds while the gateway cannot be
 /// reached; `discord::gateway` says it once instead, with the cause.
 pub const PRIVACY_CAPS: &[(&str, LevelFilter)] = &[
-    ("serenity::gateway::bridge::shard_queuer", LevelFilter::ERROR),
+    (
+        "serenity::gateway::bridge::shard_queuer",
+        LevelFilter::ERROR,
+    ),
     ("tungstenite", LevelFilter::INFO),
     ("tokio_tungstenite", LevelFilter::INFO),
     ("serenity::http", LevelFilter::WARN),

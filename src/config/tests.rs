@@ -330,7 +330,10 @@ fn every_malformed_server_id_is_refused_with_its_position_and_how_to_copy_one() 
             "{message}"
         );
     }
-    assert!(!message.contains("servers.allowed[7]"), "the good one passes");
+    assert!(
+        !message.contains("servers.allowed[7]"),
+        "the good one passes"
+    );
     assert!(message.contains("Copy Server ID"), "{message}");
 }
 
@@ -338,7 +341,10 @@ fn every_malformed_server_id_is_refused_with_its_position_and_how_to_copy_one() 
 fn the_listener_address_must_be_an_ip_and_a_port() {
     let text = shipped_text().replace("listen = \"\"", "listen = \"127.0.0.1:0\"");
     let settings = load_with(&text, &[]).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(settings.ops.listen, Some("127.0.0.1:0".parse().expect("an address")));
+    assert_eq!(
+        settings.ops.listen,
+        Some("127.0.0.1:0".parse().expect("an address"))
+    );
     for bad in ["localhost:9464", "9464", "127.0.0.1", "127.0.0.1:99999"] {
         let text = shipped_text().replace("listen = \"\"", &format!("listen = \"{bad}\""));
         let message = load_with(&text, &[]).unwrap_err().to_string();

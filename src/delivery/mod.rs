@@ -106,9 +106,7 @@ impl std::fmt::Display for ChannelProblem {
         let what = match self {
             ChannelProblem::UnknownChannel => "the channel no longer exists (Unknown Channel",
             ChannelProblem::MissingAccess => "the bot cannot see the channel (Missing Access",
-            ChannelProblem::MissingPermissions => {
-                "the bot may not post there (Missing Permissions"
-            }
+            ChannelProblem::MissingPermissions => "the bot may not post there (Missing Permissions",
         };
         write!(f, "{what}, {})", self.code())
     }

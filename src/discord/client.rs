@@ -65,7 +65,7 @@ pub async fn run(
             let _ = stopped.wait_for(|stop| *stop).await;
         }
     };
-    let reach = Reach::new(settings.discord.api_base.as_deref());
+    let reach = Reach::new(settings.discord.api_base.as_deref(), &token);
     let clock = data.services.clock.clone();
     let now = move || clock.now();
     if gateway::wait_for_discord(&reach, &telemetry, &now, until_stopped())

@@ -46,15 +46,17 @@ pub async fn shards(manager: &Arc<serenity::ShardManager>) -> Vec<ShardView> {
 }
 
 /// Finds out whether, and why not, Discord can be reached from here.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Reach {
     client: reqwest::Client,
     /// The REST origin: `DISCORD_API_BASE`, or Discord's.
     origin: String,
+    /// `Bot <token>`, sent as serenity sends it (a proxy may require it).
+    authorization: String,
 }
 
 impl Reach {
-    pub fn new(api_base: Option<&str>) -> Reach {
+    pub fn new(api_base: Option<&str>, token: &crate::config::Token) -> Reach {
         let client = reqwest::Client::builder()
             .timeout(PROBE_TIMEOUT)
             .connect_timeout(PROBE_TIMEOUT)
@@ -63,6 +65,7 @@ impl Reach {
         Reach {
             client,
             origin: api_base.unwrap_or("https://discord.com").to_owned(),
+            authorization: format!("Bot {}", token.expose()),
         }
     }
 
@@ -72,6 +75,7 @@ impl Reach {
         let response = self
             .client
             .get(&url)
+            .header(reqwest::header::AUTHORIZATION, &self.authorization)
             .send()
             .await
             .map_err(|error| format!("{} does not answer ({})", self.origin, cause(&error)))?;
@@ -101,7 +105,9 @@ impl Reach {
                 let _ = socket.close(None).await;
                 None
             }
-            Ok(Err(error)) => Some(format!("the gateway at {url} refused the connection ({error})")),
+            Ok(Err(error)) => Some(format!(
+                "the gateway at {url} refused the connection ({error})"
+            )),
             Err(_) => Some(format!(
                 "the gateway at {url} did not answer within {} s",
                 PROBE_TIMEOUT.as_secs()
@@ -142,10 +148,7 @@ pub async fn wait_for_discord(
         match attempt {
             Ok(url) => {
                 if told {
-                    tracing::info!(
-                        after_s = started.elapsed().as_secs(),
-                        "reached Discord"
-                    );
+                    tracing::info!(after_s = started.elapsed().as_secs(), "reached Discord");
                 }
                 return Some(url);
             }
@@ -194,10 +197,7 @@ pub async fn monitor(
         if connected {
             if let Some(since) = down_since.take() {
                 if told {
-                    tracing::info!(
-                        after_s = since.elapsed().as_secs(),
-                        "reached Discord again"
-                    );
+                    tracing::info!(after_s = since.elapsed().as_secs(), "reached Discord again");
                 }
             }
             told = false;

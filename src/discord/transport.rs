@@ -363,7 +363,11 @@ mod tests {
             Err(SendError::Channel(ChannelProblem::UnknownChannel))
         );
         assert_eq!(
-            classify(403, br#"{"code":50013,"message":"Missing Permissions"}"#, None),
+            classify(
+                403,
+                br#"{"code":50013,"message":"Missing Permissions"}"#,
+                None
+            ),
             Err(SendError::Channel(ChannelProblem::MissingPermissions))
         );
         assert_eq!(

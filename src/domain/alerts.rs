@@ -35,7 +35,9 @@ impl AlertKind {
     }
 
     pub fn parse(name: &str) -> Option<AlertKind> {
-        AlertKind::ALL.into_iter().find(|kind| kind.as_str() == name)
+        AlertKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
     }
 }
 

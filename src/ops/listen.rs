@@ -103,7 +103,10 @@ pub async fn serve(listener: TcpListener, probe: Probe, shutdown: impl Future<Ou
 async fn answer(probe: &Probe, request: &Request<Incoming>) -> Response<Full<Bytes>> {
     let path = request.uri().path();
     if path != "/healthz" && path != "/metrics" {
-        return text(StatusCode::NOT_FOUND, "not found: try /healthz or /metrics\n");
+        return text(
+            StatusCode::NOT_FOUND,
+            "not found: try /healthz or /metrics\n",
+        );
     }
     if request.method() != Method::GET && request.method() != Method::HEAD {
         let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "only GET\n");
@@ -115,7 +118,10 @@ async fn answer(probe: &Probe, request: &Request<Incoming>) -> Response<Full<Byt
     if path == "/healthz" {
         return match probe.telemetry.status.readiness(probe.clock.now()) {
             Ok(()) => text(StatusCode::OK, "ok\n"),
-            Err(why) => text(StatusCode::SERVICE_UNAVAILABLE, &format!("unavailable: {why}\n")),
+            Err(why) => text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &format!("unavailable: {why}\n"),
+            ),
         };
     }
     refresh(probe).await;
@@ -136,7 +142,10 @@ async fn refresh(probe: &Probe) {
     match tokio::time::timeout(COUNTS_DEADLINE, probe.store.outbox_summary(now)).await {
         Ok(Ok(summary)) => metrics.outbox(summary.pending, summary.failed),
         Ok(Err(error)) => {
-            tracing::warn!(error = format!("{error:#}"), "metrics: cannot count the outbox");
+            tracing::warn!(
+                error = format!("{error:#}"),
+                "metrics: cannot count the outbox"
+            );
         }
         Err(_) => tracing::warn!("metrics: the outbox count took too long; served the last one"),
     }

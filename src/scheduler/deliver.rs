@@ -138,7 +138,10 @@ impl Scheduler {
             let metrics = &services.telemetry.metrics;
             let kind = row.kind.as_str();
             // The run is alive as long as it sends, however long the backlog.
-            services.telemetry.status.scheduler_alive(services.clock.now());
+            services
+                .telemetry
+                .status
+                .scheduler_alive(services.clock.now());
             let error = match sent {
                 Ok(Some(Delivery::Sent)) => {
                     services.store.mark_sent(id, attempts, now).await?;

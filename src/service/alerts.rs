@@ -165,7 +165,10 @@ pub async fn raise_everywhere(ctx: Ctx<'_>, telemetry: &Telemetry, alert: &Alert
     let channels = match ctx.store.alerts_channels().await {
         Ok(channels) => channels,
         Err(error) => {
-            tracing::warn!(error = format!("{error:#}"), "cannot read the alerts channels");
+            tracing::warn!(
+                error = format!("{error:#}"),
+                "cannot read the alerts channels"
+            );
             return;
         }
     };
@@ -191,7 +194,10 @@ pub async fn public_post_failed(
     {
         Ok(guilds) => guilds,
         Err(error) => {
-            tracing::warn!(error = format!("{error:#}"), "cannot record a refused public post");
+            tracing::warn!(
+                error = format!("{error:#}"),
+                "cannot record a refused public post"
+            );
             Vec::new()
         }
     };

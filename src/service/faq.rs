@@ -52,7 +52,10 @@ mod tests {
             .map(|e| e.key);
         assert_eq!(by_key.as_deref(), Some("no-contact"));
         assert_eq!(by_words.as_deref(), Some("no-contact"));
-        let top = store.top_faq_topics(GuildId::new(100), 5).await.expect("read");
+        let top = store
+            .top_faq_topics(GuildId::new(100), 5)
+            .await
+            .expect("read");
         assert_eq!(top.len(), 1);
         assert_eq!(top[0].answered, 2);
     }

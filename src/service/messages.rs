@@ -7,8 +7,8 @@
 use crate::delivery::{Lane, SendError};
 use crate::domain::crisis::reply::CrisisReply;
 use crate::domain::ids::{ChannelId, GuildId, MemberId};
-use crate::service::alerts::Alert;
 use crate::domain::program::StepNumber;
+use crate::service::alerts::Alert;
 use crate::service::checkin::{Kept, Prepared};
 
 /// A message, decided: what it is about, not how it looks.
@@ -106,5 +106,8 @@ pub trait Messenger: Send + Sync {
 
     /// The server `channel` belongs to (`None`: not a server's channel, e.g. a DM), asked of
     /// Discord, so a channel id from another server is never taken for one of this server's.
-    fn channel_guild(&self, channel: ChannelId) -> BoxFuture<'_, Result<Option<GuildId>, SendError>>;
+    fn channel_guild(
+        &self,
+        channel: ChannelId,
+    ) -> BoxFuture<'_, Result<Option<GuildId>, SendError>>;
 }

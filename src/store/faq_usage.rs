@@ -159,6 +159,9 @@ mod tests {
         };
         assert_eq!(topics(HERE).await, vec![("jealousy".to_owned(), 1)]);
         assert_eq!(topics(other).await, vec![("astrology".to_owned(), 2)]);
-        assert_eq!(topics(GuildId::new(0)).await, vec![("no-contact".to_owned(), 1)]);
+        assert_eq!(
+            topics(GuildId::new(0)).await,
+            vec![("no-contact".to_owned(), 1)]
+        );
     }
 }

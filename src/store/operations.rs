@@ -141,15 +141,29 @@ mod tests {
         let (store, _dir) = temp_store().await;
         let (a, b) = (GuildId::new(100), GuildId::new(200));
         let claim = |guild, kind, now| store.claim_alert(guild, kind, now, held_back_since(now));
-        assert!(claim(a, AlertKind::PublicPost, at(10, 0)).await.expect("claims"));
-        assert!(!claim(a, AlertKind::PublicPost, at(10, 59)).await.expect("held back"));
-        assert!(claim(a, AlertKind::Content, at(10, 59)).await.expect("another kind"));
-        assert!(claim(b, AlertKind::PublicPost, at(10, 59)).await.expect("another server"));
-        assert!(claim(a, AlertKind::PublicPost, at(11, 0)).await.expect("an hour on"));
+        assert!(claim(a, AlertKind::PublicPost, at(10, 0))
+            .await
+            .expect("claims"));
+        assert!(!claim(a, AlertKind::PublicPost, at(10, 59))
+            .await
+            .expect("held back"));
+        assert!(claim(a, AlertKind::Content, at(10, 59))
+            .await
+            .expect("another kind"));
+        assert!(claim(b, AlertKind::PublicPost, at(10, 59))
+            .await
+            .expect("another server"));
+        assert!(claim(a, AlertKind::PublicPost, at(11, 0))
+            .await
+            .expect("an hour on"));
         // The hour restarted at 11:00.
-        assert!(!claim(a, AlertKind::PublicPost, at(11, 30)).await.expect("held back"));
+        assert!(!claim(a, AlertKind::PublicPost, at(11, 30))
+            .await
+            .expect("held back"));
         // A clock set back does not silence alerts.
-        assert!(claim(a, AlertKind::PublicPost, at(9, 0)).await.expect("claims"));
+        assert!(claim(a, AlertKind::PublicPost, at(9, 0))
+            .await
+            .expect("claims"));
     }
 
     #[tokio::test]

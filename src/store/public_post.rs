@@ -61,7 +61,8 @@ impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for PublicPost {
     }
 }
 
-const COLUMNS: &str = "guild_id, channel_id, post_time, timezone, enabled, next_post_date, next_post_at, next_index,
+const COLUMNS: &str =
+    "guild_id, channel_id, post_time, timezone, enabled, next_post_date, next_post_at, next_index,
      last_failure, last_failure_at";
 
 impl Store {

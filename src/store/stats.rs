@@ -60,12 +60,13 @@ impl Store {
                 *slot = count;
             }
         }
-        let finished: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM programs WHERE guild_id = ?1 AND finished_at IS NOT NULL")
-                .bind(guild)
-                .fetch_one(&mut *pool)
-                .await
-                .context("count finished")?;
+        let finished: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM programs WHERE guild_id = ?1 AND finished_at IS NOT NULL",
+        )
+        .bind(guild)
+        .fetch_one(&mut *pool)
+        .await
+        .context("count finished")?;
         let paused: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM programs WHERE guild_id = ?1 AND paused = 1 AND finished_at IS NULL",
         )

@@ -90,17 +90,71 @@ impl Metrics {
         let m = &metrics;
         let r = &mut registry;
         r.register("interactions", "Interactions handled, by kind (command, autocomplete, component, modal) and outcome (ok, refused, error, ignored)", m.interactions.clone());
-        r.register("interaction_duration_seconds", "Time from an interaction's arrival to the end of its handling, by kind", m.latency.clone());
+        r.register(
+            "interaction_duration_seconds",
+            "Time from an interaction's arrival to the end of its handling, by kind",
+            m.latency.clone(),
+        );
         r.register("messages", "Messages the bot sent on its own (scheduled, DMs, posts), by kind and outcome (sent, failed, deferred)", m.messages.clone());
-        r.register("crisis_replies", "Crisis replies delivered, by way (dm, interaction)", m.crisis_replies.clone());
-        r.register("gateway_reconnects", "Gateway sessions resumed or identified again after the first", m.gateway_reconnects.clone());
-        r.register("gateway_connected", "1 while the gateway connection is up", m.gateway_connected.clone());
-        r.register("gateway_latency_seconds", "The last heartbeat round trip to the gateway", m.gateway_latency.clone());
-        r.register("outbox_pending", "Scheduled messages waiting to be sent (the outbox depth)", m.outbox_pending.clone());
-        r.register("outbox_failed", "Scheduled messages given up on, kept for a week", m.outbox_failed.clone());
-        r.register("alerts", "Operational alerts posted in servers' alerts channels, by kind", m.alerts.clone());
-        r.register("servers_left", "Servers left because they are not in servers.allowed", m.servers_left.clone());
-        Metrics { registry, ..metrics }
+        r.register(
+            "crisis_replies",
+            "Crisis replies delivered, by way (dm, interaction)",
+            m.crisis_replies.clone(),
+        );
+        r.register(
+            "gateway_reconnects",
+            "Gateway sessions resumed or identified again after the first",
+            m.gateway_reconnects.clone(),
+        );
+        r.register(
+            "gateway_connected",
+            "1 while the gateway connection is up",
+            m.gateway_connected.clone(),
+        );
+        r.register(
+            "gateway_latency_seconds",
+            "The last heartbeat round trip to the gateway",
+            m.gateway_latency.clone(),
+        );
+        r.register(
+            "outbox_pending",
+            "Scheduled messages waiting to be sent (the outbox depth)",
+            m.outbox_pending.clone(),
+        );
+        r.register(
+            "outbox_failed",
+            "Scheduled messages given up on, kept for a week",
+            m.outbox_failed.clone(),
+        );
+        r.register(
+            "alerts",
+            "Operational alerts posted in servers' alerts channels, by kind",
+            m.alerts.clone(),
+        );
+        r.register(
+            "servers_left",
+            "Servers left because they are not in servers.allowed",
+            m.servers_left.clone(),
+        );
+        // The series a dashboard or an alert rule watches exist from the start, at 0, so a
+        // rate over them is defined before the first message goes out.
+        for kind in ["checkin", "reminder", "encouragement", "public"] {
+            for outcome in ["sent", "failed", "deferred"] {
+                m.messages.get_or_create(&MessageLabels { kind, outcome });
+            }
+        }
+        for via in ["dm", "interaction"] {
+            m.crisis_replies.get_or_create(&CrisisLabels { via });
+        }
+        for kind in crate::domain::alerts::AlertKind::ALL {
+            m.alerts.get_or_create(&KindLabel {
+                kind: kind.as_str(),
+            });
+        }
+        Metrics {
+            registry,
+            ..metrics
+        }
     }
 
     /// One interaction handled, and how long it took.
@@ -130,7 +184,9 @@ impl Metrics {
 
     /// A crisis reply delivered, by DM or as an interaction's answer.
     pub fn crisis_reply(&self, via: &'static str) {
-        self.crisis_replies.get_or_create(&CrisisLabels { via }).inc();
+        self.crisis_replies
+            .get_or_create(&CrisisLabels { via })
+            .inc();
     }
 
     pub fn gateway_reconnect(&self) {

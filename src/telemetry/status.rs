@@ -271,11 +271,20 @@ mod tests {
             Err("not connected to the Discord gateway".into())
         );
         status.set_gateway(true, Some(Duration::from_millis(40)));
-        assert_eq!(status.readiness(start()), Ok(()), "a fresh start has its grace");
+        assert_eq!(
+            status.readiness(start()),
+            Ok(()),
+            "a fresh start has its grace"
+        );
         let late = start() + chrono::Duration::seconds(91);
-        assert!(status.readiness(late).is_err_and(|why| why.contains("since the start")));
+        assert!(status
+            .readiness(late)
+            .is_err_and(|why| why.contains("since the start")));
         status.scheduler_pass(late);
-        assert_eq!(status.readiness(late + chrono::Duration::seconds(90)), Ok(()));
+        assert_eq!(
+            status.readiness(late + chrono::Duration::seconds(90)),
+            Ok(())
+        );
         let stuck = status.readiness(late + chrono::Duration::seconds(91));
         assert!(stuck.is_err_and(|why| why.contains("has not run for 91 s")));
     }
@@ -326,7 +335,11 @@ mod tests {
         status.delivery_failed(minute(0), "503");
         status.delivery_failed(minute(30), "503");
         status.delivery_failed(minute(61), "502: Bad Gateway");
-        assert_eq!(status.failing_deliveries(minute(61)), None, "the first is over an hour old");
+        assert_eq!(
+            status.failing_deliveries(minute(61)),
+            None,
+            "the first is over an hour old"
+        );
         status.delivery_failed(minute(62), "502: Bad Gateway");
         assert_eq!(
             status.failing_deliveries(minute(62)),

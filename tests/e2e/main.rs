@@ -7,6 +7,7 @@ mod support;
 mod checkins;
 mod foundation;
 mod member;
+mod operations;
 mod privacy;
 mod program;
 mod promises;

@@ -108,7 +108,10 @@ impl Messenger for DiesAfterSending {
         })
     }
 
-    fn channel_guild(&self, channel: ChannelId) -> BoxFuture<'_, Result<Option<GuildId>, SendError>> {
+    fn channel_guild(
+        &self,
+        channel: ChannelId,
+    ) -> BoxFuture<'_, Result<Option<GuildId>, SendError>> {
         self.0.channel_guild(channel)
     }
 }

@@ -15,9 +15,7 @@ pub async fn pick(
 ) -> Reply {
     let content = data.services.content.get();
     let entry = match chosen {
-        Some(key) => {
-            service::faq::answer(&data.services.store, &content, here, picker, key).await
-        }
+        Some(key) => service::faq::answer(&data.services.store, &content, here, picker, key).await,
         None => None,
     };
     match entry {

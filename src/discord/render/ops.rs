@@ -49,12 +49,16 @@ pub fn health(report: &Health, shards: &[ShardView]) -> CreateEmbed {
     } else {
         let mut text = String::new();
         for shard in shards {
-            let latency = shard
-                .latency
-                .map_or("no heartbeat yet".to_owned(), |l| format!("latency {} ms", l.as_millis()));
+            let latency = shard.latency.map_or("no heartbeat yet".to_owned(), |l| {
+                format!("latency {} ms", l.as_millis())
+            });
             let _ = writeln!(text, "shard {}: {}, {latency}", shard.id, shard.stage);
         }
-        let _ = write!(text, "reconnects since start: {}", report.gateway.reconnects);
+        let _ = write!(
+            text,
+            "reconnects since start: {}",
+            report.gateway.reconnects
+        );
         text
     };
     let scheduler = match report.last_pass {
@@ -75,7 +79,14 @@ pub fn health(report: &Health, shards: &[ShardView]) -> CreateEmbed {
         report
             .problems
             .iter()
-            .map(|p| format!("<t:{}:f> **{}**: {}", p.at.timestamp(), p.kind.label(), p.text))
+            .map(|p| {
+                format!(
+                    "<t:{}:f> **{}**: {}",
+                    p.at.timestamp(),
+                    p.kind.label(),
+                    p.text
+                )
+            })
             .collect::<Vec<_>>()
             .join("\n")
     };

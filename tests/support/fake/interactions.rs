@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 use super::commands::check_invocation;
 use super::gateway::{dispatch, dispatch_now};
 use super::payloads::{actor_user, member_json, message_json, now_timestamp, user_json};
-use super::state::{InteractionRec, State, APPLICATION_ID, CHANNEL_ID, GUILD_ID, SESSION_WAIT};
+use super::state::{InteractionRec, State, APPLICATION_ID, GUILD_ID, SESSION_WAIT};
 use super::{Actor, FakeDiscord, Interaction};
 
 const DIRECT_MESSAGES_INTENT: u64 = 1 << 12;
@@ -31,14 +31,19 @@ fn base(st: &mut State, who: &Actor, kind: u8) -> (Value, Interaction) {
         "attachment_size_limit": 10_485_760,
     });
     let (channel_id, guild_id) = if who.in_guild {
-        d["guild_id"] = json!(GUILD_ID.to_string());
+        let (guild, channel) = (who.guild, who.channel);
+        if guild != GUILD_ID {
+            st.known_channels.insert(channel);
+            st.channel_guilds.insert(channel, guild);
+        }
+        d["guild_id"] = json!(guild.to_string());
         d["guild_locale"] = json!("en-US");
         d["member"] = member_json(who);
-        d["channel"] = json!({"id": CHANNEL_ID.to_string(), "type": 0, "name": "general", "guild_id": GUILD_ID.to_string(),
+        d["channel"] = json!({"id": channel.to_string(), "type": 0, "name": "general", "guild_id": guild.to_string(),
             "permissions": st.app_permissions.to_string(), "nsfw": false, "flags": 0});
-        d["authorizing_integration_owners"] = json!({"0": GUILD_ID.to_string()});
+        d["authorizing_integration_owners"] = json!({"0": guild.to_string()});
         d["context"] = json!(0);
-        (CHANNEL_ID, Some(GUILD_ID))
+        (channel, Some(guild))
     } else {
         let channel = st.open_dm(who.id);
         d["user"] = actor_user(who);
@@ -125,7 +130,7 @@ impl FakeDiscord {
     }
 
     async fn command_like(&self, who: &Actor, name: &str, options: Value, kind: u8) -> Interaction {
-        let guild = who.in_guild.then_some(GUILD_ID);
+        let guild = who.in_guild.then_some(who.guild);
         let found = self
             .shared
             .wait_until(SESSION_WAIT, |st| st.find_command(name, guild))
@@ -161,7 +166,7 @@ impl FakeDiscord {
                 data["resolved"] = Value::Object(resolved);
             }
             if is_guild_cmd {
-                data["guild_id"] = json!(GUILD_ID.to_string());
+                data["guild_id"] = json!(who.guild.to_string());
             }
             d["data"] = data;
             (d, handle)
