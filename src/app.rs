@@ -115,6 +115,14 @@ impl Running {
                 _ = asked.wait_for(|stop| *stop) => Ended::Asked,
             }
         };
+        // A task that ended because it was asked to (it can finish before the ask is seen
+        // here, e.g. while still waiting for Discord) ended as asked.
+        let ended = match ended {
+            Ended::Discord(Ok(Ok(()))) | Ended::Scheduler(Ok(Ok(()))) if *self.shutdown.borrow() => {
+                Ended::Asked
+            }
+            other => other,
+        };
         // Whatever ended first, everything stops now.
         self.shutdown.send_replace(true);
         self.scheduler.stop();

@@ -140,14 +140,14 @@ impl Metrics {
         // rate over them is defined before the first message goes out.
         for kind in ["checkin", "reminder", "encouragement", "public"] {
             for outcome in ["sent", "failed", "deferred"] {
-                m.messages.get_or_create(&MessageLabels { kind, outcome });
+                let _ = m.messages.get_or_create(&MessageLabels { kind, outcome });
             }
         }
         for via in ["dm", "interaction"] {
-            m.crisis_replies.get_or_create(&CrisisLabels { via });
+            let _ = m.crisis_replies.get_or_create(&CrisisLabels { via });
         }
         for kind in crate::domain::alerts::AlertKind::ALL {
-            m.alerts.get_or_create(&KindLabel {
+            let _ = m.alerts.get_or_create(&KindLabel {
                 kind: kind.as_str(),
             });
         }
