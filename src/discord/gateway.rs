@@ -78,10 +78,10 @@ impl Reach {
             .header(reqwest::header::AUTHORIZATION, &self.authorization)
             .send()
             .await
-            .map_err(|error| format!("{} does not answer ({})", self.origin, cause(&error)))?;
+            .map_err(|error| format!("{} does not answer ({})", shown(&self.origin), cause(&error)))?;
         let status = response.status();
         if status.is_server_error() {
-            return Err(format!("{} answered {status}", self.origin));
+            return Err(format!("{} answered {status}", shown(&self.origin)));
         }
         let json: serde_json::Value = response.json().await.unwrap_or_default();
         Ok(json["url"]
@@ -113,6 +113,18 @@ impl Reach {
                 PROBE_TIMEOUT.as_secs()
             )),
         }
+    }
+}
+
+/// An origin as it may be shown in logs and `/admin health`: without any `user:password@`
+/// a proxy's address may carry.
+fn shown(origin: &str) -> String {
+    match origin.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((_, host)) => format!("{scheme}://{host}"),
+            None => origin.to_owned(),
+        },
+        None => origin.to_owned(),
     }
 }
 
@@ -222,5 +234,17 @@ pub async fn monitor(
             });
             told = true;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_proxy_password_is_never_shown() {
+        assert_eq!(
+            super::shown("http://user:secret@127.0.0.1:8080"),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(super::shown("https://discord.com"), "https://discord.com");
     }
 }
