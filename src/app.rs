@@ -118,7 +118,9 @@ impl Running {
         // A task that ended because it was asked to (it can finish before the ask is seen
         // here, e.g. while still waiting for Discord) ended as asked.
         let ended = match ended {
-            Ended::Discord(Ok(Ok(()))) | Ended::Scheduler(Ok(Ok(()))) if *self.shutdown.borrow() => {
+            Ended::Discord(Ok(Ok(()))) | Ended::Scheduler(Ok(Ok(())))
+                if *self.shutdown.borrow() =>
+            {
                 Ended::Asked
             }
             other => other,

@@ -101,9 +101,13 @@ async fn discord_out_of_reach_is_one_line_with_its_cause_not_a_warning_every_5_s
         background_scheduler: false,
         tuning: test_tuning(),
     };
-    let running = app::start(settings, Arc::new(ManualClock::new(start_instant())), options)
-        .await
-        .unwrap_or_else(|e| panic!("{e:#}"));
+    let running = app::start(
+        settings,
+        Arc::new(ManualClock::new(start_instant())),
+        options,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e:#}"));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while tries.load(std::sync::atomic::Ordering::SeqCst) < 3 {
         assert!(tokio::time::Instant::now() < deadline, "it stopped trying");
@@ -121,7 +125,11 @@ async fn discord_out_of_reach_is_one_line_with_its_cause_not_a_warning_every_5_s
         .collect();
     assert_eq!(lines.len(), 1, "one line for three tries:\n{logs}");
     println!("REST down: {}", lines[0]);
-    assert!(lines[0].contains(&format!("{origin} does not answer")), "{}", lines[0]);
+    assert!(
+        lines[0].contains(&format!("{origin} does not answer")),
+        "{}",
+        lines[0]
+    );
     assert!(lines[0].contains("retrying in 5 s"), "{}", lines[0]);
     assert_eq!(warnings(&logs), lines, "and no other warning:\n{logs}");
     let before = logs.len();
@@ -135,9 +143,13 @@ async fn discord_out_of_reach_is_one_line_with_its_cause_not_a_warning_every_5_s
         background_scheduler: false,
         tuning: test_tuning(),
     };
-    let running = app::start(settings, Arc::new(ManualClock::new(start_instant())), options)
-        .await
-        .unwrap_or_else(|e| panic!("{e:#}"));
+    let running = app::start(
+        settings,
+        Arc::new(ManualClock::new(start_instant())),
+        options,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e:#}"));
 
     // serenity tries every 5 seconds; wait for three refusals, and for the line.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(40);
@@ -192,4 +204,3 @@ async fn discord_out_of_reach_is_one_line_with_its_cause_not_a_warning_every_5_s
         "the token never reaches the logs"
     );
 }
-

@@ -54,10 +54,8 @@ pub fn handle<'a>(
             {
                 incoming::handle(data, new_message).await;
             }
-            serenity::FullEvent::GuildCreate { guild, .. } => {
-                if !home(data, Some(guild.id)) {
-                    leave(ctx, data, guild.id).await;
-                }
+            serenity::FullEvent::GuildCreate { guild, .. } if !home(data, Some(guild.id)) => {
+                leave(ctx, data, guild.id).await;
             }
             serenity::FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
                 // Removed from the server (not an outage): nothing more is posted there.

@@ -78,7 +78,13 @@ impl Reach {
             .header(reqwest::header::AUTHORIZATION, &self.authorization)
             .send()
             .await
-            .map_err(|error| format!("{} does not answer ({})", shown(&self.origin), cause(&error)))?;
+            .map_err(|error| {
+                format!(
+                    "{} does not answer ({})",
+                    shown(&self.origin),
+                    cause(&error)
+                )
+            })?;
         let status = response.status();
         if status.is_server_error() {
             return Err(format!("{} answered {status}", shown(&self.origin)));
