@@ -17,6 +17,23 @@ pub use crate::store::PublicPost;
 pub enum AdminRefusal {
     #[error("Choose a channel for the encouragement post first: `/admin encouragement channel:#your-channel`.")]
     NoChannel,
+    #[error("That channel is not one of this server's channels, so nothing changed. Choose one of this server's channels.")]
+    ChannelNotHere,
+}
+
+/// Whether `channel` is one of `guild`'s channels, asked of Discord: an id from another
+/// server (or a DM) is never taken for one of this server's, so no admin can point the bot's
+/// posts at a server they do not run.
+pub async fn is_here(
+    ctx: Ctx<'_>,
+    guild: GuildId,
+    channel: ChannelId,
+) -> Result<bool, ServiceError> {
+    match ctx.messenger.channel_guild(channel).await {
+        Ok(owner) => Ok(owner == Some(guild)),
+        Err(crate::delivery::SendError::Channel(_)) => Ok(false),
+        Err(error) => Err(ServiceError::Send(error)),
+    }
 }
 
 /// The options of `/admin encouragement`, as typed.
@@ -38,6 +55,12 @@ pub async fn configure_public_post(
     let time = raw.time.map(LocalTime::parse).transpose()?;
     let timezone = raw.timezone.map(Timezone::parse).transpose()?;
     let current = ctx.store.public_post(guild).await?;
+    if let Some(channel) = raw.channel {
+        let unchanged = current.as_ref().is_some_and(|p| p.channel == channel);
+        if !unchanged && !is_here(ctx, guild, channel).await? {
+            return Err(AdminRefusal::ChannelNotHere.into());
+        }
+    }
     let nothing_asked =
         raw.channel.is_none() && time.is_none() && timezone.is_none() && raw.enabled.is_none();
     if nothing_asked {
@@ -125,6 +148,8 @@ pub enum SupportChannel {
     Set(ChannelId),
     /// The bot cannot post in that channel: nothing changed.
     CannotPost(ChannelId),
+    /// The channel is not one of this server's: nothing changed, nothing posted there.
+    NotHere(ChannelId),
     /// Support requests are off.
     Off,
 }
@@ -142,6 +167,10 @@ pub async fn set_support_channel(
         tracing::info!("support requests turned off");
         return Ok(SupportChannel::Off);
     };
+    if !is_here(ctx, guild, channel).await? {
+        tracing::warn!(guild = %guild, "support channel refused: not a channel of this server");
+        return Ok(SupportChannel::NotHere(channel));
+    }
     let note = ctx
         .messenger
         .send(

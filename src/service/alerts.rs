@@ -69,13 +69,16 @@ pub async fn configure(
         let current = ctx.store.alerts_channel(guild).await?;
         return Ok(current.map_or(AlertsChannel::Off, AlertsChannel::On));
     };
-    match ctx.messenger.channel_guild(channel).await {
-        Ok(Some(owner)) if owner == guild => {}
-        Ok(_) | Err(SendError::Channel(ChannelProblem::UnknownChannel)) => {
+    match super::admin::is_here(ctx, guild, channel).await {
+        Ok(true) => {}
+        Ok(false) => {
             tracing::warn!(guild = %guild, "alerts channel refused: not a channel of this server");
             return Ok(AlertsChannel::NotHere(channel));
         }
-        Err(error) => return Ok(AlertsChannel::CannotPost(channel, error.to_string())),
+        Err(ServiceError::Send(error)) => {
+            return Ok(AlertsChannel::CannotPost(channel, error.to_string()))
+        }
+        Err(other) => return Err(other),
     }
     let note = ctx
         .messenger

@@ -386,7 +386,8 @@ async fn a_deleted_alerts_channel_is_tried_once_per_kind_an_hour_and_never_alert
 }
 
 #[tokio::test]
-async fn an_alerts_channel_of_another_server_is_refused_without_posting_there() {
+async fn a_channel_of_another_server_is_refused_for_alerts_encouragement_and_support_without_posting_there(
+) {
     let mut bot = TestBot::start().await;
     bot.fake.add_text_channel_in(OTHER_CHANNEL, OTHER_GUILD);
     let reply = admin(
@@ -411,6 +412,33 @@ async fn an_alerts_channel_of_another_server_is_refused_without_posting_there() 
         .await
         .expect("reads");
     assert_eq!(stored, None);
+    // The same for the public encouragement and the support channel: no posts there.
+    let public = admin(
+        &bot,
+        &Actor::admin(7601),
+        "encouragement",
+        json!([{"type": 7, "name": "channel", "value": OTHER_CHANNEL.to_string()}]),
+    )
+    .await;
+    assert_private_reply(
+        &public,
+        "not one of this server's channels, so nothing changed",
+    );
+    let support = admin(
+        &bot,
+        &Actor::admin(7601),
+        "support-channel",
+        json!([{"type": 7, "name": "channel", "value": OTHER_CHANNEL.to_string()}]),
+    )
+    .await;
+    assert_private_reply(
+        &support,
+        "is not a channel of this server, so nothing changed",
+    );
+    assert!(
+        posts_to(&bot, OTHER_CHANNEL).is_empty(),
+        "nothing posted there"
+    );
     // With no options it shows that none is set; enabled:false turns a set one off.
     set_alerts(&bot, &Actor::admin(7601)).await;
     let shown = admin(&bot, &Actor::admin(7601), "alerts", json!([])).await;
