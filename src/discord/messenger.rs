@@ -45,7 +45,7 @@ impl DiscordMessenger {
         }
         let outcome = match result {
             Ok(_) => "sent",
-            Err(SendError::Shed) => "deferred",
+            Err(SendError::Shed) => "shed",
             Err(SendError::DmsClosed) => "dms_closed",
             Err(_) => "failed",
         };

@@ -456,6 +456,53 @@ async fn a_channel_of_another_server_is_refused_for_alerts_encouragement_and_sup
 }
 
 #[tokio::test]
+async fn a_content_file_refused_on_reload_is_alerted_to_the_team_and_the_old_content_stays() {
+    let folder = tempfile::tempdir().expect("a folder");
+    let file = folder.path().join("content.toml");
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/content.toml");
+    std::fs::copy(&shipped, &file).expect("a copy of the content");
+    let path = file.clone();
+    let mut bot = TestBot::start_with(move |settings| settings.content_path = path).await;
+    let admin_actor = Actor::admin(7651);
+    set_alerts(&bot, &admin_actor).await;
+    std::fs::write(&file, "this is not = [ toml").expect("a broken file");
+    let reply = admin(&bot, &admin_actor, "reload", json!([])).await;
+    assert_private_reply(&reply, "The content file was not reloaded");
+    let alerts = bot
+        .fake
+        .wait_channel_messages(ALERTS, WAIT, |list| list.len() >= 2)
+        .await;
+    let alert = words(&alerts[1]);
+    assert!(
+        alert.contains("The content file was refused on reload"),
+        "{alert}"
+    );
+    // Again at once: the same kind within the hour is not posted again.
+    let again = admin(&bot, &admin_actor, "reload", json!([])).await;
+    assert_private_reply(&again, "The content file was not reloaded");
+    wait_for_count(
+        &bot,
+        "SELECT COUNT(*) FROM alerts_sent WHERE kind = 'content'",
+        1,
+    )
+    .await;
+    let faq = command(
+        &bot,
+        &Actor::member(7652),
+        "faq",
+        json!([{"type": 3, "name": "topic", "value": "astrology"}]),
+    )
+    .await;
+    assert!(
+        words(&faq).contains(&question("astrology")),
+        "the old content stays"
+    );
+    assert_eq!(bot.fake.messages_to_channel(ALERTS).len(), 2);
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
+
+#[tokio::test]
 async fn a_member_without_manage_server_is_refused_health_and_alerts_and_nothing_changes() {
     let mut bot = TestBot::start().await;
     let member = Actor::member(7701);
