@@ -584,6 +584,25 @@ async fn healthz_and_metrics_answer_over_http_refuse_garbage_and_close_with_the_
     )
     .await;
 
+    // The interaction is counted once its handling ends, just after the member's answer.
+    let counted = "rekindle_interactions_total{kind=\"command\",outcome=\"ok\"} 1";
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let text = reqwest::get(format!("http://{address}/metrics"))
+            .await
+            .expect("answers")
+            .text()
+            .await
+            .expect("a body");
+        if text.contains(counted) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{counted} in\n{text}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let response = reqwest::get(format!("http://{address}/metrics"))
         .await
         .expect("answers");
