@@ -95,7 +95,7 @@ impl Metrics {
             "Time from an interaction's arrival to the end of its handling, by kind",
             m.latency.clone(),
         );
-        r.register("messages", "Messages the bot sent on its own (scheduled, DMs, posts), by kind and outcome (sent, failed, deferred)", m.messages.clone());
+        r.register("messages", "Messages the bot sent on its own (scheduled, DMs, posts), by kind and outcome (sent, failed, deferred, dms_closed, shed)", m.messages.clone());
         r.register(
             "crisis_replies",
             "Crisis replies delivered, by way (dm, interaction)",
