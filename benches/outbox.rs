@@ -91,15 +91,19 @@ async fn rig(members: u64, due: bool, per_second: u32, with_fake_channels: bool)
     let content = SharedContent::new(Content::load(&settings.content_path).expect("content"));
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(due_instant()));
     let token = settings.token().expect("a token").clone();
+    let telemetry = Arc::new(rekindle::telemetry::Telemetry::new(
+        rekindle::telemetry::Status::new(due_instant(), std::time::Duration::from_secs(30)),
+    ));
     let transport = Arc::new(Transport::new(&token, &settings).expect("a transport"));
     let services = Services {
         store: store.clone(),
         content: content.clone(),
         settings,
         clock,
-        messenger: Arc::new(DiscordMessenger::new(transport, content)),
+        messenger: Arc::new(DiscordMessenger::new(transport, content, telemetry.clone())),
         guards: Arc::new(Guards::new()),
         safety: Arc::new(SafetyNet::new()),
+        telemetry,
     };
     let tuning = Tuning {
         in_flight: 32,

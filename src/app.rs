@@ -4,9 +4,12 @@
 //! Two long-running tasks, the Discord connection and the scheduler, are supervised: when
 //! either stops (or a shutdown is asked for), the other is told to stop, each gets a bounded
 //! grace period, and the database is closed. Which task stopped first, and why, is the
-//! result, so `main` can say it and exit non-zero.
+//! result, so `main` can say it and exit non-zero. The operator's HTTP listener
+//! (`ops.listen`), when configured, is bound at start (a port in use stops the start) and
+//! stopped with the others; it never stops the bot by itself.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,6 +29,7 @@ use crate::service::guards::Guards;
 use crate::service::safety::SafetyNet;
 use crate::service::Services;
 use crate::store::Store;
+use crate::telemetry::{Status, Telemetry};
 
 /// How long the tasks get to finish after a stop is asked for, in all: sends in flight
 /// complete, the gateway closes. Past it, they are abandoned: the process exits anyway,
@@ -71,9 +75,13 @@ pub struct Running {
     pub content: SharedContent,
     pub scheduler: Scheduler,
     pub services: Services,
+    /// Where `/healthz` and `/metrics` are served (`ops.listen`, with the port the system
+    /// chose when it was 0), if anywhere.
+    pub ops_address: Option<SocketAddr>,
     shutdown: Arc<watch::Sender<bool>>,
     discord: JoinHandle<Result<(), ConnectionError>>,
     scheduler_task: Option<JoinHandle<Result<(), Stopped>>>,
+    listener: Option<JoinHandle<()>>,
 }
 
 /// Which task ended, and how.
@@ -107,6 +115,16 @@ impl Running {
                 _ = asked.wait_for(|stop| *stop) => Ended::Asked,
             }
         };
+        // A task that ended because it was asked to (it can finish before the ask is seen
+        // here, e.g. while still waiting for Discord) ended as asked.
+        let ended = match ended {
+            Ended::Discord(Ok(Ok(()))) | Ended::Scheduler(Ok(Ok(())))
+                if *self.shutdown.borrow() =>
+            {
+                Ended::Asked
+            }
+            other => other,
+        };
         // Whatever ended first, everything stops now.
         self.shutdown.send_replace(true);
         self.scheduler.stop();
@@ -123,6 +141,9 @@ impl Running {
         }
         if !self.discord.is_finished() {
             finish_within(self.discord, deadline, "the Discord connection").await;
+        }
+        if let Some(listener) = self.listener.take() {
+            finish_within(listener, deadline, "the ops listener").await;
         }
         if tokio::time::timeout(Duration::from_secs(2), self.store.close())
             .await
@@ -213,6 +234,15 @@ pub async fn start(
     );
     let content = SharedContent::new(content);
     let settings = Arc::new(settings);
+    let telemetry = Arc::new(Telemetry::new(Status::new(
+        clock.now(),
+        options.tuning.max_sleep,
+    )));
+    // Bound before anything connects: a port in use is a setup mistake, reported at once.
+    let listener = match settings.ops.listen {
+        Some(address) => Some(crate::ops::listen::bind(address).await?),
+        None => None,
+    };
     let transport =
         Arc::new(Transport::new(&token, &settings).context("cannot set up message delivery")?);
     let services = Services {
@@ -220,9 +250,14 @@ pub async fn start(
         content: content.clone(),
         settings: settings.clone(),
         clock: clock.clone(),
-        messenger: Arc::new(DiscordMessenger::new(transport, content.clone())),
+        messenger: Arc::new(DiscordMessenger::new(
+            transport,
+            content.clone(),
+            telemetry.clone(),
+        )),
         guards: Arc::new(Guards::new()),
         safety: Arc::new(SafetyNet::new()),
+        telemetry: telemetry.clone(),
     };
     let scheduler = Scheduler::new(services.clone(), options.tuning);
     let (shutdown, _) = watch::channel(false);
@@ -233,6 +268,23 @@ pub async fn start(
     };
     let discord_stop = stopped(shutdown.subscribe());
     let discord = tokio::spawn(discord::client::run(data, token, discord_stop));
+    let ops_address = listener
+        .as_ref()
+        .map(tokio::net::TcpListener::local_addr)
+        .transpose()
+        .context("ops.listen: cannot read the listening address")?;
+    let listener = listener.map(|listener| {
+        let probe = crate::ops::listen::Probe {
+            telemetry,
+            store: store.clone(),
+            clock: clock.clone(),
+        };
+        if let Some(address) = ops_address {
+            tracing::info!(address = %address, "serving /healthz and /metrics");
+        }
+        let stop = stopped(shutdown.subscribe());
+        tokio::spawn(crate::ops::listen::serve(listener, probe, stop))
+    });
     let scheduler_task = options.background_scheduler.then(|| {
         let scheduler = scheduler.clone();
         let stop = stopped(shutdown.subscribe());
@@ -243,8 +295,10 @@ pub async fn start(
         content,
         scheduler,
         services,
+        ops_address,
         shutdown,
         discord,
         scheduler_task,
+        listener,
     })
 }

@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use thiserror::Error;
 
+use crate::domain::ids::GuildId;
+
 use crate::domain::member::MemberSettings;
 use crate::domain::timing::{Frequency, LocalTime, SettingError, Timezone};
 
@@ -163,6 +165,27 @@ pub struct PrivacySettings {
     pub reflection_retention_days: u32,
 }
 
+/// The servers Rekindle serves (`[servers]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerSettings {
+    /// The home servers. Empty: any server the bot is added to.
+    pub allowed: Vec<GuildId>,
+}
+
+impl ServerSettings {
+    /// Whether the bot serves `guild`: it is a home server, or no list was given.
+    pub fn allows(&self, guild: GuildId) -> bool {
+        self.allowed.is_empty() || self.allowed.contains(&guild)
+    }
+}
+
+/// The operator's HTTP listener (`[ops]`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpsSettings {
+    /// Where `/healthz` and `/metrics` are served; `None`: no listener (the default).
+    pub listen: Option<std::net::SocketAddr>,
+}
+
 /// All settings, validated.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -175,6 +198,8 @@ pub struct Settings {
     pub schedule: ScheduleSettings,
     pub delivery: DeliverySettings,
     pub privacy: PrivacySettings,
+    pub servers: ServerSettings,
+    pub ops: OpsSettings,
 }
 
 #[derive(Deserialize)]
@@ -186,6 +211,26 @@ struct FileSettings {
     schedule: ScheduleFile,
     delivery: DeliveryFile,
     privacy: PrivacyFile,
+    // Optional sections, so a settings file from before they existed still starts the bot.
+    #[serde(default)]
+    servers: ServersFile,
+    #[serde(default)]
+    ops: OpsFile,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ServersFile {
+    // Each id as written: a quoted string (documented) or a bare integer (accepted).
+    #[serde(default)]
+    allowed: Vec<toml::Value>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct OpsFile {
+    #[serde(default)]
+    listen: String,
 }
 
 #[derive(Deserialize)]
@@ -314,8 +359,52 @@ impl Settings {
                 ),
             );
         }
+        let servers = ServerSettings {
+            allowed: file
+                .servers
+                .allowed
+                .iter()
+                .enumerate()
+                .filter_map(|(i, raw)| {
+                    parse_guild_id(raw)
+                        .map_err(|message| {
+                            problems.invalid(&format!("servers.allowed[{i}]"), message)
+                        })
+                        .ok()
+                })
+                .fold(Vec::new(), |mut ids, id| {
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                    ids
+                }),
+        };
+        let ops = OpsSettings {
+            listen: match file.ops.listen.trim() {
+                "" => None,
+                raw => raw
+                    .parse::<std::net::SocketAddr>()
+                    .map_err(|_| {
+                        problems.invalid(
+                            "ops.listen",
+                            format!("“{raw}” is not an address and port like \"127.0.0.1:9464\" (an IP address, not a host name; \"\" turns the listener off)"),
+                        )
+                    })
+                    .ok(),
+            },
+        };
         let mut problems = problems.found;
         let discord = discord_from_env(&env, &mut problems);
+        if let Some(guild) = discord
+            .guild_id
+            .filter(|g| !servers.allows(GuildId::new(*g)))
+        {
+            problems.push(ConfigError::Invalid {
+                file: path.to_owned(),
+                key: "servers.allowed".into(),
+                message: format!("does not list {guild}, the server DISCORD_GUILD_ID registers the commands in; the bot would leave it. Add it, or unset DISCORD_GUILD_ID"),
+            });
+        }
         // A value that failed to parse is `None` here and has its problem recorded.
         let (Some(timezone), Some(checkin_time), Some(frequency), Some(start), Some(end)) =
             (timezone, checkin_time, frequency, quiet_start, quiet_end)
@@ -339,6 +428,8 @@ impl Settings {
             schedule,
             delivery,
             privacy,
+            servers,
+            ops,
         })
     }
 
@@ -426,6 +517,26 @@ fn in_a_file(error: &SettingError) -> String {
         SettingError::UnknownRegion(region) => format!(
             "“{region}” is not a country; write its two-letter ISO 3166-1 code, e.g. \"DE\""
         ),
+    }
+}
+
+/// A server id from `servers.allowed`: a quoted string of digits (as Discord's "Copy Server
+/// ID" gives it) or a bare integer. Snowflakes of servers are 17 to 20 digits; anything else
+/// (a name, a mention, a link, a channel id pasted with its server's) is refused with what to
+/// write instead, never guessed at.
+fn parse_guild_id(raw: &toml::Value) -> Result<GuildId, String> {
+    const HOW: &str = "write the server's id in quotes, e.g. \"123456789012345678\" (Discord: User Settings → Advanced → Developer Mode on, then right-click the server icon → Copy Server ID)";
+    let text = match raw {
+        toml::Value::String(text) => text.trim().to_owned(),
+        toml::Value::Integer(number) if *number > 0 => number.to_string(),
+        other => return Err(format!("{other} is not a server id; {HOW}")),
+    };
+    let digits = text.chars().all(|c| c.is_ascii_digit());
+    match text.parse::<u64>() {
+        Ok(id) if digits && (17..=20).contains(&text.len()) && id > 0 => Ok(GuildId::new(id)),
+        _ => Err(format!(
+            "“{text}” is not a server id (17 to 20 digits); {HOW}"
+        )),
     }
 }
 

@@ -20,7 +20,9 @@
 //! - [`chart`]: the member's mood chart over 90 days as a PNG, with its alt text.
 //! - [`logging`]: the log filter, with caps that keep secrets and members' words out.
 //! - [`app`]: wires it all together for `main` and for the end-to-end tests.
-//! - [`ops`]: the operator's commands beside the bot: `rekindle check`, `rekindle backup`.
+//! - [`ops`]: the operator's commands beside the bot (`rekindle check`, `rekindle backup`)
+//!   and its optional HTTP listener (`/healthz`, `/metrics`).
+//! - [`telemetry`]: metrics and the health facts behind `/admin health` and `/healthz`.
 
 pub mod app;
 pub mod chart;
@@ -35,3 +37,4 @@ pub mod ops;
 pub mod scheduler;
 pub mod service;
 pub mod store;
+pub mod telemetry;

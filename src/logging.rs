@@ -17,8 +17,14 @@ use tracing_subscriber::Layer;
 /// Used when `RUST_LOG` is not set.
 pub const DEFAULT_FILTER: &str = "info,serenity=warn";
 
-/// Targets that could print a secret or a member's words below these levels.
+/// Targets that could print a secret or a member's words below these levels, and one that
+/// repeats itself: serenity's shard queuer warns every 5 seconds while the gateway cannot be
+/// reached; `discord::gateway` says it once instead, with the cause.
 pub const PRIVACY_CAPS: &[(&str, LevelFilter)] = &[
+    (
+        "serenity::gateway::bridge::shard_queuer",
+        LevelFilter::ERROR,
+    ),
     ("tungstenite", LevelFilter::INFO),
     ("tokio_tungstenite", LevelFilter::INFO),
     ("serenity::http", LevelFilter::WARN),

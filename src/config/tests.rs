@@ -290,3 +290,83 @@ fn a_missing_file_says_where_to_start() {
         "{error}"
     );
 }
+
+#[test]
+fn home_servers_are_read_as_quoted_or_bare_ids_and_an_empty_list_serves_any() {
+    let any = load_with(&shipped_text(), &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert!(any.servers.allowed.is_empty());
+    assert!(any.servers.allows(GuildId::new(123_456_789_012_345_678)));
+    assert_eq!(any.ops.listen, None, "the listener is off by default");
+
+    let text = shipped_text().replace(
+        "allowed = []",
+        "allowed = [\"123456789012345678\", 223456789012345678, \" 123456789012345678 \"]",
+    );
+    let home = load_with(&text, &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        home.servers.allowed,
+        vec![
+            GuildId::new(123_456_789_012_345_678),
+            GuildId::new(223_456_789_012_345_678)
+        ],
+        "both forms, trimmed, each once"
+    );
+    assert!(home.servers.allows(GuildId::new(223_456_789_012_345_678)));
+    assert!(!home.servers.allows(GuildId::new(323_456_789_012_345_678)));
+}
+
+#[test]
+fn every_malformed_server_id_is_refused_with_its_position_and_how_to_copy_one() {
+    let text = shipped_text().replace(
+        "allowed = []",
+        "allowed = [\"Rekindle Support\", \"<#123456789012345678>\", \"12345\", -5, 1.5, \"\", \"https://discord.com/channels/123456789012345678\", \"123456789012345678\"]",
+    );
+    let error = load_with(&text, &[]).unwrap_err();
+    assert_eq!(error.count(), 7, "{error}");
+    let message = error.to_string();
+    for position in 0..7 {
+        assert!(
+            message.contains(&format!("`servers.allowed[{position}]`")),
+            "{message}"
+        );
+    }
+    assert!(
+        !message.contains("servers.allowed[7]"),
+        "the good one passes"
+    );
+    assert!(message.contains("Copy Server ID"), "{message}");
+}
+
+#[test]
+fn the_listener_address_must_be_an_ip_and_a_port() {
+    let text = shipped_text().replace("listen = \"\"", "listen = \"127.0.0.1:0\"");
+    let settings = load_with(&text, &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        settings.ops.listen,
+        Some("127.0.0.1:0".parse().expect("an address"))
+    );
+    for bad in ["localhost:9464", "9464", "127.0.0.1", "127.0.0.1:99999"] {
+        let text = shipped_text().replace("listen = \"\"", &format!("listen = \"{bad}\""));
+        let message = load_with(&text, &[]).unwrap_err().to_string();
+        assert!(message.contains("`ops.listen`"), "{bad}: {message}");
+    }
+}
+
+#[test]
+fn a_settings_file_without_the_servers_and_ops_sections_still_loads() {
+    let text = shipped_text();
+    let old = &text[..text.find("[servers]").expect("the section")];
+    let settings = load_with(old, &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert!(settings.servers.allowed.is_empty());
+    assert_eq!(settings.ops.listen, None);
+}
+
+#[test]
+fn a_development_server_that_the_home_list_leaves_out_is_a_contradiction() {
+    let text = shipped_text().replace("allowed = []", "allowed = [\"123456789012345678\"]");
+    let message = load_with(&text, &[("DISCORD_GUILD_ID", "223456789012345678")])
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("DISCORD_GUILD_ID"), "{message}");
+    assert!(load_with(&text, &[("DISCORD_GUILD_ID", "123456789012345678")]).is_ok());
+}

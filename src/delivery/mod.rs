@@ -57,12 +57,59 @@ pub enum SendError {
     /// Anything else (a 4xx): retrying would not help.
     #[error("rejected: {0}")]
     Rejected(String),
-    /// What the message was about, or where it was going, no longer exists.
+    /// What the message was about no longer exists.
     #[error("nothing to send: {0}")]
     Gone(String),
+    /// The channel refused the bot: deleted (10003), or the bot may not see or post in it
+    /// (50001, 50013). Retrying will not help until someone changes the server.
+    #[error("{0}")]
+    Channel(ChannelProblem),
     /// An ordinary reply over its budget: not sent, on purpose.
     #[error("over the reply budget: not sent")]
     Shed,
+}
+
+/// Why a server's channel refused a message, by Discord's error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChannelProblem {
+    /// 10003 Unknown Channel: deleted, or never in a server the bot is in.
+    UnknownChannel,
+    /// 50001 Missing Access: the bot cannot see the channel.
+    MissingAccess,
+    /// 50013 Missing Permissions: it can see it but may not post (or embed) there.
+    MissingPermissions,
+}
+
+impl ChannelProblem {
+    /// Discord's error code.
+    pub fn code(self) -> i64 {
+        match self {
+            ChannelProblem::UnknownChannel => 10003,
+            ChannelProblem::MissingAccess => 50001,
+            ChannelProblem::MissingPermissions => 50013,
+        }
+    }
+
+    /// The problem for Discord's error `code`, if it is one of these.
+    pub fn from_code(code: i64) -> Option<ChannelProblem> {
+        match code {
+            10003 => Some(ChannelProblem::UnknownChannel),
+            50001 => Some(ChannelProblem::MissingAccess),
+            50013 => Some(ChannelProblem::MissingPermissions),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ChannelProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match self {
+            ChannelProblem::UnknownChannel => "the channel no longer exists (Unknown Channel",
+            ChannelProblem::MissingAccess => "the bot cannot see the channel (Missing Access",
+            ChannelProblem::MissingPermissions => "the bot may not post there (Missing Permissions",
+        };
+        write!(f, "{what}, {})", self.code())
+    }
 }
 
 /// How hard a lane tries before giving up.

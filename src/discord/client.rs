@@ -1,11 +1,15 @@
 //! Building the serenity client with poise, connecting, and stopping cleanly.
 
 use std::future::Future;
+use std::time::Instant;
 
 use poise::serenity_prelude as serenity;
 
+use super::gateway::{self, Reach};
 use super::{commands, errors, events, member_of, reply, Data, Error};
 use crate::config::Token;
+use crate::domain::ids::GuildId;
+use crate::service::servers;
 
 /// The only gateway intents the bot needs: guild basics for slash commands in servers and
 /// direct messages for check-ins. DM content needs no privileged intent.
@@ -37,13 +41,39 @@ pub enum ConnectionError {
 }
 
 /// Connects to Discord and serves until `shutdown` completes (or the connection fails for
-/// good, e.g. a refused token).
+/// good, e.g. a refused token). While Discord cannot be reached it waits, and says so once.
 pub async fn run(
     data: Data,
     token: Token,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ConnectionError> {
     let settings = data.services.settings.clone();
+    let telemetry = data.services.telemetry.clone();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let stop = std::sync::Arc::new(stop);
+    let asked = {
+        let stop = stop.clone();
+        async move {
+            shutdown.await;
+            stop.send_replace(true);
+        }
+    };
+    tokio::spawn(asked);
+    let until_stopped = move || {
+        let mut stopped = stopped.clone();
+        async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        }
+    };
+    let reach = Reach::new(settings.discord.api_base.as_deref(), &token);
+    let clock = data.services.clock.clone();
+    let now = move || clock.now();
+    if gateway::wait_for_discord(&reach, &telemetry, &now, until_stopped())
+        .await
+        .is_none()
+    {
+        return Ok(());
+    }
     let http = http(&token, settings.discord.api_base.as_deref());
     let guild = settings.discord.guild_id;
     let framework = poise::Framework::builder()
@@ -51,13 +81,15 @@ pub async fn run(
             commands: commands::all(),
             on_error: errors::on_error,
             event_handler: events::handle,
-            // Owners are for owner-only commands, which we do not have: skip the request.
-            initialize_owners: false,
             command_check: Some(before_command),
             // poise's default lets replies ping users; ours ping nobody (see `reply::no_pings`).
             allowed_mentions: Some(reply::no_pings()),
+            post_command: after_command,
             ..Default::default()
         })
+        // Owners are for owner-only commands, which we do not have: skip the request. (The
+        // builder's own setting wins over the options' field.)
+        .initialize_owners(false)
         .setup(move |ctx, _ready, framework| {
             Box::pin(async move {
                 register(ctx, &framework.options().commands, guild).await;
@@ -70,12 +102,22 @@ pub async fn run(
         .await
         .map_err(ConnectionError::Build)?;
     let shard_manager = client.shard_manager.clone();
+    let closing = until_stopped();
     tokio::spawn(async move {
-        shutdown.await;
+        closing.await;
         tracing::info!("shutting down: closing the Discord connection");
         shard_manager.shutdown_all().await;
     });
-    client.start().await.map_err(|error| match error {
+    let monitor = tokio::spawn(gateway::monitor(
+        client.shard_manager.clone(),
+        telemetry,
+        reach,
+        now,
+        until_stopped(),
+    ));
+    let result = client.start().await;
+    monitor.abort();
+    result.map_err(|error| match error {
         serenity::Error::Gateway(serenity::GatewayError::InvalidAuthentication) => {
             ConnectionError::TokenRefused
         }
@@ -113,22 +155,46 @@ async fn register(
 /// command goes on as usual.
 fn before_command(ctx: super::Context<'_>) -> poise::BoxFuture<'_, Result<bool, Error>> {
     Box::pin(async move {
-        // Checks run for autocomplete too, which cannot carry a message: keep the notices for
-        // the command itself.
-        if let poise::Context::Application(app) = ctx {
-            if app.interaction_type == poise::CommandInteractionType::Autocomplete {
-                return Ok(true);
+        ctx.set_invocation_data(Started(Instant::now())).await;
+        let services = &ctx.data().services;
+        let autocomplete = matches!(ctx, poise::Context::Application(app)
+            if app.interaction_type == poise::CommandInteractionType::Autocomplete);
+        // A server that is not a home server is answered nothing but that (autocomplete
+        // cannot carry a message: it gets nothing), and nothing is read or written.
+        if let Some(guild) = ctx.guild_id() {
+            if !servers::serves(&services.settings, GuildId::new(guild.get())) {
+                finished(ctx, "ignored").await;
+                if !autocomplete {
+                    ctx.send(
+                        poise::CreateReply::default()
+                            .content(super::render::NOT_A_HOME_SERVER)
+                            .ephemeral(true),
+                    )
+                    .await?;
+                }
+                return Ok(false);
             }
         }
-        let services = &ctx.data().services;
+        // Checks run for autocomplete too, which cannot carry a message: keep the notices for
+        // the command itself.
+        if autocomplete {
+            services
+                .telemetry
+                .metrics
+                .interaction_count("autocomplete", "ok");
+            return Ok(true);
+        }
         let member = member_of(ctx.author());
         let now = services.clock.now();
         if let Some(reply) = services.safety.take_undelivered(member, now) {
             let content = services.content.get();
             let parts = super::render::crisis_reply(&content, &reply);
-            if let Err(error) = ctx.send(parts.reply()).await {
-                tracing::error!(error = %error, "undelivered crisis reply not given with a command either");
-                services.safety.undelivered(member, reply, now);
+            match ctx.send(parts.reply()).await {
+                Ok(_) => services.telemetry.metrics.crisis_reply("interaction"),
+                Err(error) => {
+                    tracing::error!(error = %error, "undelivered crisis reply not given with a command either");
+                    services.safety.undelivered(member, reply, now);
+                }
             }
         }
         // A notice that cannot be read in time waits for the next command.
@@ -148,4 +214,34 @@ fn before_command(ctx: super::Context<'_>) -> poise::BoxFuture<'_, Result<bool, 
         }
         Ok(true)
     })
+}
+
+/// When poise started on an interaction, kept with it for the metrics.
+struct Started(Instant);
+
+/// The kind of interaction behind `ctx`, for the metrics.
+fn kind_of(ctx: super::Context<'_>) -> &'static str {
+    match ctx {
+        poise::Context::Application(app)
+            if app.interaction_type == poise::CommandInteractionType::Autocomplete =>
+        {
+            "autocomplete"
+        }
+        _ => "command",
+    }
+}
+
+/// Counts the interaction behind `ctx` as `outcome`, with its duration when known.
+pub(super) async fn finished(ctx: super::Context<'_>, outcome: &'static str) {
+    let started = ctx.invocation_data::<Started>().await.map(|s| s.0);
+    let metrics = &ctx.data().services.telemetry.metrics;
+    match started {
+        Some(started) => metrics.interaction(kind_of(ctx), outcome, started.elapsed()),
+        None => metrics.interaction_count(kind_of(ctx), outcome),
+    }
+}
+
+/// Runs after a command returned `Ok`.
+fn after_command(ctx: super::Context<'_>) -> poise::BoxFuture<'_, ()> {
+    Box::pin(finished(ctx, "ok"))
 }

@@ -46,12 +46,24 @@ pub fn on_error(error: FrameworkError<'_, Data, Error>) -> poise::BoxFuture<'_, 
     Box::pin(async move {
         match error {
             FrameworkError::Command { error, ctx, .. } => {
+                let refused = matches!(&error, Error::Service(s) if s.member_message().is_some());
+                super::client::finished(ctx, if refused { "refused" } else { "error" }).await;
                 let text = member_text(&error, "command", &ctx.command().qualified_name);
                 reply(ctx, &text).await;
+            }
+            FrameworkError::CommandCheckFailed { ctx, error, .. } => {
+                // A check that says no has answered (a server that is not a home server) and
+                // counted it; poise's own handler would log the member's name.
+                if let Some(error) = error {
+                    super::client::finished(ctx, "error").await;
+                    tracing::error!(command = %ctx.command().qualified_name, error = %error, "a command check failed");
+                    reply(ctx, APOLOGY).await;
+                }
             }
             FrameworkError::ArgumentParse {
                 ctx, input, error, ..
             } => {
+                super::client::finished(ctx, "refused").await;
                 tracing::info!(command = %ctx.command().qualified_name, error = %error, "argument not understood");
                 let detail = input
                     .map(|i| format!(" (“{}”)", shown(&i)))
@@ -59,10 +71,12 @@ pub fn on_error(error: FrameworkError<'_, Data, Error>) -> poise::BoxFuture<'_, 
                 reply(ctx, &format!("Sorry, I couldn't understand one of the options{detail}. Please check it and try again.")).await;
             }
             FrameworkError::CommandPanic { ctx, .. } => {
+                super::client::finished(ctx, "error").await;
                 tracing::error!(command = %ctx.command().qualified_name, "command panicked");
                 reply(ctx, APOLOGY).await;
             }
             FrameworkError::MissingUserPermissions { ctx, .. } => {
+                super::client::finished(ctx, "refused").await;
                 reply(ctx, "This command is for the server's admins (it needs the Manage Server permission).").await;
             }
             FrameworkError::Setup { error, .. } => {

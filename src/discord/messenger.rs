@@ -14,17 +14,45 @@ use super::render;
 use super::transport::Transport;
 use crate::content::SharedContent;
 use crate::delivery::{Lane, SendError};
-use crate::domain::ids::ChannelId;
+use crate::domain::ids::{ChannelId, GuildId};
 use crate::service::messages::{BoxFuture, Destination, DmReply, Messenger, Outgoing};
+use crate::telemetry::Telemetry;
 
 pub struct DiscordMessenger {
     transport: Arc<Transport>,
     content: SharedContent,
+    telemetry: Arc<Telemetry>,
 }
 
 impl DiscordMessenger {
-    pub fn new(transport: Arc<Transport>, content: SharedContent) -> DiscordMessenger {
-        DiscordMessenger { transport, content }
+    pub fn new(
+        transport: Arc<Transport>,
+        content: SharedContent,
+        telemetry: Arc<Telemetry>,
+    ) -> DiscordMessenger {
+        DiscordMessenger {
+            transport,
+            content,
+            telemetry,
+        }
+    }
+
+    /// Counts what became of a message that is not the scheduler's (it counts its own, with
+    /// the deferrals only it knows about).
+    fn count(&self, message: &Outgoing, lane: Lane, result: &Result<ChannelId, SendError>) {
+        if lane == Lane::Scheduled && !matches!(message, Outgoing::Alert(_)) {
+            return;
+        }
+        let outcome = match result {
+            Ok(_) => "sent",
+            Err(SendError::Shed) => "shed",
+            Err(SendError::DmsClosed) => "dms_closed",
+            Err(_) => "failed",
+        };
+        self.telemetry.metrics.message(message.name(), outcome);
+        if matches!(message, Outgoing::Crisis(_)) && result.is_ok() {
+            self.telemetry.metrics.crisis_reply("dm");
+        }
     }
 
     /// The message, as Discord shows it, rendered from the content in use now.
@@ -76,6 +104,10 @@ impl DiscordMessenger {
             Outgoing::SupportRequest { member } => render::support_request(member.get()),
             Outgoing::SupportChannelNote => {
                 CreateMessage::new().content(render::SUPPORT_CHANNEL_NOTE)
+            }
+            Outgoing::Alert(alert) => render::alert(alert),
+            Outgoing::AlertsChannelNote => {
+                CreateMessage::new().content(render::ALERTS_CHANNEL_NOTE)
             }
         })
     }
@@ -130,6 +162,23 @@ impl Messenger for DiscordMessenger {
         lane: Lane,
         nonce: Option<&'a str>,
     ) -> BoxFuture<'a, Result<ChannelId, SendError>> {
-        Box::pin(self.deliver(to, message, lane, nonce))
+        Box::pin(async move {
+            let result = self.deliver(to, message, lane, nonce).await;
+            self.count(message, lane, &result);
+            result
+        })
+    }
+
+    fn channel_guild(
+        &self,
+        channel: ChannelId,
+    ) -> BoxFuture<'_, Result<Option<GuildId>, SendError>> {
+        Box::pin(async move {
+            let guild = self
+                .transport
+                .channel_guild(channel.get(), Lane::Interactive)
+                .await?;
+            Ok(guild.map(GuildId::new))
+        })
     }
 }

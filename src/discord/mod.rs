@@ -13,6 +13,7 @@ mod components;
 pub mod custom_id;
 mod errors;
 mod events;
+pub mod gateway;
 mod incoming;
 pub mod messenger;
 mod render;

@@ -14,14 +14,14 @@ use serenity::CreateMessage;
 use tokio::time::Instant;
 
 use crate::config::{Settings, Token};
-use crate::delivery::{GlobalBudget, Lane, ReplyBudget, SendError, GLOBAL_PER_SECOND};
+use crate::delivery::{
+    ChannelProblem, GlobalBudget, Lane, ReplyBudget, SendError, GLOBAL_PER_SECOND,
+};
 
 /// Discord's origin when no proxy is configured.
 const DISCORD_ORIGIN: &str = "https://discord.com";
 /// "Cannot send messages to this user": DMs closed, or no shared server.
 pub const CANNOT_MESSAGE_USER: i64 = 50007;
-/// "Unknown Channel".
-pub const UNKNOWN_CHANNEL: i64 = 10003;
 
 /// Ordinary replies: a burst of 3 per member, then one every 10 seconds.
 const MEMBER_BURST: u32 = 3;
@@ -149,6 +149,26 @@ impl Transport {
             .ok_or_else(|| SendError::Transient("a DM channel without an id".into()))
     }
 
+    /// The server `channel` belongs to (`None` for a DM or group channel), from
+    /// `GET /channels/{id}`.
+    pub async fn channel_guild(&self, channel: u64, lane: Lane) -> Result<Option<u64>, SendError> {
+        let url = format!("{}/api/v10/channels/{channel}", self.origin);
+        let body = self
+            .persist(lane, || async {
+                let request = self
+                    .client
+                    .get(&url)
+                    .header(reqwest::header::AUTHORIZATION, &self.authorization)
+                    .timeout(lane.request_timeout());
+                self.respond(request, lane).await
+            })
+            .await?;
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+        Ok(json["guild_id"]
+            .as_str()
+            .and_then(|id| id.parse::<u64>().ok()))
+    }
+
     /// Runs `attempt` until it succeeds, fails for good, or the lane gives up.
     async fn persist<F, Fut>(&self, lane: Lane, mut attempt: F) -> Result<Vec<u8>, SendError>
     where
@@ -265,9 +285,10 @@ pub fn classify(
         }
         401 => Err(SendError::Unauthorized),
         _ if code == Some(CANNOT_MESSAGE_USER) => Err(SendError::DmsClosed),
-        404 if code == Some(UNKNOWN_CHANNEL) => {
-            Err(SendError::Gone(format!("unknown channel: {message}")))
-        }
+        403 | 404 if code.and_then(ChannelProblem::from_code).is_some() => Err(SendError::Channel(
+            code.and_then(ChannelProblem::from_code)
+                .unwrap_or(ChannelProblem::UnknownChannel),
+        )),
         500..=599 => Err(SendError::Transient(format!("{status}: {message}"))),
         _ => Err(SendError::Rejected(format!(
             "{status} (code {}): {message}",
@@ -337,9 +358,21 @@ mod tests {
             ),
             Err(SendError::Rejected(_))
         ));
-        assert!(matches!(
+        assert_eq!(
             classify(404, br#"{"code":10003,"message":"Unknown Channel"}"#, None),
-            Err(SendError::Gone(_))
-        ));
+            Err(SendError::Channel(ChannelProblem::UnknownChannel))
+        );
+        assert_eq!(
+            classify(
+                403,
+                br#"{"code":50013,"message":"Missing Permissions"}"#,
+                None
+            ),
+            Err(SendError::Channel(ChannelProblem::MissingPermissions))
+        );
+        assert_eq!(
+            classify(403, br#"{"code":50001,"message":"Missing Access"}"#, None),
+            Err(SendError::Channel(ChannelProblem::MissingAccess))
+        );
     }
 }

@@ -4,6 +4,7 @@
 //! matters) and returns a value, so unit tests can cover every rule without Discord or a
 //! database. The Discord adapter and the services call into this module; it never calls out.
 
+pub mod alerts;
 pub mod checkin;
 pub mod country;
 pub mod crisis;

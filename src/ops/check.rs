@@ -24,8 +24,17 @@ pub fn check(settings_path: &Path, env: impl Fn(&str) -> Option<String>) -> Repo
     let mut files_with_problems = 0;
     let content_path = match Settings::load(settings_path, env) {
         Ok(settings) => {
+            let servers = match settings.servers.allowed.len() {
+                0 => "any server (servers.allowed is empty)".to_owned(),
+                1 => "1 home server".to_owned(),
+                n => format!("{n} home servers"),
+            };
+            let listener = settings
+                .ops
+                .listen
+                .map_or("off".to_owned(), |address| address.to_string());
             text.push_str(&format!(
-                "✓ {}: settings are valid\n",
+                "✓ {}: settings are valid; serves {servers}; /healthz and /metrics listener: {listener}\n",
                 settings_path.display()
             ));
             settings.content_path

@@ -17,6 +17,7 @@ use tokio::task::JoinSet;
 
 use super::{RunReport, Scheduler, Stopped};
 use crate::delivery::{Lane, SendError};
+use crate::domain::outbox::Kind;
 use crate::service::dm::{self, ClosedDms, Delivery};
 use crate::service::messages::Destination;
 use crate::service::ServiceError;
@@ -134,9 +135,20 @@ impl Scheduler {
                     .map_err(ServiceError::Send),
             };
             drop(held);
+            let metrics = &services.telemetry.metrics;
+            let kind = row.kind.as_str();
+            // The run is alive as long as it sends, however long the backlog.
+            services
+                .telemetry
+                .status
+                .scheduler_alive(services.clock.now());
             let error = match sent {
                 Ok(Some(Delivery::Sent)) => {
                     services.store.mark_sent(id, attempts, now).await?;
+                    metrics.message(kind, "sent");
+                    if let (Kind::Public, Some(channel)) = (row.kind, row.channel) {
+                        services.store.clear_public_failure(channel).await?;
+                    }
                     return Ok(Fate::Sent);
                 }
                 Ok(Some(Delivery::Closed)) => {
@@ -144,6 +156,7 @@ impl Scheduler {
                         .store
                         .mark_failed(id, attempts, "direct messages closed")
                         .await?;
+                    metrics.message(kind, "dms_closed");
                     return Ok(Fate::Failed);
                 }
                 Ok(Some(Delivery::Gone) | None) => return Ok(Fate::Gone),
@@ -158,6 +171,7 @@ impl Scheduler {
                         .store
                         .record_attempts(id, attempts, "the bot token was refused")
                         .await?;
+                    metrics.message(kind, "deferred");
                     return Ok(Fate::Deferred);
                 }
                 SendError::RateLimited {
@@ -184,6 +198,7 @@ impl Scheduler {
                         .store
                         .record_attempts(id, attempts, "rate limited")
                         .await?;
+                    metrics.message(kind, "deferred");
                     return Ok(Fate::Deferred);
                 }
                 SendError::Transient(reason) if transient < self.tuning.transient_retries => {
@@ -201,6 +216,27 @@ impl Scheduler {
                         .store
                         .mark_failed(id, attempts, &other.to_string())
                         .await?;
+                    metrics.message(kind, "failed");
+                    match (row.kind, row.channel) {
+                        (Kind::Public, Some(channel)) => {
+                            let mut ctx = ctx;
+                            ctx.now = now;
+                            crate::service::alerts::public_post_failed(
+                                ctx,
+                                &services.telemetry,
+                                channel,
+                                &other,
+                            )
+                            .await;
+                        }
+                        _ => {
+                            services
+                                .telemetry
+                                .status
+                                .delivery_failed(now, &other.to_string());
+                            self.failures_seen.store(true, Ordering::Release);
+                        }
+                    }
                     return Ok(Fate::Failed);
                 }
             }

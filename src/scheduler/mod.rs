@@ -100,6 +100,9 @@ pub struct Scheduler {
     last_purge: Arc<std::sync::Mutex<Option<DateTime<Utc>>>>,
     /// When the last run finished (for health checks).
     last_run: Arc<std::sync::Mutex<Option<DateTime<Utc>>>>,
+    /// Set when a scheduled message failed for a reason other than closed DMs during the
+    /// current run: the run then checks whether deliveries are failing repeatedly.
+    failures_seen: Arc<AtomicBool>,
 }
 
 impl Scheduler {
@@ -116,6 +119,7 @@ impl Scheduler {
             token_refused: Arc::new(AtomicBool::new(false)),
             last_purge: Arc::new(std::sync::Mutex::new(None)),
             last_run: Arc::new(std::sync::Mutex::new(None)),
+            failures_seen: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -135,6 +139,8 @@ impl Scheduler {
 
     /// Does everything due at `now`: plan, then send.
     pub async fn run_due(&self, now: DateTime<Utc>) -> Result<RunReport, Stopped> {
+        let telemetry = &self.services.telemetry;
+        telemetry.status.scheduler_alive(now);
         let queued = self.plan(now).await?;
         let mut report = self.deliver_due(now).await?;
         report.queued = queued;
@@ -142,6 +148,13 @@ impl Scheduler {
             .last_run
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(now);
+        telemetry.status.scheduler_pass(now);
+        if self.failures_seen.swap(false, Ordering::AcqRel) {
+            let content = self.services.content.get();
+            let mut ctx = self.services.ctx(&content);
+            ctx.now = now;
+            crate::service::alerts::deliveries_checked(ctx, telemetry).await;
+        }
         tracing::debug!(
             queued,
             sent = report.sent,

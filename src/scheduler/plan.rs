@@ -196,8 +196,10 @@ impl Scheduler {
                 frequency: crate::domain::timing::Frequency::Daily,
             };
             let result = catch_up(&rhythm, due, now, self.stale_after());
+            // A server the bot no longer serves gets nothing (its slot still moves on).
+            let served = self.services.settings.servers.allows(post.guild);
             let send = match result.send {
-                Some(slot) if post.enabled && messages > 0 => Some((
+                Some(slot) if post.enabled && served && messages > 0 => Some((
                     post.channel,
                     post.next_index % messages,
                     nonce(Kind::Public, post.guild.get(), day_number(slot.date)),

@@ -17,6 +17,23 @@ pub use crate::store::PublicPost;
 pub enum AdminRefusal {
     #[error("Choose a channel for the encouragement post first: `/admin encouragement channel:#your-channel`.")]
     NoChannel,
+    #[error("That channel is not one of this server's channels, so nothing changed. Choose one of this server's channels.")]
+    ChannelNotHere,
+}
+
+/// Whether `channel` is one of `guild`'s channels, asked of Discord: an id from another
+/// server (or a DM) is never taken for one of this server's, so no admin can point the bot's
+/// posts at a server they do not run.
+pub async fn is_here(
+    ctx: Ctx<'_>,
+    guild: GuildId,
+    channel: ChannelId,
+) -> Result<bool, ServiceError> {
+    match ctx.messenger.channel_guild(channel).await {
+        Ok(owner) => Ok(owner == Some(guild)),
+        Err(crate::delivery::SendError::Channel(_)) => Ok(false),
+        Err(error) => Err(ServiceError::Send(error)),
+    }
 }
 
 /// The options of `/admin encouragement`, as typed.
@@ -38,6 +55,12 @@ pub async fn configure_public_post(
     let time = raw.time.map(LocalTime::parse).transpose()?;
     let timezone = raw.timezone.map(Timezone::parse).transpose()?;
     let current = ctx.store.public_post(guild).await?;
+    if let Some(channel) = raw.channel {
+        let unchanged = current.as_ref().is_some_and(|p| p.channel == channel);
+        if !unchanged && !is_here(ctx, guild, channel).await? {
+            return Err(AdminRefusal::ChannelNotHere.into());
+        }
+    }
     let nothing_asked =
         raw.channel.is_none() && time.is_none() && timezone.is_none() && raw.enabled.is_none();
     if nothing_asked {
@@ -69,6 +92,11 @@ pub async fn configure_public_post(
         timezone,
         enabled,
         next: enabled.then(|| rhythm.first_after(ctx.now)),
+        // A failure in another channel says nothing about this one.
+        last_failure: current
+            .as_ref()
+            .filter(|p| p.channel == channel)
+            .and_then(|p| p.last_failure.clone()),
         next_index: current.map_or(0, |p| p.next_index),
     };
     ctx.store.save_public_post(&post).await?;
@@ -91,9 +119,10 @@ impl Stats {
     }
 }
 
-pub async fn stats(ctx: Ctx<'_>) -> Result<Stats, ServiceError> {
-    let totals = ctx.store.totals(ctx.now).await?;
-    let top = ctx.store.top_faq_topics(5).await?;
+/// The totals for the members who enrolled in `guild`, and the topics asked there most.
+pub async fn stats(ctx: Ctx<'_>, guild: GuildId) -> Result<Stats, ServiceError> {
+    let totals = ctx.store.totals(guild, ctx.now).await?;
+    let top = ctx.store.top_faq_topics(guild, 5).await?;
     Ok(Stats {
         totals,
         top_faq: label_topics(ctx.content, top),
@@ -119,6 +148,8 @@ pub enum SupportChannel {
     Set(ChannelId),
     /// The bot cannot post in that channel: nothing changed.
     CannotPost(ChannelId),
+    /// The channel is not one of this server's: nothing changed, nothing posted there.
+    NotHere(ChannelId),
     /// Support requests are off.
     Off,
 }
@@ -136,6 +167,10 @@ pub async fn set_support_channel(
         tracing::info!("support requests turned off");
         return Ok(SupportChannel::Off);
     };
+    if !is_here(ctx, guild, channel).await? {
+        tracing::warn!(guild = %guild, "support channel refused: not a channel of this server");
+        return Ok(SupportChannel::NotHere(channel));
+    }
     let note = ctx
         .messenger
         .send(

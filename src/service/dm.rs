@@ -10,7 +10,7 @@
 use super::guards::Held;
 use super::messages::{Destination, Outgoing};
 use super::{Ctx, ServiceError};
-use crate::delivery::{Lane, SendError};
+use crate::delivery::{ChannelProblem, Lane, SendError};
 use crate::domain::ids::MemberId;
 
 /// What became of a DM.
@@ -83,7 +83,9 @@ pub async fn send_held(
                 }
                 return Ok(Delivery::Closed);
             }
-            Err(SendError::Gone(_)) if channel.is_some() => {
+            Err(SendError::Gone(_) | SendError::Channel(ChannelProblem::UnknownChannel))
+                if channel.is_some() =>
+            {
                 // A cached DM channel that no longer exists: forget it and open a new one.
                 ctx.store.cache_dm_channel(member, None).await?;
                 channel = None;

@@ -44,18 +44,25 @@ pub async fn faq_at(store: &Store, content: &Content, place: Place) -> Result<Fa
     Ok(layered(&content.faq, &layer).faq)
 }
 
-/// Counts one answer for `key`. A statistic, not part of the answer: a failure is logged and
+/// Counts one answer for `key`, asked in `here` (`None`: in DMs, counted for the server the
+/// asker enrolled in, or none). A statistic, not part of the answer: a failure is logged and
 /// the member is not bothered with it. Callers count after replying, off the reply's path.
-pub async fn count(store: &Store, key: &str) {
-    if let Err(error) = store.record_faq_answer(key).await {
+pub async fn count(store: &Store, here: Option<GuildId>, asker: MemberId, key: &str) {
+    if let Err(error) = store.record_faq_answer(here, asker, key).await {
         tracing::warn!(topic = %key, error = format!("{error:#}"), "FAQ usage not counted");
     }
 }
 
 /// Finds the entry for `topic` (a key, or text to search) in `faq` and counts the answer.
-pub async fn answer(store: &Store, faq: &Faq, topic: &str) -> Option<FaqEntry> {
+pub async fn answer(
+    store: &Store,
+    faq: &Faq,
+    here: Option<GuildId>,
+    asker: MemberId,
+    topic: &str,
+) -> Option<FaqEntry> {
     let entry = faq.resolve(topic)?.clone();
-    count(store, &entry.key).await;
+    count(store, here, asker, &entry.key).await;
     Some(entry)
 }
 
@@ -79,15 +86,19 @@ mod tests {
     async fn an_answer_by_key_or_by_words_is_counted_under_its_key() {
         let (store, _dir) = temp_store().await;
         let content = content();
-        let by_key = answer(&store, &content.faq, "no-contact")
+        let (here, asker) = (Some(GuildId::new(100)), MemberId::new(7));
+        let by_key = answer(&store, &content.faq, here, asker, "no-contact")
             .await
             .map(|e| e.key);
-        let by_words = answer(&store, &content.faq, "should I go no contact")
+        let by_words = answer(&store, &content.faq, here, asker, "should I go no contact")
             .await
             .map(|e| e.key);
         assert_eq!(by_key.as_deref(), Some("no-contact"));
         assert_eq!(by_words.as_deref(), Some("no-contact"));
-        let top = store.top_faq_topics(5).await.expect("read");
+        let top = store
+            .top_faq_topics(GuildId::new(100), 5)
+            .await
+            .expect("read");
         assert_eq!(top.len(), 1);
         assert_eq!(top[0].answered, 2);
     }
@@ -95,8 +106,15 @@ mod tests {
     #[tokio::test]
     async fn an_unknown_topic_is_not_counted() {
         let (store, _dir) = temp_store().await;
-        assert!(answer(&store, &content().faq, "zzzz qqqq").await.is_none());
-        assert!(store.top_faq_topics(5).await.expect("read").is_empty());
+        let asker = MemberId::new(7);
+        assert!(answer(&store, &content().faq, None, asker, "zzzz qqqq")
+            .await
+            .is_none());
+        assert!(store
+            .top_faq_topics(GuildId::new(0), 5)
+            .await
+            .expect("read")
+            .is_empty());
     }
 
     #[tokio::test]

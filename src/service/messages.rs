@@ -6,8 +6,9 @@
 
 use crate::delivery::{Lane, SendError};
 use crate::domain::crisis::reply::CrisisReply;
-use crate::domain::ids::{ChannelId, MemberId};
+use crate::domain::ids::{ChannelId, GuildId, MemberId};
 use crate::domain::program::StepNumber;
+use crate::service::alerts::Alert;
 use crate::service::checkin::{Kept, Prepared};
 
 /// A message, decided: what it is about, not how it looks.
@@ -38,6 +39,10 @@ pub enum Outgoing {
     SupportRequest { member: MemberId },
     /// To a server's support team, once: what this channel will receive.
     SupportChannelNote,
+    /// An operational problem, to a server's alerts channel.
+    Alert(Alert),
+    /// To a server's alerts channel, once: what it will receive.
+    AlertsChannelNote,
 }
 
 /// What a plain DM is answered with.
@@ -66,6 +71,8 @@ impl Outgoing {
             Outgoing::DmReply(_) => "dm_reply",
             Outgoing::SupportRequest { .. } => "support_request",
             Outgoing::SupportChannelNote => "support_channel_note",
+            Outgoing::Alert(_) => "alert",
+            Outgoing::AlertsChannelNote => "alerts_channel_note",
         }
     }
 }
@@ -96,4 +103,11 @@ pub trait Messenger: Send + Sync {
         lane: Lane,
         nonce: Option<&'a str>,
     ) -> BoxFuture<'a, Result<ChannelId, SendError>>;
+
+    /// The server `channel` belongs to (`None`: not a server's channel, e.g. a DM), asked of
+    /// Discord, so a channel id from another server is never taken for one of this server's.
+    fn channel_guild(
+        &self,
+        channel: ChannelId,
+    ) -> BoxFuture<'_, Result<Option<GuildId>, SendError>>;
 }

@@ -6,17 +6,20 @@
 //! tests and the benchmarks.
 
 pub mod admin;
+pub mod alerts;
 pub mod checkin;
 pub mod dm;
 mod error;
 pub mod faq;
 pub mod faq_admin;
 pub mod guards;
+pub mod health;
 pub mod intake;
 pub mod messages;
 pub mod privacy;
 pub mod program;
 pub mod safety;
+pub mod servers;
 pub mod settings;
 #[cfg(test)]
 pub mod testing;
@@ -35,6 +38,7 @@ use crate::config::Settings;
 use crate::content::{Content, SharedContent};
 use crate::domain::schedule::Policy;
 use crate::store::Store;
+use crate::telemetry::Telemetry;
 use guards::Guards;
 use messages::Messenger;
 
@@ -69,6 +73,8 @@ pub struct Services {
     pub messenger: Arc<dyn Messenger>,
     pub guards: Arc<Guards>,
     pub safety: Arc<safety::SafetyNet>,
+    /// Metrics and health facts, written by every layer.
+    pub telemetry: Arc<Telemetry>,
 }
 
 impl std::fmt::Debug for Services {

@@ -267,7 +267,12 @@ pub async fn ask_support(
         Err(error) => {
             tracing::warn!(error = %error, "support request not posted");
             safety.ask_failed(member, guild);
-            if matches!(error, crate::delivery::SendError::Gone(_)) {
+            if matches!(
+                error,
+                crate::delivery::SendError::Channel(
+                    crate::delivery::ChannelProblem::UnknownChannel
+                )
+            ) {
                 // The channel no longer exists: stop offering it.
                 ctx.store.set_support_channel(guild, None, ctx.now).await?;
             }

@@ -6,7 +6,7 @@ use std::sync::{Mutex, OnceLock};
 use super::guards::Guards;
 use super::messages::{BoxFuture, Destination, Messenger, Outgoing};
 use crate::delivery::{Lane, SendError};
-use crate::domain::ids::{ChannelId, MemberId};
+use crate::domain::ids::{ChannelId, GuildId, MemberId};
 
 /// One message a [`Recorder`] was asked to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +28,8 @@ pub struct Recorder {
     pub script: Mutex<VecDeque<Result<(), SendError>>>,
     /// Every DM to this member answers 50007.
     pub closed: Mutex<Option<MemberId>>,
+    /// The server every channel belongs to (`None`: not a server's channel).
+    pub channel_guild: Mutex<Option<GuildId>>,
 }
 
 impl Recorder {
@@ -95,6 +97,17 @@ impl Messenger for Recorder {
                 1_000_000 + member.map_or(0, MemberId::get)
             })))
         })
+    }
+
+    fn channel_guild(
+        &self,
+        _channel: ChannelId,
+    ) -> BoxFuture<'_, Result<Option<GuildId>, SendError>> {
+        let guild = *self
+            .channel_guild
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Box::pin(async move { Ok(guild) })
     }
 }
 

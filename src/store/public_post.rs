@@ -20,6 +20,8 @@ pub struct PublicPost {
     pub enabled: bool,
     pub next: Option<Slot>,
     pub next_index: usize,
+    /// The last post Discord refused, when and why, until one succeeds or the channel changes.
+    pub last_failure: Option<(DateTime<Utc>, String)>,
 }
 
 impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for PublicPost {
@@ -39,6 +41,8 @@ impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for PublicPost {
             _ => None,
         };
         let next_index: i64 = row.try_get("next_index")?;
+        let failure: Option<String> = row.try_get("last_failure")?;
+        let failed_at: Option<UnixTime> = row.try_get("last_failure_at")?;
         Ok(PublicPost {
             guild: row.try_get("guild_id")?,
             channel: row.try_get("channel_id")?,
@@ -52,12 +56,14 @@ impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for PublicPost {
                     source: error.into(),
                 }
             })?,
+            last_failure: failure.zip(failed_at).map(|(why, at)| (at.into(), why)),
         })
     }
 }
 
 const COLUMNS: &str =
-    "guild_id, channel_id, post_time, timezone, enabled, next_post_date, next_post_at, next_index";
+    "guild_id, channel_id, post_time, timezone, enabled, next_post_date, next_post_at, next_index,
+     last_failure, last_failure_at";
 
 impl Store {
     pub async fn public_post(&self, guild: GuildId) -> anyhow::Result<Option<PublicPost>> {
@@ -70,12 +76,16 @@ impl Store {
         .context("cannot read the public post settings")
     }
 
-    /// Saves a server's settings; the cycle position is kept across changes.
+    /// Saves a server's settings; the cycle position is kept across changes, and a failure
+    /// recorded for the old channel is forgotten when the channel changes.
     pub async fn save_public_post(&self, post: &PublicPost) -> anyhow::Result<()> {
         sqlx::query(
             "INSERT INTO public_encouragement (guild_id, channel_id, post_time, timezone, enabled, next_post_date, next_post_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT (guild_id) DO UPDATE SET channel_id = ?2, post_time = ?3, timezone = ?4, enabled = ?5,
+             ON CONFLICT (guild_id) DO UPDATE SET
+                 last_failure = CASE WHEN channel_id = ?2 THEN last_failure END,
+                 last_failure_at = CASE WHEN channel_id = ?2 THEN last_failure_at END,
+                 channel_id = ?2, post_time = ?3, timezone = ?4, enabled = ?5,
                  next_post_date = ?6, next_post_at = ?7",
         )
         .bind(post.guild)
@@ -89,6 +99,53 @@ impl Store {
         .await
         .context("cannot save the public post settings")?;
         Ok(())
+    }
+
+    /// Records that a post in `channel` was refused, and why; returns the servers whose post
+    /// goes there (one, unless two servers named the same channel).
+    pub async fn record_public_failure(
+        &self,
+        channel: ChannelId,
+        why: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Vec<GuildId>> {
+        sqlx::query_scalar(
+            "UPDATE public_encouragement SET last_failure = ?2, last_failure_at = ?3
+             WHERE channel_id = ?1 RETURNING guild_id",
+        )
+        .bind(channel)
+        .bind(why)
+        .bind(UnixTime(now))
+        .fetch_all(self.pool())
+        .await
+        .context("cannot record a refused public post")
+    }
+
+    /// A post in `channel` went out: any recorded failure is over.
+    pub async fn clear_public_failure(&self, channel: ChannelId) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE public_encouragement SET last_failure = NULL, last_failure_at = NULL
+             WHERE channel_id = ?1 AND last_failure IS NOT NULL",
+        )
+        .bind(channel)
+        .execute(self.pool())
+        .await
+        .context("cannot clear a public post's failure")?;
+        Ok(())
+    }
+
+    /// Stops a server's public post (the bot left the server, or may not serve it).
+    pub async fn stop_public_post(&self, guild: GuildId) -> anyhow::Result<bool> {
+        let stopped = sqlx::query(
+            "UPDATE public_encouragement SET enabled = 0, next_post_date = NULL, next_post_at = NULL
+             WHERE guild_id = ?1 AND enabled = 1",
+        )
+        .bind(guild)
+        .execute(self.pool())
+        .await
+        .context("cannot stop a public post")?
+        .rows_affected();
+        Ok(stopped > 0)
     }
 
     pub async fn due_public_posts(&self, now: DateTime<Utc>) -> anyhow::Result<Vec<PublicPost>> {

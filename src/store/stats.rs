@@ -1,12 +1,14 @@
-//! Aggregate statistics for admins: counts only, never a member.
+//! Aggregate statistics for admins: counts only, never a member, and only the members of the
+//! admin's own server (the one each member enrolled in).
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 
 use super::types::UnixTime;
 use super::Store;
+use crate::domain::ids::GuildId;
 
-/// Totals across all members.
+/// Totals across the members who enrolled in one server.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Totals {
     pub enrolled: i64,
@@ -21,27 +23,32 @@ pub struct Totals {
 }
 
 impl Store {
-    pub async fn totals(&self, now: DateTime<Utc>) -> anyhow::Result<Totals> {
-        let pool = self.pool();
+    /// The totals for the members who enrolled in `guild`; one snapshot for every count.
+    pub async fn totals(&self, guild: GuildId, now: DateTime<Utc>) -> anyhow::Result<Totals> {
+        let mut snapshot = self.snapshot().await?;
+        let pool = &mut *snapshot;
         let week_ago = UnixTime(now - chrono::Duration::days(7));
         let month_ago = UnixTime(now - chrono::Duration::days(30));
-        let enrolled: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM programs")
-            .fetch_one(pool)
+        let enrolled: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM programs WHERE guild_id = ?1")
+            .bind(guild)
+            .fetch_one(&mut *pool)
             .await
             .context("count enrolled")?;
         let active_7_days: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM members m WHERE
-                 EXISTS (SELECT 1 FROM checkins c WHERE c.member_id = m.id AND c.answered_at >= ?1)
-              OR EXISTS (SELECT 1 FROM reflections r WHERE r.member_id = m.id AND r.created_at >= ?1)",
+            "SELECT COUNT(*) FROM members m JOIN programs p ON p.member_id = m.id AND p.guild_id = ?2 WHERE
+                (EXISTS (SELECT 1 FROM checkins c WHERE c.member_id = m.id AND c.answered_at >= ?1)
+              OR EXISTS (SELECT 1 FROM reflections r WHERE r.member_id = m.id AND r.created_at >= ?1))",
         )
         .bind(week_ago)
-        .fetch_one(pool)
+        .bind(guild)
+        .fetch_one(&mut *pool)
         .await
         .context("count active")?;
         let steps: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT step, COUNT(*) FROM programs WHERE finished_at IS NULL GROUP BY step",
+            "SELECT step, COUNT(*) FROM programs WHERE guild_id = ?1 AND finished_at IS NULL GROUP BY step",
         )
-        .fetch_all(pool)
+        .bind(guild)
+        .fetch_all(&mut *pool)
         .await
         .context("count per step")?;
         let mut per_step = [0; 7];
@@ -53,22 +60,28 @@ impl Store {
                 *slot = count;
             }
         }
-        let finished: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM programs WHERE finished_at IS NOT NULL")
-                .fetch_one(pool)
-                .await
-                .context("count finished")?;
-        let paused: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM programs WHERE paused = 1 AND finished_at IS NULL",
+        let finished: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM programs WHERE guild_id = ?1 AND finished_at IS NOT NULL",
         )
-        .fetch_one(pool)
+        .bind(guild)
+        .fetch_one(&mut *pool)
+        .await
+        .context("count finished")?;
+        let paused: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM programs WHERE guild_id = ?1 AND paused = 1 AND finished_at IS NULL",
+        )
+        .bind(guild)
+        .fetch_one(&mut *pool)
         .await
         .context("count paused")?;
         let (checkins_30_days, answered_30_days): (i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COALESCE(SUM(status = 'answered'), 0) FROM checkins WHERE sent_at >= ?1 AND status != 'snoozed'",
+            "SELECT COUNT(*), COALESCE(SUM(c.status = 'answered'), 0) FROM checkins c
+             JOIN programs p ON p.member_id = c.member_id AND p.guild_id = ?2
+             WHERE c.sent_at >= ?1 AND c.status != 'snoozed'",
         )
         .bind(month_ago)
-        .fetch_one(pool)
+        .bind(guild)
+        .fetch_one(&mut *pool)
         .await
         .context("count check-ins")?;
         Ok(Totals {

@@ -401,7 +401,7 @@ async fn faq_in_each_server_shows_its_own_and_in_dms_the_home_servers() {
     let mut bot = TestBot::start().await;
     let home = bot.fake.guild_id();
     let admin_here = Actor::admin(11_201);
-    let admin_there = Actor::admin(11_202).in_server(OTHER_SERVER);
+    let admin_there = Actor::admin(11_202).in_server(OTHER_SERVER, OTHER_SERVER + 10);
     add_birthday(&bot, &admin_here).await;
     let removed = admin_faq(&bot, &admin_there, "remove", topic("astrology")).await;
     assert_private_reply(&removed, "Removed `astrology`");
@@ -409,7 +409,7 @@ async fn faq_in_each_server_shows_its_own_and_in_dms_the_home_servers() {
     let member_here = Member::new(11_203);
     let member_there = Member {
         id: 11_204,
-        guild: Actor::member(11_204).in_server(OTHER_SERVER),
+        guild: Actor::member(11_204).in_server(OTHER_SERVER, OTHER_SERVER + 10),
         dm: Actor::member(11_204).in_dm(),
     };
     let here = menu_keys(&bot, &member_here.guild).await;

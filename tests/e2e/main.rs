@@ -8,6 +8,7 @@ mod checkins;
 mod faq_admin;
 mod foundation;
 mod member;
+mod operations;
 mod privacy;
 mod program;
 mod promises;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rekindle::delivery::{Lane, SendError};
-use rekindle::domain::ids::ChannelId;
+use rekindle::domain::ids::{ChannelId, GuildId};
 use rekindle::scheduler::Scheduler;
 use rekindle::service::messages::{BoxFuture, Destination, Messenger, Outgoing};
 use serde_json::{json, Value};
@@ -106,6 +106,13 @@ impl Messenger for DiesAfterSending {
             }
             Ok(channel)
         })
+    }
+
+    fn channel_guild(
+        &self,
+        channel: ChannelId,
+    ) -> BoxFuture<'_, Result<Option<GuildId>, SendError>> {
+        self.0.channel_guild(channel)
     }
 }
 

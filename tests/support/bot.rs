@@ -86,6 +86,25 @@ impl TestBot {
         bot
     }
 
+    /// Like [`TestBot::start`], with the settings changed by `edit` first.
+    pub async fn start_with(edit: impl FnOnce(&mut Settings)) -> TestBot {
+        let fake = FakeDiscord::start().await;
+        let dir = Arc::new(tempfile::tempdir().expect("a temporary folder"));
+        let database_url = format!("sqlite://{}", dir.path().join("rekindle.db").display());
+        let clock = ManualClock::new(start_instant());
+        let mut bot = TestBot {
+            fake,
+            clock,
+            running: None,
+            dir,
+            database_url,
+        };
+        let mut settings = test_settings(&bot.fake, &bot.database_url, &[]);
+        edit(&mut settings);
+        bot.boot_with(settings).await;
+        bot
+    }
+
     /// Starts the bot process (again) on the same database and fake.
     pub async fn boot(&mut self) {
         let settings = test_settings(&self.fake, &self.database_url, &[]);

@@ -8,9 +8,10 @@ use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
 use crate::discord::reply::in_time;
-use crate::discord::{render, Context, Error};
+use crate::discord::{gateway, render, Context, Error};
 use crate::domain::ids::{ChannelId, GuildId};
 use crate::service::admin::{self, RawPublicPost};
+use crate::service::{alerts, health as health_report};
 
 /// Server settings for Rekindle (admins only)
 #[poise::command(
@@ -22,7 +23,9 @@ use crate::service::admin::{self, RawPublicPost};
         "encouragement",
         "reload",
         "support_channel",
-        "super::admin_faq::faq"
+        "super::admin_faq::faq",
+        "health",
+        "alerts"
     ),
     subcommand_required
 )]
@@ -61,14 +64,13 @@ pub const REFUSED: &str =
 /// Totals only: enrolled, active, per step, answer rate, top FAQ topics
 #[poise::command(slash_command, guild_only)]
 async fn stats(ctx: Context<'_>) -> Result<(), Error> {
-    if !may_manage(ctx).await {
-        ctx.send(CreateReply::default().content(REFUSED).ephemeral(true))
-            .await?;
+    let Some(guild) = managed_guild(ctx).await? else {
         return Ok(());
-    }
+    };
     let data = ctx.data();
     let content = data.services.content.get();
-    let stats = in_time(ctx, admin::stats(data.service(&content))).await??;
+    let guild = GuildId::new(guild.get());
+    let stats = in_time(ctx, admin::stats(data.service(&content), guild)).await??;
     ctx.send(
         CreateReply::default()
             .embed(render::stats(&stats))
@@ -101,6 +103,18 @@ async fn reload(ctx: Context<'_>) -> Result<(), Error> {
         }
         Err(error) => {
             tracing::warn!(error = %error, "content reload refused");
+            let first = error.issues.first().map_or_else(
+                || error.to_string(),
+                |issue| format!("{}: {}", issue.entry, issue.rule),
+            );
+            // The team's alert goes out beside the reply, never before it.
+            let services = data.services.clone();
+            let problems = error.issues.len().max(1);
+            tokio::spawn(async move {
+                let content = services.content.get();
+                let ctx = services.ctx(&content);
+                alerts::content_refused(ctx, &services.telemetry, problems, &first).await;
+            });
             let mut text = format!("The content file was not reloaded; the content in use stays as it was.\n```\n{error}");
             // A message holds 2000 characters: keep the start, where the errors are.
             if text.chars().count() > 1990 {
@@ -192,6 +206,68 @@ async fn support_channel(
     ctx.send(
         CreateReply::default()
             .content(render::support_channel_set(set))
+            .ephemeral(true),
+    )
+    .await?;
+    Ok(())
+}
+
+/// How the bot is doing: version, uptime, gateway, scheduler, outbox, problems
+#[poise::command(slash_command, guild_only)]
+async fn health(ctx: Context<'_>) -> Result<(), Error> {
+    let Some(guild) = managed_guild(ctx).await? else {
+        return Ok(());
+    };
+    let data = ctx.data();
+    let services = &data.services;
+    let content = services.content.get();
+    let shards = gateway::shards(&ctx.framework().shard_manager()).await;
+    let report = in_time(
+        ctx,
+        health_report::health(
+            data.service(&content),
+            &services.telemetry,
+            GuildId::new(guild.get()),
+        ),
+    )
+    .await??;
+    ctx.send(
+        CreateReply::default()
+            .embed(render::health(&report, &shards))
+            .ephemeral(true),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Where the bot posts operational problems for your team (at most one per kind an hour)
+#[poise::command(slash_command, guild_only)]
+async fn alerts(
+    ctx: Context<'_>,
+    #[description = "A channel your team reads (leave out to see the current one)"]
+    #[channel_types("Text")]
+    channel: Option<serenity::ChannelId>,
+    #[description = "false: stop posting alerts"] enabled: Option<bool>,
+) -> Result<(), Error> {
+    let Some(guild) = managed_guild(ctx).await? else {
+        return Ok(());
+    };
+    let data = ctx.data();
+    let content = data.services.content.get();
+    let channel = channel.map(|c| ChannelId::new(c.get()));
+    let result = in_time(
+        ctx,
+        alerts::configure(
+            data.service(&content),
+            GuildId::new(guild.get()),
+            channel,
+            enabled,
+        ),
+    )
+    .await??;
+    ctx.send(
+        CreateReply::default()
+            .content(render::alerts_channel(&result))
             .ephemeral(true),
     )
     .await?;

@@ -38,6 +38,7 @@ pub async fn faq(
                 .await;
             ctx.send(render::crisis_reply(&content, &reply).reply())
                 .await?;
+            services.telemetry.metrics.crisis_reply("interaction");
             return Ok(());
         }
     }
@@ -63,7 +64,13 @@ pub async fn faq(
                     share,
                 )
                 .await?;
-                service::faq::count(&services.store, &entry.key).await;
+                service::faq::count(
+                    &services.store,
+                    guild_of(ctx.guild_id()),
+                    member_of(ctx.author()),
+                    &entry.key,
+                )
+                .await;
                 return Ok(());
             }
             None => CreateReply::default()

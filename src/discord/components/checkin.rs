@@ -95,9 +95,12 @@ pub async fn crisis_reflection(
         None => render::REFLECTION_KEEPING.to_owned(),
     });
     let response = CreateInteractionResponse::Message(parts.response().ephemeral(true));
-    if let Err(error) = interaction.create_response(&ctx.http, response).await {
-        tracing::error!(error = %error, "crisis reply to a reflection not delivered");
-        services.safety.undelivered(member, reply, now);
+    match interaction.create_response(&ctx.http, response).await {
+        Ok(()) => services.telemetry.metrics.crisis_reply("interaction"),
+        Err(error) => {
+            tracing::error!(error = %error, "crisis reply to a reflection not delivered");
+            services.safety.undelivered(member, reply, now);
+        }
     }
     let kept = patiently(KEEP_WITHIN, || {
         service::checkin::keep_reflection(data.service(&content), member, checkin, text)

@@ -2,16 +2,24 @@
 
 use crate::discord::reply::Reply;
 use crate::discord::{render, Data, Error};
+use crate::domain::ids::{GuildId, MemberId};
 use crate::service;
 use crate::service::faq::Place;
 
 /// Shows the chosen answer in place of the list, keeping the menu so another can be picked.
-/// The FAQ is the one of the place the menu is used in (a removed entry is no longer there).
-pub async fn pick(data: &Data, place: Place, chosen: Option<&str>) -> Result<Reply, Error> {
+/// The FAQ is the one of the place the menu is used in (a removed entry is no longer there);
+/// the answer counts for the server it was picked in (`here`), or the picker's home server.
+pub async fn pick(
+    data: &Data,
+    here: Option<GuildId>,
+    picker: MemberId,
+    chosen: Option<&str>,
+) -> Result<Reply, Error> {
+    let place = Place::of(here, picker);
     let content = data.services.content.get();
     let faq = service::faq::faq_at(&data.services.store, &content, place).await?;
     let entry = match chosen {
-        Some(key) => service::faq::answer(&data.services.store, &faq, key).await,
+        Some(key) => service::faq::answer(&data.services.store, &faq, here, picker, key).await,
         None => None,
     };
     Ok(match entry {

@@ -18,7 +18,6 @@ use super::custom_id::{CustomId, FaqModal};
 use super::reply::{answer_in_time, Answerable, Reply};
 use super::{errors, guild_of, member_of, render, Data, Error};
 use crate::domain::ids::MemberId;
-use crate::service::faq::Place;
 
 const NO_LONGER_IN_USE: &str =
     "Sorry, this button or menu is no longer in use. Please run the command again.";
@@ -75,10 +74,7 @@ pub async fn handle_component(
             );
             let work = async {
                 let outcome = match other {
-                    CustomId::FaqPick => {
-                        let place = Place::of(here, member);
-                        faq::pick(data, place, selected.as_deref()).await
-                    }
+                    CustomId::FaqPick => faq::pick(data, here, member, selected.as_deref()).await,
                     CustomId::Begin => program::begin(data, member, here).await,
                     CustomId::NotNow => Ok(program::not_now()),
                     CustomId::DeleteConfirm => privacy::delete(data, member).await,
@@ -133,13 +129,16 @@ pub async fn give_undelivered(
     if let Some(text) = parts.text {
         followup = followup.content(text);
     }
-    if let Err(error) = ctx
+    match ctx
         .http
         .create_followup_message(token, &followup, Vec::new())
         .await
     {
-        tracing::error!(error = %error, "undelivered crisis reply not given as a follow-up either");
-        data.services.safety.undelivered(member, reply, now);
+        Ok(_) => data.services.telemetry.metrics.crisis_reply("interaction"),
+        Err(error) => {
+            tracing::error!(error = %error, "undelivered crisis reply not given as a follow-up either");
+            data.services.safety.undelivered(member, reply, now);
+        }
     }
     Ok(())
 }

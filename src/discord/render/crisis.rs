@@ -230,6 +230,9 @@ pub fn support_channel_set(set: crate::service::admin::SupportChannel) -> String
         SupportChannel::CannotPost(channel) => format!(
             "I can't post in <#{channel}>, so nothing changed. Give me the View Channel and Send Messages permissions there (and keep it private to your support team), then try again."
         ),
+        SupportChannel::NotHere(channel) => format!(
+            "<#{channel}> is not a channel of this server, so nothing changed. Choose one of this server's channels."
+        ),
         SupportChannel::Off => "Support requests are off: members in crisis get the support lines, without the button to ask your team.".to_owned(),
     }
 }

@@ -6,6 +6,7 @@
 mod crisis;
 mod faq_admin;
 mod info;
+mod ops;
 mod privacy;
 mod program;
 mod scheduled;
@@ -13,6 +14,7 @@ mod scheduled;
 pub use crisis::*;
 pub use faq_admin::*;
 pub use info::*;
+pub use ops::*;
 pub use privacy::*;
 pub use program::*;
 pub use scheduled::*;

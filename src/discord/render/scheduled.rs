@@ -58,4 +58,15 @@ pub fn public_post_settings(post: Option<&crate::service::admin::PublicPost>) ->
         )
         .field("Enabled", if post.enabled { "yes" } else { "no" }, true)
         .field("Next post", next, false)
+        .field(
+            "Last post",
+            match &post.last_failure {
+                None => "no problem recorded".to_owned(),
+                Some((at, why)) => format!(
+                    "⚠ not posted (<t:{}:f>): {why}. Give Rekindle *View Channel*, *Send Messages* and *Embed Links* in that channel, or choose another.",
+                    at.timestamp()
+                ),
+            },
+            false,
+        )
 }

@@ -205,3 +205,45 @@ async fn on_start_rows_older_than_the_stale_window_are_expired_and_their_check_i
         1
     );
 }
+
+#[tokio::test]
+async fn three_failed_deliveries_within_the_hour_alert_the_team_once() {
+    let w = world().await;
+    let (guild, alerts) = (
+        crate::domain::ids::GuildId::new(100),
+        crate::domain::ids::ChannelId::new(555),
+    );
+    w.store
+        .set_alerts_channel(guild, Some(alerts), utc(2026, 6, 1, 9, 0))
+        .await
+        .expect("saved");
+    for id in 1..=5 {
+        w.enrol(id, utc(2026, 6, 1, 9, 0)).await;
+    }
+    let alerts_sent = || {
+        w.recorder
+            .sent()
+            .iter()
+            .filter(|s| s.kind == "alert" && s.channel == Some(alerts.get()))
+            .count()
+    };
+    // Two failures are a bad moment: no alert.
+    w.recorder.script([
+        Err(SendError::Rejected("400 bad".into())),
+        Err(SendError::Rejected("400 bad".into())),
+    ]);
+    let report = w.run(utc(2026, 6, 1, 17, 0)).await;
+    assert_eq!((report.failed, report.sent), (2, 3));
+    assert_eq!(alerts_sent(), 0);
+    // A third within the hour: the team is told, once.
+    for id in 6..=8 {
+        w.enrol(id, utc(2026, 6, 1, 9, 0)).await;
+    }
+    w.recorder.script([
+        Err(SendError::Rejected("400 bad".into())),
+        Err(SendError::Rejected("400 bad".into())),
+    ]);
+    let report = w.run(utc(2026, 6, 1, 17, 30)).await;
+    assert_eq!(report.failed, 2);
+    assert_eq!(alerts_sent(), 1);
+}

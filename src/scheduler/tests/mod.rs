@@ -81,6 +81,9 @@ async fn world() -> World {
         messenger: recorder.clone(),
         guards: guards.clone(),
         safety: Arc::new(SafetyNet::new()),
+        telemetry: Arc::new(crate::telemetry::Telemetry::new(
+            crate::telemetry::Status::new(Utc::now(), tuning.max_sleep),
+        )),
     };
     let scheduler = Scheduler::new(services, tuning);
     World {

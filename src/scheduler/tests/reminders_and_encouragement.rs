@@ -130,6 +130,7 @@ async fn the_public_post_goes_out_daily_and_cycles_through_every_message() {
         enabled: true,
         next: Some(rhythm.first_after(now)),
         next_index: 0,
+        last_failure: None,
     };
     w.store.save_public_post(&post).await.expect("saved");
     let count = w.content.public_encouragements.len();

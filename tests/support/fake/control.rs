@@ -119,6 +119,53 @@ impl FakeDiscord {
     pub fn revoke_token(&self, revoked: bool) {
         self.shared.lock().token_revoked = revoked;
     }
+    /// Makes `channel_id` a text channel of `guild_id` (another server than the default).
+    pub fn add_text_channel_in(&self, channel_id: u64, guild_id: u64) {
+        let mut st = self.shared.lock();
+        st.known_channels.insert(channel_id);
+        st.channel_guilds.insert(channel_id, guild_id);
+    }
+    /// Message creations in `channel_id` answer Discord's error: 403 with 50013 (Missing
+    /// Permissions) or 50001 (Missing Access), 404 with 10003 (Unknown Channel). `None`: the
+    /// channel takes messages again.
+    pub fn refuse_channel(&self, channel_id: u64, code: Option<u64>) {
+        let mut st = self.shared.lock();
+        match code {
+            None => {
+                st.refused_channels.remove(&channel_id);
+            }
+            Some(code) => {
+                let (status, message) = match code {
+                    10003 => (404, "Unknown Channel"),
+                    50001 => (403, "Missing Access"),
+                    _ => (403, "Missing Permissions"),
+                };
+                st.refused_channels
+                    .insert(channel_id, (status, code, message));
+            }
+        }
+    }
+    /// The gateway refuses new connections with 503 (`false`: it accepts them again). A live
+    /// session is not touched: drop it with [`FakeDiscord::drop_gateway`].
+    pub fn set_gateway_down(&self, down: bool) {
+        self.shared.lock().gateway_down = down;
+    }
+    /// Connections the gateway refused while down.
+    pub fn gateway_refusals(&self) -> usize {
+        self.shared.lock().gateway_refusals
+    }
+    /// Servers the bot left, in order.
+    pub fn left_guilds(&self) -> Vec<u64> {
+        self.shared.lock().left_guilds.clone()
+    }
+    /// Tells the bot it is in `guild_id` (GUILD_CREATE on the live session), with one text
+    /// channel `channel_id`, as when someone adds it to their server.
+    pub async fn add_bot_to_guild(&self, guild_id: u64, channel_id: u64) {
+        self.add_text_channel_in(channel_id, guild_id);
+        let guild = super::payloads::guild_create_json_for(guild_id, channel_id);
+        super::gateway::dispatch(&self.shared, "GUILD_CREATE", guild).await;
+    }
+
     /// Marks `user_id` as a bot account (DMs to it are refused).
     pub fn mark_bot(&self, user_id: u64) {
         self.shared.lock().bots.insert(user_id);

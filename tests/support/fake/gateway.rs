@@ -20,6 +20,18 @@ pub(crate) async fn ws_handler(
     RawQuery(query): RawQuery,
     ws: WebSocketUpgrade,
 ) -> Response {
+    {
+        let mut st = shared.lock();
+        if st.gateway_down {
+            st.gateway_refusals += 1;
+            drop(st);
+            shared.changed();
+            return axum::response::IntoResponse::into_response((
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "gateway down (fake-discord)",
+            ));
+        }
+    }
     if query
         .as_deref()
         .is_none_or(|q| !q.split('&').any(|kv| kv == "v=10"))

@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 use super::commands::check_invocation;
 use super::gateway::{dispatch, dispatch_now};
 use super::payloads::{actor_user, member_json, message_json, now_timestamp, user_json};
-use super::state::{InteractionRec, State, APPLICATION_ID, CHANNEL_ID, GUILD_ID, SESSION_WAIT};
+use super::state::{InteractionRec, State, APPLICATION_ID, GUILD_ID, SESSION_WAIT};
 use super::{Actor, FakeDiscord, Interaction};
 
 const DIRECT_MESSAGES_INTENT: u64 = 1 << 12;
@@ -31,13 +31,11 @@ fn base(st: &mut State, who: &Actor, kind: u8) -> (Value, Interaction) {
         "attachment_size_limit": 10_485_760,
     });
     let (channel_id, guild_id) = if who.in_guild {
-        let guild = who.guild_id;
-        // The test guild's channel, or one of the other server's own.
-        let channel = if guild == GUILD_ID {
-            CHANNEL_ID
-        } else {
-            guild + 10
-        };
+        let (guild, channel) = (who.guild, who.channel);
+        if guild != GUILD_ID {
+            st.known_channels.insert(channel);
+            st.channel_guilds.insert(channel, guild);
+        }
         d["guild_id"] = json!(guild.to_string());
         d["guild_locale"] = json!("en-US");
         d["member"] = member_json(who);
@@ -132,7 +130,7 @@ impl FakeDiscord {
     }
 
     async fn command_like(&self, who: &Actor, name: &str, options: Value, kind: u8) -> Interaction {
-        let guild = who.in_guild.then_some(who.guild_id);
+        let guild = who.in_guild.then_some(who.guild);
         let found = self
             .shared
             .wait_until(SESSION_WAIT, |st| st.find_command(name, guild))
@@ -168,7 +166,7 @@ impl FakeDiscord {
                 data["resolved"] = Value::Object(resolved);
             }
             if is_guild_cmd {
-                data["guild_id"] = json!(who.guild_id.to_string());
+                data["guild_id"] = json!(who.guild.to_string());
             }
             d["data"] = data;
             (d, handle)

@@ -108,7 +108,11 @@ fn create(st: &mut State, channel: u64, body: &Body, path: &str) -> Reply {
     if !p.is_empty() {
         return Reply::invalid(st, &route, &p);
     }
-    // Knobs, in order: closed DMs, forced failures, rate limit, nonce de-dup.
+    // Knobs, in order: refused channels, closed DMs, forced failures, rate limit, nonce
+    // de-dup.
+    if let Some((status, code, message)) = st.refused_channels.get(&channel).copied() {
+        return Reply::error(status, code, message);
+    }
     if st
         .dm_users
         .get(&channel)

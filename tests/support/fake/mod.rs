@@ -34,6 +34,9 @@ use state::{Shared, State};
 #[allow(unused_imports)]
 pub use latency::CallbackTiming;
 
+/// The test guild's id, for settings built before a fake exists.
+pub const HOME_GUILD: u64 = state::GUILD_ID;
+
 /// The token tests give the bot; every REST call must carry `Authorization: Bot <TOKEN>`.
 pub const TOKEN: &str = "OTAwMDAwMDAwMDAwMDAwMDAy.FakeDc.rekindle-test-token-not-a-secret";
 
@@ -46,8 +49,10 @@ pub struct Actor {
     pub guild_permissions: u64,
     /// false: the interaction comes from the bot's DM (`user`, no `guild_id`/`member`).
     pub in_guild: bool,
-    /// The server a guild interaction comes from: the test guild unless [`Actor::in_server`].
-    pub guild_id: u64,
+    /// The server a guild interaction comes from (default: the test guild), and the text
+    /// channel it happens in.
+    pub guild: u64,
+    pub channel: u64,
 }
 
 /// VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS, ATTACH_FILES, READ_MESSAGE_HISTORY,
@@ -63,7 +68,17 @@ impl Actor {
             name: format!("user{id}"),
             guild_permissions: BASIC_PERMISSIONS,
             in_guild: true,
-            guild_id: state::GUILD_ID,
+            guild: state::GUILD_ID,
+            channel: state::CHANNEL_ID,
+        }
+    }
+    /// The same person, acting in another server, in its text channel `channel`.
+    pub fn in_server(self, guild: u64, channel: u64) -> Actor {
+        Actor {
+            guild,
+            channel,
+            in_guild: true,
+            ..self
         }
     }
     pub fn admin(id: u64) -> Actor {
@@ -75,15 +90,6 @@ impl Actor {
     pub fn in_dm(self) -> Actor {
         Actor {
             in_guild: false,
-            ..self
-        }
-    }
-    /// The same person in another server (its interactions carry that `guild_id`, in a text
-    /// channel of that server).
-    pub fn in_server(self, guild_id: u64) -> Actor {
-        Actor {
-            in_guild: true,
-            guild_id,
             ..self
         }
     }

@@ -93,11 +93,11 @@ pub(crate) fn ready_json(session_id: &str, ws_url: &str) -> Value {
     })
 }
 
-pub(crate) fn guild_channel_json(id: u64) -> Value {
+pub(crate) fn guild_channel_json(id: u64, guild: u64) -> Value {
     json!({
         "id": id.to_string(),
         "type": 0,
-        "guild_id": GUILD_ID.to_string(),
+        "guild_id": guild.to_string(),
         "name": "general",
         "position": 0,
         "permission_overwrites": [],
@@ -121,8 +121,13 @@ pub(crate) fn dm_channel_json(channel_id: u64, user_id: u64) -> Value {
 }
 
 pub(crate) fn guild_create_json() -> Value {
+    guild_create_json_for(GUILD_ID, CHANNEL_ID)
+}
+
+/// GUILD_CREATE for `guild`, with one text channel.
+pub(crate) fn guild_create_json_for(guild: u64, channel: u64) -> Value {
     let head = json!({
-        "id": GUILD_ID.to_string(),
+        "id": guild.to_string(),
         "name": "Rekindle Test Guild",
         "icon": null, "icon_hash": null, "splash": null, "discovery_splash": null,
         "owner_id": OWNER_USER_ID.to_string(),
@@ -130,7 +135,7 @@ pub(crate) fn guild_create_json() -> Value {
         "widget_enabled": false, "widget_channel_id": null,
         "verification_level": 0, "default_message_notifications": 0, "explicit_content_filter": 0,
         "roles": [{
-            "id": GUILD_ID.to_string(), "name": "@everyone", "color": 0, "hoist": false,
+            "id": guild.to_string(), "name": "@everyone", "color": 0, "hoist": false,
             "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null},
             "icon": null, "unicode_emoji": null, "position": 0, "permissions": "2248473465835073",
             "managed": false, "mentionable": false, "flags": 0,
@@ -147,7 +152,7 @@ pub(crate) fn guild_create_json() -> Value {
         "premium_progress_bar_enabled": false, "safety_alerts_channel_id": null,
         "joined_at": "2024-01-01T00:00:00.000000+00:00", "large": false, "unavailable": false,
         "member_count": 2, "voice_states": [], "members": [],
-        "channels": [guild_channel_json(CHANNEL_ID)],
+        "channels": [guild_channel_json(channel, guild)],
         "threads": [], "presences": [], "stage_instances": [], "guild_scheduled_events": [],
     });
     let mut guild = head;

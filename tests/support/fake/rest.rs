@@ -18,7 +18,7 @@ use super::commands::validate_commands;
 use super::payloads::{
     application_json, bot_user, check_model, dm_channel_json, guild_channel_json, user_json,
 };
-use super::state::{Shared, State, APPLICATION_ID};
+use super::state::{Shared, State, APPLICATION_ID, GUILD_ID};
 use super::validate::Problems;
 use super::{gateway, messages, webhooks, Recorded, TOKEN};
 
@@ -295,6 +295,13 @@ fn route_request(
             Err(_) => Reply::error(404, 10013, "Unknown User"),
         },
         ("POST", ["users", "@me", "channels"]) => open_dm(st, &body.json),
+        ("DELETE", ["users", "@me", "guilds", g]) => match g.parse::<u64>() {
+            Ok(g) => {
+                st.left_guilds.push(g);
+                Reply::no_content()
+            }
+            Err(_) => Reply::error(404, 10004, "Unknown Guild"),
+        },
         ("PUT", ["applications", a, "commands"]) if *a == app => {
             put_commands(st, None, &body.json, path)
         }
@@ -315,7 +322,10 @@ fn route_request(
         }
         ("GET", ["channels", id]) => match id.parse::<u64>() {
             Ok(c) if st.dm_users.contains_key(&c) => Reply::ok(dm_channel_json(c, st.dm_users[&c])),
-            Ok(c) if st.known_channels.contains(&c) => Reply::ok(guild_channel_json(c)),
+            Ok(c) if st.known_channels.contains(&c) => {
+                let guild = st.channel_guilds.get(&c).copied().unwrap_or(GUILD_ID);
+                Reply::ok(guild_channel_json(c, guild))
+            }
             _ => Reply::error(404, 10003, "Unknown Channel"),
         },
         (_, ["channels", ..]) => messages::route(st, method, &seg, body),

@@ -120,6 +120,15 @@ pub(crate) struct State {
     pub delays: Vec<(String, String, std::time::Duration)>,
     /// Every request is answered 401, as Discord does for a reset token.
     pub token_revoked: bool,
+    /// The server of each guild channel that is not in the default guild.
+    pub channel_guilds: HashMap<u64, u64>,
+    /// Servers the bot left (`DELETE /users/@me/guilds/{id}`), in order.
+    pub left_guilds: Vec<u64>,
+    /// Message creations in these channels answer this (status, code, message).
+    pub refused_channels: HashMap<u64, (u16, u64, &'static str)>,
+    /// The gateway answers 503 instead of upgrading, counted in `gateway_refusals`.
+    pub gateway_down: bool,
+    pub gateway_refusals: usize,
 }
 
 /// A 429 storm: one message creation in `every` is rate limited.
@@ -185,6 +194,11 @@ impl State {
             storm_seen: 0,
             delays: Vec::new(),
             token_revoked: false,
+            channel_guilds: HashMap::new(),
+            left_guilds: Vec::new(),
+            refused_channels: HashMap::new(),
+            gateway_down: false,
+            gateway_refusals: 0,
         }
     }
 
