@@ -7,11 +7,15 @@
 pub mod checkin;
 pub mod country;
 pub mod crisis;
+pub mod days;
 pub mod faq_search;
 pub mod ids;
+pub mod journal;
 pub mod member;
 pub mod outbox;
+pub mod pause;
 pub mod program;
+pub mod recap;
 pub mod schedule;
 pub mod text;
 pub mod timing;

@@ -225,7 +225,9 @@ pub async fn snooze(
     // rhythm (every 2 days, weekly) would put it later. Never pushes one back.
     if let Some(settings) = ctx.store.member(member).await?.map(|m| m.settings) {
         let rhythm = settings.rhythm();
-        let tomorrow = rhythm.slot(local_date(rhythm.tz, ctx.now) + chrono::Duration::days(1));
+        // Tomorrow, or the first of the member's days after it.
+        let tomorrow =
+            rhythm.first_on_or_after(local_date(rhythm.tz, ctx.now) + chrono::Duration::days(1));
         ctx.store.bring_checkin_forward(member, tomorrow).await?;
     }
     Ok(())

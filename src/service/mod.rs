@@ -12,6 +12,7 @@ mod error;
 pub mod faq;
 pub mod guards;
 pub mod intake;
+pub mod journal;
 pub mod messages;
 pub mod privacy;
 pub mod program;

@@ -7,6 +7,7 @@ mod admin;
 mod checkin;
 mod faq;
 mod help;
+mod journal;
 mod privacy;
 mod program;
 mod settings;
@@ -23,6 +24,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         program::program(),
         checkin::checkin(),
         settings::settings(),
+        journal::journal(),
         privacy::privacy(),
         admin::admin(),
     ]

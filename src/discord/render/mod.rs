@@ -5,12 +5,14 @@
 
 mod crisis;
 mod info;
+mod journal;
 mod privacy;
 mod program;
 mod scheduled;
 
 pub use crisis::*;
 pub use info::*;
+pub use journal::*;
 pub use privacy::*;
 pub use program::*;
 pub use scheduled::*;

@@ -25,6 +25,7 @@ fn rhythm(zone: &str, h: u8, m: u8, frequency: Frequency) -> Rhythm {
         tz: tz(zone),
         time: LocalTime::from_hm(h, m).expect("valid"),
         frequency,
+        days: Days::EVERY_DAY,
     }
 }
 
@@ -248,6 +249,7 @@ fn member_settings(encouragement: bool) -> MemberSettings {
         timezone: crate::domain::timing::Timezone::parse("America/New_York").expect("valid"),
         checkin_time: LocalTime::from_hm(20, 0).expect("valid"),
         frequency: Frequency::Daily,
+        days: Days::EVERY_DAY,
         encouragement,
     }
 }

@@ -30,6 +30,7 @@ fn settings() -> &'static Settings {
             timezone: Timezone::parse("Europe/Berlin").expect("valid"),
             checkin_time: LocalTime::parse("19:00").expect("valid"),
             frequency: Frequency::Daily,
+            days: crate::domain::days::Days::EVERY_DAY,
             encouragement: true,
         };
         settings
