@@ -56,7 +56,8 @@ pub struct Full {
     pub id: EntryId,
     pub written: NaiveDateTime,
     pub step: Option<StepNumber>,
-    /// The whole entry, mentions made inert.
+    /// The whole entry, as written (shown only in an embed, which never pings, with no
+    /// mentions allowed).
     pub text: String,
     pub reflection: bool,
 }
@@ -200,7 +201,7 @@ pub async fn read(ctx: Ctx<'_>, member: MemberId, raw: &str) -> Result<Full, Ser
         id: entry.id,
         written: entry.written_at.with_timezone(&tz).naive_local(),
         step: entry.step,
-        text: journal::inert(&entry.body),
+        text: entry.body,
         reflection: entry.checkin.is_some(),
     })
 }

@@ -6,6 +6,8 @@ mod support;
 
 mod checkins;
 mod foundation;
+mod journal;
+mod look_back;
 mod member;
 mod privacy;
 mod program;
