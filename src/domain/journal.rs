@@ -62,6 +62,8 @@ pub enum JournalError {
     SearchTooLong { length: usize },
     #[error("Your journal has {} right now, so there's no page {asked}.", pages_text(*.pages))]
     NoSuchPage { asked: i64, pages: usize },
+    #[error("Those search results fill {}, so there's no page {asked}.", pages_text(*.pages))]
+    NoSuchResultsPage { asked: i64, pages: usize },
     /// An entry that does not exist or belongs to someone else: the same words for both.
     #[error("I couldn't find that entry in your journal. Pick one from the list as you type.")]
     UnknownEntry,

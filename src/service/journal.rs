@@ -162,10 +162,23 @@ pub async fn search(
         .store
         .journal_page(member, 0, journal::SEARCH_SCAN)
         .await?;
-    let matches: Vec<&JournalEntry> = read.iter().filter(|e| query.matches(&e.body)).collect();
+    // Folding thousands of entries is CPU work: off the async threads, so a member searching
+    // a flooded journal holds nobody else up.
+    let matches: Vec<JournalEntry> = tokio::task::spawn_blocking(move || {
+        read.into_iter()
+            .filter(|entry| query.matches(&entry.body))
+            .collect()
+    })
+    .await
+    .map_err(anyhow::Error::from)?;
     let number = number.unwrap_or(1);
     // No matches is one empty page, not an error: the words say so.
-    let offset = page_offset(number, matches.len())?;
+    let offset = page_offset(number, matches.len()).map_err(|error| match error {
+        JournalError::NoSuchPage { asked, pages } => {
+            JournalError::NoSuchResultsPage { asked, pages }
+        }
+        other => other,
+    })?;
     let shown: Vec<Listed> = matches
         .iter()
         .skip(offset)
@@ -207,7 +220,7 @@ pub async fn read(ctx: Ctx<'_>, member: MemberId, raw: &str) -> Result<Full, Ser
 }
 
 /// How many entries autocomplete looks through: the newest, so it answers in time.
-const SUGGEST_SCAN: usize = 500;
+const SUGGEST_SCAN: usize = 200;
 
 /// Autocomplete for `/journal read`: the member's own entries matching what they typed (its
 /// words, or a date like `2026-03`), newest first, at most 25: `(label, value)`.
@@ -258,6 +271,7 @@ fn label(entry: &Listed) -> String {
 /// enrolled member's words are kept; nothing is stored for anyone else, or after an erasure.
 pub async fn write(ctx: Ctx<'_>, member: MemberId, text: &str) -> Result<(), ServiceError> {
     let entry = Reflection::parse(text)?;
+    super::checkin::ensure_room(ctx, member).await?;
     if !ctx
         .store
         .add_reflection(member, None, &entry, ctx.now)
