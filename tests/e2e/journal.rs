@@ -383,9 +383,18 @@ async fn a_member_writes_an_entry_reads_it_whole_and_deletes_it_after_a_confirm(
     assert!(words(&kept).contains("Nothing was deleted"), "{kept}");
     assert_eq!(reflections(&bot, &member).await.len(), 1);
 
-    // A stranger cannot confirm it either.
+    // A stranger cannot confirm it either, not even with a button forged in their own name:
+    // the entry is not theirs, so for them it is not there.
     let (_, refused) = press_on(&bot, &stranger.guild, &confirm, &confirm_on).await;
     assert_private_reply(&refused, "belong to someone else's journal");
+    for forged in [
+        confirm.replace(":9305:", ":9306:"),
+        delete.replace(":9305:", ":9306:"),
+    ] {
+        let (_, nothing) = press_on(&bot, &stranger.guild, &forged, &confirm_on).await;
+        assert!(words(&nothing).contains("already gone"), "{nothing}");
+        assert!(!words(&nothing).contains("Mon 2 Mar"), "{nothing}");
+    }
     assert_eq!(reflections(&bot, &member).await.len(), 1);
 
     // Confirmed twice at once: deleted once, both presses answered.
