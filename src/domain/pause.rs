@@ -167,7 +167,7 @@ mod tests {
     #[test]
     fn the_end_is_the_members_own_morning_in_several_timezones() {
         let end = date(2026, 3, 9);
-        let cases: [(&str, (u32, u32, u32, u32)); 4] = [
+        let cases = [
             ("Europe/Berlin", (3, 9, 7, 0)),     // 08:00 CET
             ("America/New_York", (3, 9, 12, 0)), // 08:00 EDT, the day after spring forward
             ("Asia/Kolkata", (3, 9, 2, 30)),     // 08:00 IST

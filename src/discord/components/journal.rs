@@ -83,9 +83,12 @@ pub async fn delete(
     }))
 }
 
-pub fn keep(member: MemberId, owner: MemberId) -> Result<Reply, Error> {
-    journal::check_owner(member, owner)?;
-    Ok(Reply::replace(render::JOURNAL_KEPT_ENTRY))
+/// "Keep it": nothing is deleted.
+pub fn keep(member: MemberId, owner: MemberId) -> Reply {
+    match journal::check_owner(member, owner) {
+        Ok(()) => Reply::replace(render::JOURNAL_KEPT_ENTRY),
+        Err(refused) => Reply::private(refused.to_string()),
+    }
 }
 
 /// The modal was submitted: the safety net reads it first, exactly as a reflection's (a

@@ -111,7 +111,7 @@ pub async fn handle_component(
                     CustomId::JournalDeleteConfirm { owner, entry } => {
                         journal::delete(data, member, owner, entry).await
                     }
-                    CustomId::JournalKeep { owner, .. } => journal::keep(member, owner),
+                    CustomId::JournalKeep { owner, .. } => Ok(journal::keep(member, owner)),
                     CustomId::Reflect(_)
                     | CustomId::AskSupport(_)
                     | CustomId::ReflectionModal(_)
