@@ -110,6 +110,7 @@ fn rhythm(tz: Tz, time: &str, frequency: Frequency) -> Rhythm {
         tz,
         time: LocalTime::parse(time).expect("a time"),
         frequency,
+        days: rekindle::domain::days::Days::EVERY_DAY,
     }
 }
 

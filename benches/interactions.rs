@@ -71,6 +71,7 @@ async fn seed(store: &Store, members: u64, now: DateTime<Utc>) -> Vec<i64> {
         tz: chrono_tz::UTC,
         time: LocalTime::parse("19:00").expect("a time"),
         frequency: Frequency::Daily,
+        days: rekindle::domain::days::Days::EVERY_DAY,
     };
     let slot = rhythm.following(rhythm.first_after(now).date);
     let now_s = now.timestamp();

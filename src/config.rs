@@ -422,6 +422,8 @@ impl Settings {
                 timezone,
                 checkin_time,
                 frequency,
+                // New members start with every day; /settings days narrows it.
+                days: crate::domain::days::Days::EVERY_DAY,
                 encouragement: file.defaults.encouragement,
             },
             quiet_hours: QuietHours { start, end },
@@ -517,6 +519,9 @@ fn in_a_file(error: &SettingError) -> String {
         SettingError::UnknownRegion(region) => format!(
             "“{region}” is not a country; write its two-letter ISO 3166-1 code, e.g. \"DE\""
         ),
+        // The settings file has no days key (new members start with every day); the words
+        // for members serve if one is ever added.
+        other @ (SettingError::NoDays | SettingError::UnknownDays(_)) => other.to_string(),
     }
 }
 

@@ -42,6 +42,7 @@ impl Write for Captured {
 const REFLECTION: &str = "Quietly-Unique reflection about the lake house";
 const JOURNAL: &str = "Quietly-Unique journal line about Thursday";
 const CRISIS: &str = "Quietly-Unique: some nights I want to die";
+const WRITTEN: &str = "Quietly-Unique entry written in the journal modal @everyone";
 
 #[tokio::test]
 async fn a_full_journey_logs_neither_the_token_nor_what_the_member_wrote() {
@@ -98,6 +99,30 @@ async fn a_full_journey_logs_neither_the_token_nor_what_the_member_wrote() {
         json!([{"type": 1, "name": "export", "options": []}]),
     )
     .await;
+    // The journal: written by modal, listed, searched, suggested and read whole.
+    let journal = |sub: &str, options: serde_json::Value| json!([{"type": 1, "name": sub, "options": options}]);
+    command(&bot, &member.guild, "journal", journal("write", json!([]))).await;
+    let written = bot
+        .fake
+        .modal_submit(&member.guild, "jn:write", &[("entry", WRITTEN)])
+        .await;
+    bot.fake.wait_answer(&written, WAIT).await;
+    command(&bot, &member.guild, "journal", journal("list", json!([]))).await;
+    let search = json!([{"type": 3, "name": "text", "value": "quietly unique"}]);
+    command(&bot, &member.guild, "journal", journal("search", search)).await;
+    let typed = json!([{"type": 3, "name": "entry", "value": "Quietly", "focused": true}]);
+    let suggested = bot
+        .fake
+        .autocomplete(&member.guild, "journal", journal("read", typed))
+        .await;
+    let choices = bot.fake.wait_callback(&suggested, WAIT).await;
+    let entry = choices["data"]["choices"][0]["value"].clone();
+    let read = json!([{"type": 3, "name": "entry", "value": entry}]);
+    let whole = command(&bot, &member.guild, "journal", journal("read", read)).await;
+    assert_eq!(
+        whole["data"]["embeds"][0]["description"], WRITTEN,
+        "the journal steps ran"
+    );
     // The next day at 19:00 UTC: the scheduled check-in (and its rendering) are logged too.
     let later = bot.clock.now() + Duration::hours(33);
     bot.clock.set(later);
@@ -143,6 +168,7 @@ async fn a_full_journey_logs_neither_the_token_nor_what_the_member_wrote() {
         REFLECTION,
         JOURNAL,
         CRISIS,
+        WRITTEN,
         "Quietly-Unique",
     ] {
         assert!(!logs.contains(secret), "the logs contain {secret:?}");

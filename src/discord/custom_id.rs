@@ -3,12 +3,15 @@
 //! Discord gives a component's `custom_id` back when it is used (up to 100 characters). We put
 //! in it what the handler needs to act without any in-memory collector, so a check-in sent
 //! before a restart still works after it. Ids carry no secret and prove nothing: handlers
-//! check that a check-in belongs to the member who pressed the button.
+//! check that a check-in belongs to the member who pressed the button, and journal buttons
+//! carry their owner, checked against whoever presses them. No id ever carries a member's
+//! words (an unknown id is logged).
 
 use std::fmt;
 
 use crate::domain::faq_layer::Revision;
-use crate::domain::ids::{CheckinId, GuildId};
+use crate::domain::ids::{CheckinId, GuildId, MemberId};
+use crate::domain::journal::EntryId;
 use crate::domain::program::Outcome;
 
 /// Everything a component of ours can mean.
@@ -42,11 +45,26 @@ pub enum CustomId {
     SupportLines,
     /// "Ask the server's support team to reach out", for this server.
     AskSupport(GuildId),
+    /// A journal page's "Older": the entries after `entry`, of `owner`'s journal.
+    JournalOlder { owner: MemberId, entry: EntryId },
+    /// A journal page's "Newer": the entries before `entry`.
+    JournalNewer { owner: MemberId, entry: EntryId },
+    /// "Delete this entry" under a whole entry: asks to confirm.
+    JournalDelete { owner: MemberId, entry: EntryId },
+    /// The deletion confirmed.
+    JournalDeleteConfirm { owner: MemberId, entry: EntryId },
+    /// The deletion called off.
+    JournalKeep { owner: MemberId, entry: EntryId },
+    /// The `/journal write` modal.
+    JournalModal,
 }
 
 impl CustomId {
     /// Parses a `custom_id`; `None` for anything we did not make (or no longer make).
     pub fn parse(raw: &str) -> Option<CustomId> {
+        if let Some(rest) = raw.strip_prefix("jn:") {
+            return Self::parse_journal(rest);
+        }
         let mut parts = raw.split(':');
         let id = match (parts.next(), parts.next(), parts.next(), parts.next()) {
             (Some("faq"), Some("pick"), None, _) => CustomId::FaqPick,
@@ -77,6 +95,29 @@ impl CustomId {
         };
         Some(id)
     }
+
+    /// `jn:write`, or `jn:{action}:{owner}:{entry}`.
+    fn parse_journal(rest: &str) -> Option<CustomId> {
+        if rest == "write" {
+            return Some(CustomId::JournalModal);
+        }
+        let mut parts = rest.split(':');
+        let (action, owner, entry) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || owner.is_empty() || !owner.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let owner = MemberId::new(owner.parse::<u64>().ok().filter(|o| *o > 0)?);
+        let entry = EntryId::parse(entry)?;
+        Some(match action {
+            "old" => CustomId::JournalOlder { owner, entry },
+            "new" => CustomId::JournalNewer { owner, entry },
+            "del" => CustomId::JournalDelete { owner, entry },
+            "delok" => CustomId::JournalDeleteConfirm { owner, entry },
+            "keep" => CustomId::JournalKeep { owner, entry },
+            _ => return None,
+        })
+    }
 }
 
 impl fmt::Display for CustomId {
@@ -96,6 +137,14 @@ impl fmt::Display for CustomId {
             CustomId::DeleteCancel => f.write_str("pv:keep"),
             CustomId::SupportLines => f.write_str("cr:lines"),
             CustomId::AskSupport(guild) => write!(f, "cr:ask:{guild}"),
+            CustomId::JournalOlder { owner, entry } => write!(f, "jn:old:{owner}:{entry}"),
+            CustomId::JournalNewer { owner, entry } => write!(f, "jn:new:{owner}:{entry}"),
+            CustomId::JournalDelete { owner, entry } => write!(f, "jn:del:{owner}:{entry}"),
+            CustomId::JournalDeleteConfirm { owner, entry } => {
+                write!(f, "jn:delok:{owner}:{entry}")
+            }
+            CustomId::JournalKeep { owner, entry } => write!(f, "jn:keep:{owner}:{entry}"),
+            CustomId::JournalModal => f.write_str("jn:write"),
         }
     }
 }
@@ -157,6 +206,17 @@ mod tests {
             CustomId::AskSupport(GuildId::new(u64::MAX)),
         ];
         all.extend(Outcome::ALL.map(CustomId::Outcome));
+        all.push(CustomId::JournalModal);
+        for (owner, entry) in [(1, 1), (u64::MAX, i64::MAX)] {
+            let (owner, entry) = (MemberId::new(owner), EntryId::new(entry).expect("positive"));
+            all.extend([
+                CustomId::JournalOlder { owner, entry },
+                CustomId::JournalNewer { owner, entry },
+                CustomId::JournalDelete { owner, entry },
+                CustomId::JournalDeleteConfirm { owner, entry },
+                CustomId::JournalKeep { owner, entry },
+            ]);
+        }
         for id in [1, i64::MAX].into_iter().filter_map(CheckinId::new) {
             all.extend([
                 CustomId::Mood(id),
@@ -190,6 +250,15 @@ mod tests {
             "cr:ask:0",
             "cr:ask:x",
             "cr:lines:1",
+            "jn:old:1",
+            "jn:old:0:5",
+            "jn:old:1:0",
+            "jn:old:1:-5",
+            "jn:old:+1:5",
+            "jn:old:1:5:6",
+            "jn:burn:1:5",
+            "jn:write:1",
+            "jn:old:x:5",
         ] {
             assert_eq!(CustomId::parse(raw), None, "{raw}");
         }

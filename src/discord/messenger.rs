@@ -64,10 +64,15 @@ impl DiscordMessenger {
                 let step = content.step(step.get()).ok_or_else(|| gone("step"))?;
                 CreateMessage::new().embeds(render::welcome(step))
             }
-            Outgoing::StepIntro { step } => {
+            Outgoing::StepIntro { step, recap } => {
                 let step = content.step(step.get()).ok_or_else(|| gone("step"))?;
-                CreateMessage::new().embed(render::step_detail(step))
+                let message = CreateMessage::new().embed(render::step_detail(step));
+                match render::step_intro(recap.as_ref()) {
+                    Some(text) => message.content(text),
+                    None => message,
+                }
             }
+            Outgoing::Resumed => CreateMessage::new().content(render::RESUMED_BY_ITSELF),
             Outgoing::Checkin(prepared) => {
                 let (text, embed, components) = render::checkin(&content, prepared);
                 CreateMessage::new()

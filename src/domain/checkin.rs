@@ -7,6 +7,11 @@ use thiserror::Error;
 /// The longest reflection we keep, in characters (a Discord modal's text input maximum).
 pub const MAX_REFLECTION_CHARS: usize = 4000;
 
+/// The most reflections and journal entries kept for one member: far beyond anyone's
+/// writing in the retention period, and a bound on what a script flooding the bot's DMs
+/// can make it store.
+pub const MAX_ENTRIES: usize = 10_000;
+
 /// Where a check-in stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CheckinStatus {
@@ -116,6 +121,8 @@ pub enum AnswerError {
     EmptyReflection,
     #[error("“{0}” isn't a mood I know; choose from 1 to 5.")]
     BadMood(String),
+    #[error("Your journal holds {MAX_ENTRIES} entries, the most I keep, so I didn't save this one. `/journal read` lets you delete entries, and `/privacy export` saves them all.")]
+    JournalFull,
 }
 
 /// The prompt to use next in a step with `count` prompts, given the one used last time in

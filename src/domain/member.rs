@@ -1,5 +1,6 @@
 //! Who a member is to us (a Discord user id, nothing else) and what they chose.
 
+use super::days::Days;
 use super::timing::{Frequency, LocalTime, Timezone};
 
 pub use super::ids::MemberId;
@@ -10,6 +11,8 @@ pub struct MemberSettings {
     pub timezone: Timezone,
     pub checkin_time: LocalTime,
     pub frequency: Frequency,
+    /// The days of the week check-ins may come on.
+    pub days: Days,
     pub encouragement: bool,
 }
 
@@ -20,6 +23,7 @@ impl MemberSettings {
             tz: self.timezone.tz(),
             time: self.checkin_time,
             frequency: self.frequency,
+            days: self.days,
         }
     }
 }
@@ -30,6 +34,7 @@ pub struct SettingsChange {
     pub timezone: Option<Timezone>,
     pub checkin_time: Option<LocalTime>,
     pub frequency: Option<Frequency>,
+    pub days: Option<Days>,
     pub encouragement: Option<bool>,
 }
 
@@ -43,6 +48,7 @@ impl SettingsChange {
             timezone: self.timezone.unwrap_or(current.timezone),
             checkin_time: self.checkin_time.unwrap_or(current.checkin_time),
             frequency: self.frequency.unwrap_or(current.frequency),
+            days: self.days.unwrap_or(current.days),
             encouragement: self.encouragement.unwrap_or(current.encouragement),
         }
     }
@@ -58,6 +64,7 @@ mod tests {
             timezone: Timezone::parse("UTC").expect("valid"),
             checkin_time: LocalTime::parse("19:00").expect("valid"),
             frequency: Frequency::Daily,
+            days: Days::EVERY_DAY,
             encouragement: true,
         };
         let change = SettingsChange {

@@ -7,14 +7,17 @@ pub enum Kind {
     Reminder,
     Encouragement,
     Public,
+    /// The short welcome back when a pause with an end is over.
+    Resumed,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [
+    pub const ALL: [Kind; 5] = [
         Kind::Checkin,
         Kind::Reminder,
         Kind::Encouragement,
         Kind::Public,
+        Kind::Resumed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -23,6 +26,7 @@ impl Kind {
             Kind::Reminder => "reminder",
             Kind::Encouragement => "encouragement",
             Kind::Public => "public",
+            Kind::Resumed => "resumed",
         }
     }
 

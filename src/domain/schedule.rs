@@ -8,6 +8,7 @@
 use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+use super::days::Days;
 use super::member::MemberSettings;
 use super::program::Event;
 use super::timing::{Frequency, LocalTime};
@@ -40,11 +41,17 @@ pub fn local_date(tz: Tz, at: DateTime<Utc>) -> NaiveDate {
 }
 
 /// When and how often: one member's check-in rhythm.
+///
+/// `days` narrows the frequency: a slot falls only on one of those days of the week, and the
+/// frequency is the least gap between two slots. Daily on weekdays is Monday to Friday;
+/// every two days on weekdays is Monday, Wednesday, Friday, then Monday again; weekly on
+/// `mon,thu` is the first of those days a week after the last one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rhythm {
     pub tz: Tz,
     pub time: LocalTime,
     pub frequency: Frequency,
+    pub days: Days,
 }
 
 /// A slot: a local date and the instant it falls on.
@@ -62,21 +69,26 @@ impl Rhythm {
         }
     }
 
-    /// The first slot strictly after `now`, starting from today's local date: what a new
-    /// member (or a changed setting) gets.
+    /// The first slot strictly after `now` on one of the member's days, starting from
+    /// today's local date: what a new member (or a changed setting) gets.
     pub fn first_after(&self, now: DateTime<Utc>) -> Slot {
         let today = local_date(self.tz, now);
-        let slot = self.slot(today);
+        let slot = self.first_on_or_after(today);
         if slot.at > now {
             slot
         } else {
-            self.slot(today + Duration::days(1))
+            self.first_on_or_after(slot.date + Duration::days(1))
         }
     }
 
-    /// The slot after `previous`, by the frequency.
+    /// The slot on `date` or the first of the member's days after it.
+    pub fn first_on_or_after(&self, date: NaiveDate) -> Slot {
+        self.slot(self.days.first_on_or_after(date))
+    }
+
+    /// The slot after `previous`: the frequency's gap, then the first of the member's days.
     pub fn following(&self, previous: NaiveDate) -> Slot {
-        self.slot(previous + Duration::days(i64::from(self.frequency.days())))
+        self.first_on_or_after(previous + Duration::days(i64::from(self.frequency.days())))
     }
 }
 

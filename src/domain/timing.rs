@@ -17,6 +17,10 @@ pub enum SettingError {
     BadTime(String),
     #[error("“{0}” isn't a frequency I know. Choose daily, every_2_days or weekly.")]
     BadFrequency(String),
+    #[error("Please name at least one day for your check-ins: every_day, weekdays, weekends, or a list like mon,wed,fri.")]
+    NoDays,
+    #[error("I don't know the day {0}. Use every_day, weekdays, weekends, or days like mon,wed,fri (mon, tue, wed, thu, fri, sat, sun).")]
+    UnknownDays(String),
     #[error("I don't know the country “{0}”. Pick one from the list as you type, or use `none` to forget it.")]
     UnknownRegion(String),
 }

@@ -99,6 +99,10 @@ pub fn decide(
                 .ok_or(NotSent::Cancelled("the content changed"))?;
             Ok((to_member()?, Outgoing::Encouragement { step, index }))
         }
+        Kind::Resumed => {
+            running()?;
+            Ok((to_member()?, Outgoing::Resumed))
+        }
         Kind::Public => {
             let channel = row.channel.ok_or(NotSent::Cancelled("no channel"))?;
             let index = row

@@ -15,6 +15,7 @@ fn prefix(kind: Kind) -> char {
         Kind::Reminder => 'r',
         Kind::Encouragement => 'e',
         Kind::Public => 'p',
+        Kind::Resumed => 'u',
     }
 }
 
@@ -86,12 +87,7 @@ mod tests {
 
     #[test]
     fn kinds_round_trip() {
-        for kind in [
-            Kind::Checkin,
-            Kind::Reminder,
-            Kind::Encouragement,
-            Kind::Public,
-        ] {
+        for kind in Kind::ALL {
             assert_eq!(Kind::parse(kind.as_str()), Some(kind));
         }
     }

@@ -16,12 +16,54 @@ impl Scheduler {
     /// Plans everything due at `now` without sending; returns how many messages were
     /// queued. `run_due` calls it first; benchmarks call it alone to time the two phases.
     pub async fn plan(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
-        let mut queued = self.plan_checkins(now).await?;
+        let mut queued = self.plan_resumes(now).await?;
+        queued += self.plan_checkins(now).await?;
         queued += self.plan_reminders(now).await?;
         queued += self.plan_encouragements(now).await?;
         queued += self.plan_public_posts(now).await?;
         self.purge(now).await?;
         Ok(queued)
+    }
+
+    /// Pauses whose end has come: the program runs again from now, and a short welcome back
+    /// is queued (to a member DMs reach; one whose DMs are closed is resumed quietly and
+    /// planned again when they open them).
+    async fn plan_resumes(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        let policy = self.services.settings.policy();
+        let mut queued = 0;
+        loop {
+            let due = self
+                .services
+                .store
+                .due_resumes(now, self.tuning.batch)
+                .await?;
+            if due.is_empty() {
+                return Ok(queued);
+            }
+            for member in &due {
+                let plan = member
+                    .reachable
+                    .then(|| schedule::plan(&member.settings, now, &policy));
+                let nonce = member.reachable.then(|| {
+                    nonce(
+                        Kind::Resumed,
+                        member.member.get(),
+                        day_number(member.end.date),
+                    )
+                });
+                let resumed = self
+                    .services
+                    .store
+                    .resume_after_pause(member, plan, nonce.as_deref(), now)
+                    .await?;
+                if resumed && nonce.is_some() {
+                    queued += 1;
+                }
+            }
+            if due.len() < self.tuning.batch as usize {
+                return Ok(queued);
+            }
+        }
     }
 
     async fn plan_checkins(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
@@ -194,6 +236,7 @@ impl Scheduler {
                 tz: post.timezone.tz(),
                 time: post.time,
                 frequency: crate::domain::timing::Frequency::Daily,
+                days: crate::domain::days::Days::EVERY_DAY,
             };
             let result = catch_up(&rhythm, due, now, self.stale_after());
             // A server the bot no longer serves gets nothing (its slot still moves on).

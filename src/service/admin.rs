@@ -84,6 +84,7 @@ pub async fn configure_public_post(
         tz: timezone.tz(),
         time,
         frequency: Frequency::Daily,
+        days: crate::domain::days::Days::EVERY_DAY,
     };
     let post = PublicPost {
         guild,

@@ -12,6 +12,15 @@ use crate::domain::schedule::local_date;
 use crate::service::program::MovedOn;
 use crate::store::CheckinRow;
 
+/// Refuses a new reflection or journal entry when the member's journal is full
+/// ([`crate::domain::checkin::MAX_ENTRIES`]).
+pub(crate) async fn ensure_room(ctx: Ctx<'_>, member: MemberId) -> Result<(), ServiceError> {
+    if ctx.store.journal_count(member).await? >= crate::domain::checkin::MAX_ENTRIES {
+        return Err(crate::domain::checkin::AnswerError::JournalFull.into());
+    }
+    Ok(())
+}
+
 /// A check-in recorded and ready to send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Prepared {
@@ -130,6 +139,7 @@ pub async fn record_reflection(
 ) -> Result<(), ServiceError> {
     let reflection = Reflection::parse(text)?;
     answerable(ctx, member, checkin).await?;
+    ensure_room(ctx, member).await?;
     if !ctx
         .store
         .add_reflection(member, Some(checkin), &reflection, ctx.now)
@@ -156,6 +166,7 @@ pub async fn keep_reflection(
                 .program(member)
                 .await?
                 .ok_or(Refusal::NotEnrolled)?;
+            ensure_room(ctx, member).await?;
             if !ctx
                 .store
                 .add_reflection(member, None, &reflection, ctx.now)
@@ -197,6 +208,7 @@ pub async fn dm_text(ctx: Ctx<'_>, member: MemberId, text: &str) -> Result<Kept,
         }),
         Program::Finished { .. } => None,
     };
+    ensure_room(ctx, member).await?;
     let (checkin, kept) = match open {
         Some(checkin) => (Some(checkin.id), Kept::Reflection { step: checkin.step }),
         None => (None, Kept::Journal),
@@ -225,7 +237,9 @@ pub async fn snooze(
     // rhythm (every 2 days, weekly) would put it later. Never pushes one back.
     if let Some(settings) = ctx.store.member(member).await?.map(|m| m.settings) {
         let rhythm = settings.rhythm();
-        let tomorrow = rhythm.slot(local_date(rhythm.tz, ctx.now) + chrono::Duration::days(1));
+        // Tomorrow, or the first of the member's days after it.
+        let tomorrow =
+            rhythm.first_on_or_after(local_date(rhythm.tz, ctx.now) + chrono::Duration::days(1));
         ctx.store.bring_checkin_forward(member, tomorrow).await?;
     }
     Ok(())

@@ -19,6 +19,10 @@ pub enum ServiceError {
     Admin(#[from] super::admin::AdminRefusal),
     #[error(transparent)]
     Faq(#[from] super::faq_admin::FaqRefusal),
+    #[error(transparent)]
+    Pause(#[from] crate::domain::pause::PauseError),
+    #[error(transparent)]
+    Journal(#[from] crate::domain::journal::JournalError),
     /// A check-in id that does not exist or belongs to someone else: the same words for both,
     /// so nobody learns anything about another member.
     #[error("I couldn't find that check-in. /checkin sends you a fresh one.")]

@@ -8,6 +8,7 @@ use crate::delivery::{Lane, SendError};
 use crate::domain::crisis::reply::CrisisReply;
 use crate::domain::ids::{ChannelId, GuildId, MemberId};
 use crate::domain::program::StepNumber;
+use crate::domain::recap::Recap;
 use crate::service::alerts::Alert;
 use crate::service::checkin::{Kept, Prepared};
 
@@ -16,8 +17,12 @@ use crate::service::checkin::{Kept, Prepared};
 pub enum Outgoing {
     /// The first DM after enrolment: welcome, privacy, and step 1.
     Welcome { step: StepNumber },
-    /// A step's introduction, when the member moves on to it (or starts again).
-    StepIntro { step: StepNumber },
+    /// A step's introduction, when the member moves on to it (or starts again), opened by a
+    /// look back at the step they finished, if they finished one.
+    StepIntro {
+        step: StepNumber,
+        recap: Option<Recap>,
+    },
     /// A check-in with its prompt and buttons.
     Checkin(Prepared),
     /// The one gentle reminder for an unanswered check-in.
@@ -27,6 +32,8 @@ pub enum Outgoing {
     },
     /// A private encouragement from the member's step.
     Encouragement { step: StepNumber, index: usize },
+    /// A pause with an end is over: the program runs again.
+    Resumed,
     /// The public encouragement post in a server's channel.
     Public { index: usize },
     /// Everything stored about the member, as a JSON file.
@@ -66,6 +73,7 @@ impl Outgoing {
             Outgoing::Reminder { .. } => "reminder",
             Outgoing::Encouragement { .. } => "encouragement",
             Outgoing::Public { .. } => "public",
+            Outgoing::Resumed => "resumed",
             Outgoing::Export { .. } => "export",
             Outgoing::Crisis(_) => "crisis",
             Outgoing::DmReply(_) => "dm_reply",

@@ -15,6 +15,7 @@ pub mod faq_admin;
 pub mod guards;
 pub mod health;
 pub mod intake;
+pub mod journal;
 pub mod messages;
 pub mod privacy;
 pub mod program;

@@ -12,6 +12,7 @@ use super::{Ctx, ServiceError};
 use crate::delivery::Lane;
 use crate::domain::ids::CheckinId;
 use crate::domain::member::MemberId;
+use crate::domain::outbox::Kind;
 use crate::domain::program::StepNumber;
 pub use crate::store::Deleted;
 
@@ -41,6 +42,8 @@ pub struct ExportSettings {
     pub timezone: String,
     pub checkin_time: String,
     pub frequency: String,
+    /// `every_day`, `weekdays`, `weekends` or a list like `mon,wed,fri`.
+    pub days: String,
     pub encouragement: bool,
     pub reachable_by_dm: bool,
     pub member_since: DateTime<Utc>,
@@ -58,6 +61,8 @@ pub struct ExportProgram {
     pub enrolled_at: DateTime<Utc>,
     pub next_checkin_at: Option<DateTime<Utc>>,
     pub next_encouragement_at: Option<DateTime<Utc>>,
+    /// The local date (`YYYY-MM-DD`) a pause with an end is over; null otherwise.
+    pub paused_until: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -86,16 +91,19 @@ pub struct ExportReflection {
     pub written_at: DateTime<Utc>,
 }
 
+/// A scheduled message: `queued` when it is already a row waiting to be sent, otherwise the
+/// next one the schedule will create (the next check-in, encouragement or end of a pause).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ExportPending {
     pub kind: String,
     pub due_at: DateTime<Utc>,
+    pub queued: bool,
 }
 
 /// Everything stored about the member, or `None` if nothing is.
 pub async fn export(ctx: Ctx<'_>, member: MemberId) -> Result<Option<Export>, ServiceError> {
     let record = ctx.store.member_record(member).await?;
-    let Some(row) = record.member else {
+    let Some(row) = record.member.clone() else {
         return Ok(None);
     };
     let prompt = |step: StepNumber, index: usize| {
@@ -115,11 +123,13 @@ pub async fn export(ctx: Ctx<'_>, member: MemberId) -> Result<Option<Export>, Se
             timezone: settings.timezone.name().to_owned(),
             checkin_time: settings.checkin_time.to_string(),
             frequency: settings.frequency.as_str().to_owned(),
+            days: settings.days.as_string(),
             encouragement: settings.encouragement,
             reachable_by_dm: row.reachable,
             member_since: row.created_at,
             region: row.region.map(|country| country.code.to_owned()),
         }),
+        pending_messages: pending_messages(&record),
         program: record.program.map(|program| ExportProgram {
             step: i64::from(program.step.get()),
             step_since: program.step_since,
@@ -129,6 +139,7 @@ pub async fn export(ctx: Ctx<'_>, member: MemberId) -> Result<Option<Export>, Se
             enrolled_at: program.enrolled_at,
             next_checkin_at: program.next_checkin_at.map(Into::into),
             next_encouragement_at: program.next_encouragement_at.map(Into::into),
+            paused_until: program.paused_until,
         }),
         step_history: record
             .history
@@ -162,15 +173,46 @@ pub async fn export(ctx: Ctx<'_>, member: MemberId) -> Result<Option<Export>, Se
                 written_at: reflection.created_at,
             })
             .collect(),
-        pending_messages: record
-            .pending
-            .into_iter()
-            .map(|pending| ExportPending {
-                kind: pending.kind.as_str().to_owned(),
-                due_at: pending.due_at,
-            })
-            .collect(),
     }))
+}
+
+/// Every message waiting to go out: the queued rows, and the next ones the schedule will
+/// queue (the next check-in, encouragement, end of a pause), soonest first.
+fn pending_messages(record: &crate::store::MemberRecord) -> Vec<ExportPending> {
+    let mut pending: Vec<ExportPending> = record
+        .pending
+        .iter()
+        .map(|row| ExportPending {
+            kind: row.kind.as_str().to_owned(),
+            due_at: row.due_at,
+            queued: true,
+        })
+        .collect();
+    if let Some(program) = &record.program {
+        let scheduled = [
+            (Kind::Checkin, program.next_checkin_at),
+            (Kind::Encouragement, program.next_encouragement_at),
+            (Kind::Resumed, program.resume_at),
+        ];
+        for (kind, at) in scheduled {
+            let Some(at) = at else { continue };
+            let at: DateTime<Utc> = at.into();
+            if record
+                .pending
+                .iter()
+                .any(|row| row.kind == kind && row.due_at == at)
+            {
+                continue;
+            }
+            pending.push(ExportPending {
+                kind: kind.as_str().to_owned(),
+                due_at: at,
+                queued: false,
+            });
+        }
+    }
+    pending.sort_by_key(|p| p.due_at);
+    pending
 }
 
 /// Sends the member everything stored about them, as a JSON file by DM; `None` when

@@ -4,18 +4,21 @@
 //! ([`crate::store::Store::transition`]), so a button pressed twice at once acts once: the
 //! second press sees the first one's result and answers as it did, without a second effect.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::dm::{self, ClosedDms, Delivery};
 use super::messages::Outgoing;
 use super::{Ctx, ServiceError};
+use crate::chart::{self, Chart, MoodPoint, StepSpan};
 use crate::delivery::Lane;
 use crate::domain::checkin::{sparkline, streak, trend};
 use crate::domain::ids::GuildId;
 use crate::domain::member::MemberId;
+use crate::domain::pause::{self, PauseEnd};
 use crate::domain::program::{
     self, apply, Command, Outcome, Program, Refusal, StepNumber, Transition,
 };
+use crate::domain::recap::Recap;
 use crate::domain::schedule::{self, ScheduleChange};
 use crate::store::{Decision, Standing};
 
@@ -53,6 +56,7 @@ fn decide(
         schedule,
         defaults: ctx.settings.defaults,
         guild,
+        pause_end: None,
     }
 }
 
@@ -169,6 +173,53 @@ pub async fn pause(ctx: Ctx<'_>, member: MemberId) -> Result<(), ServiceError> {
     change(ctx, member, Command::Pause).await.map(|_| ())
 }
 
+/// `/program pause until:`: pauses until a date in the member's calendar, or for a number of
+/// days; the program resumes by itself that morning (see [`crate::domain::pause`]). A pause
+/// already running gets that end. Returns the end date; a bad `until` changes nothing.
+pub async fn pause_until(
+    ctx: Ctx<'_>,
+    member: MemberId,
+    until: &str,
+) -> Result<NaiveDate, ServiceError> {
+    let row = ctx
+        .store
+        .member(member)
+        .await?
+        .ok_or(Refusal::NotEnrolled)?;
+    let tz = row.settings.timezone.tz();
+    let date = pause::end_date(until, schedule::local_date(tz, ctx.now))?;
+    let end = PauseEnd {
+        date,
+        at: pause::resume_at(tz, date, ctx.policy().quiet_end),
+    };
+    let paused = ctx
+        .store
+        .transition(member, ctx.now, |standing| {
+            let transition = apply(
+                standing.program,
+                Command::Pause,
+                ctx.now,
+                min_days(ctx, standing.program),
+            )?;
+            let mut decision = decide(ctx, standing, transition, None);
+            decision.pause_end = Some(end);
+            Ok::<_, ServiceError>((Some(decision), ()))
+        })
+        .await;
+    match paused {
+        Ok(()) => Ok(date),
+        // Already paused: the pause keeps going and now ends on that date.
+        Err(ServiceError::Refused(Refusal::AlreadyPaused)) => {
+            if ctx.store.set_pause_end(member, end).await? {
+                Ok(date)
+            } else {
+                Err(Refusal::NotPaused.into())
+            }
+        }
+        Err(error) => Err(error),
+    }
+}
+
 pub async fn resume(ctx: Ctx<'_>, member: MemberId) -> Result<(), ServiceError> {
     change(ctx, member, Command::Resume).await.map(|_| ())
 }
@@ -187,6 +238,7 @@ pub async fn start_over(ctx: Ctx<'_>, member: MemberId) -> Result<Delivery, Serv
         member,
         &Outgoing::StepIntro {
             step: StepNumber::FIRST,
+            recap: None,
         },
         Lane::Interactive,
         ClosedDms::ToldNow,
@@ -210,7 +262,7 @@ pub async fn next_step(ctx: Ctx<'_>, member: MemberId) -> Result<NextStep, Servi
         Some(Program::Finished { .. }) => return Err(Refusal::AlreadyFinished.into()),
         None => return Err(Refusal::NotEnrolled.into()),
     };
-    match decide_move(ctx, member, current).await? {
+    match decide_move(ctx, member, current).await?.0 {
         MovedOn::Advanced { to, .. } => Ok(NextStep::Advanced(to)),
         MovedOn::AskOutcome => Ok(NextStep::AskOutcome),
     }
@@ -237,14 +289,19 @@ pub async fn move_on(
     member: MemberId,
     from: StepNumber,
 ) -> Result<MovedOn, ServiceError> {
-    match decide_move(ctx, member, from).await? {
+    let (moved, finished_since) = decide_move(ctx, member, from).await?;
+    match moved {
         MovedOn::Advanced {
             to, repeat: false, ..
         } => {
+            let recap = match finished_since {
+                Some(since) => Some(recap(ctx, member, from, since).await?),
+                None => None,
+            };
             let delivery = dm::send(
                 ctx,
                 member,
-                &Outgoing::StepIntro { step: to },
+                &Outgoing::StepIntro { step: to, recap },
                 Lane::Interactive,
                 ClosedDms::ToldNow,
             )
@@ -259,12 +316,29 @@ pub async fn move_on(
     }
 }
 
-/// The move from `from`, decided and stored atomically.
+/// The look back at step `step`, which the member was in since `since`.
+async fn recap(
+    ctx: Ctx<'_>,
+    member: MemberId,
+    step: StepNumber,
+    since: DateTime<Utc>,
+) -> Result<Recap, ServiceError> {
+    let answers = ctx.store.step_answers(member, step, since).await?;
+    Ok(Recap::of(
+        step,
+        program::days_in_step(since, ctx.now),
+        answers.answered,
+        &answers.moods,
+    ))
+}
+
+/// The move from `from`, decided and stored atomically; with the move, since when the member
+/// was in the step they finished.
 async fn decide_move(
     ctx: Ctx<'_>,
     member: MemberId,
     from: StepNumber,
-) -> Result<MovedOn, ServiceError> {
+) -> Result<(MovedOn, Option<DateTime<Utc>>), ServiceError> {
     let outcome = ctx
         .store
         .transition(member, ctx.now, |standing| {
@@ -276,7 +350,7 @@ async fn decide_move(
                     if step == StepNumber::LAST
                         && program::may_move_on(since, ctx.now, min_days(ctx, program))
                     {
-                        return Ok((None, MovedOn::AskOutcome));
+                        return Ok((None, (MovedOn::AskOutcome, None)));
                     }
                     let transition =
                         apply(program, Command::NextStep, ctx.now, min_days(ctx, program))?;
@@ -286,11 +360,14 @@ async fn decide_move(
                     };
                     Ok((
                         Some(decide(ctx, standing, transition, None)),
-                        MovedOn::Advanced {
-                            to,
-                            delivery: Delivery::Sent,
-                            repeat: false,
-                        },
+                        (
+                            MovedOn::Advanced {
+                                to,
+                                delivery: Delivery::Sent,
+                                repeat: false,
+                            },
+                            Some(since),
+                        ),
                     ))
                 }
                 // The same button, pressed again a moment after it moved them on.
@@ -299,11 +376,14 @@ async fn decide_move(
                 {
                     Ok((
                         None,
-                        MovedOn::Advanced {
-                            to: step,
-                            delivery: Delivery::Sent,
-                            repeat: true,
-                        },
+                        (
+                            MovedOn::Advanced {
+                                to: step,
+                                delivery: Delivery::Sent,
+                                repeat: true,
+                            },
+                            None,
+                        ),
                     ))
                 }
                 Some(Program::InStep { step, .. }) => {
@@ -350,6 +430,10 @@ pub struct Status {
     pub sparkline: String,
     pub trend: &'static str,
     pub reachable: bool,
+    /// The local date a pause with an end is over.
+    pub paused_until: Option<NaiveDate>,
+    /// The mood chart of the last 90 days; `None` with fewer than three answers in them.
+    pub chart: Option<Chart>,
 }
 
 pub async fn status(ctx: Ctx<'_>, member: MemberId) -> Result<Status, ServiceError> {
@@ -359,6 +443,8 @@ pub async fn status(ctx: Ctx<'_>, member: MemberId) -> Result<Status, ServiceErr
         .await?
         .ok_or(Refusal::NotEnrolled)?;
     let summary = ctx.store.checkin_summary(member).await?;
+    let paused_until = ctx.store.pause_end(member).await?;
+    let chart = mood_chart(ctx, member).await?;
     let (step, since) = match program {
         Program::InStep { step, since, .. } => (step, since),
         Program::Finished { at, .. } => (StepNumber::LAST, at),
@@ -377,7 +463,52 @@ pub async fn status(ctx: Ctx<'_>, member: MemberId) -> Result<Status, ServiceErr
         sparkline: sparkline(&summary.moods),
         trend: trend(&summary.moods),
         reachable,
+        paused_until,
+        chart,
     })
+}
+
+/// The member's mood chart: the last 90 days of their own calendar, today at the right,
+/// with the steps they were in. Drawn off the async threads (a few milliseconds of CPU).
+async fn mood_chart(ctx: Ctx<'_>, member: MemberId) -> Result<Option<Chart>, ServiceError> {
+    let Some(row) = ctx.store.member(member).await? else {
+        return Ok(None);
+    };
+    let tz = row.settings.timezone.tz();
+    let today = schedule::local_date(tz, ctx.now);
+    // A day of margin either side of the window: the chart keeps only its 90 local days.
+    let since = ctx.now - Duration::days(i64::from(chart::WINDOW_DAYS) + 1);
+    let points: Vec<MoodPoint> = ctx
+        .store
+        .moods_since(member, since)
+        .await?
+        .into_iter()
+        .map(|m| MoodPoint {
+            date: schedule::local_date(tz, m.at),
+            mood: m.mood.get(),
+        })
+        .collect();
+    if points.len() < chart::MIN_POINTS {
+        return Ok(None);
+    }
+    let steps: Vec<StepSpan> = ctx
+        .store
+        .step_history(member)
+        .await?
+        .into_iter()
+        .map(|line| StepSpan {
+            step: line.step.get(),
+            from: schedule::local_date(tz, line.at),
+        })
+        .collect();
+    let drawn = tokio::task::spawn_blocking(move || chart::mood_chart(&points, &steps, today))
+        .await
+        .map_err(anyhow::Error::from)?;
+    // A chart that cannot be drawn is our defect: the status goes out without it.
+    Ok(drawn.unwrap_or_else(|error| {
+        tracing::error!(error = %error, "mood chart not drawn");
+        None
+    }))
 }
 
 /// DMs reached the member again: resume their schedule if their program is running.

@@ -2,6 +2,7 @@
 
 use super::{Ctx, ServiceError};
 use crate::domain::country::{self, Country};
+use crate::domain::days::Days;
 use crate::domain::member::{MemberId, MemberSettings, SettingsChange};
 use crate::domain::program::Refusal;
 use crate::domain::timing::{Frequency, LocalTime, SettingError, Timezone};
@@ -12,6 +13,8 @@ pub struct RawChange<'a> {
     pub timezone: Option<&'a str>,
     pub checkin_time: Option<&'a str>,
     pub frequency: Option<&'a str>,
+    /// `every_day`, `weekdays`, `weekends` or a list like `mon,wed,fri`.
+    pub days: Option<&'a str>,
     pub encouragement: Option<bool>,
     /// A country name or code, or `none` to forget it.
     pub region: Option<&'a str>,
@@ -41,6 +44,7 @@ impl RawChange<'_> {
             timezone: self.timezone.map(Timezone::parse).transpose()?,
             checkin_time: self.checkin_time.map(LocalTime::parse).transpose()?,
             frequency: self.frequency.map(Frequency::parse).transpose()?,
+            days: self.days.map(Days::parse).transpose()?,
             encouragement: self.encouragement,
         })
     }
@@ -81,6 +85,17 @@ pub async fn update(
         .await?
     {
         return Err(Refusal::NotEnrolled.into());
+    }
+    if updated.timezone != row.settings.timezone {
+        // A pause with an end ends on the same date, in the member's new calendar.
+        if let Some(date) = ctx.store.pause_end(member).await? {
+            let tz = updated.timezone.tz();
+            let end = crate::domain::pause::PauseEnd {
+                date,
+                at: crate::domain::pause::resume_at(tz, date, ctx.policy().quiet_end),
+            };
+            ctx.store.move_pause_end(member, end).await?;
+        }
     }
     shown.settings = updated;
     Ok(shown)

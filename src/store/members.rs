@@ -35,6 +35,7 @@ impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for MemberRow {
                 timezone: row.try_get("timezone")?,
                 checkin_time: row.try_get("checkin_time")?,
                 frequency: row.try_get("frequency")?,
+                days: row.try_get("days")?,
                 encouragement: row.try_get("encouragement")?,
             },
             reachable: row.try_get("reachable")?,
@@ -47,7 +48,7 @@ impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for MemberRow {
 }
 
 pub(super) const MEMBER_COLUMNS: &str =
-    "id, timezone, checkin_time, frequency, encouragement, reachable,
+    "id, timezone, checkin_time, frequency, days, encouragement, reachable,
      unreachable_notice_pending, dm_channel_id, region, created_at";
 
 impl Store {
@@ -72,7 +73,7 @@ impl Store {
     ) -> anyhow::Result<bool> {
         let mut tx = self.begin().await?;
         let changed = sqlx::query(
-            "UPDATE members SET timezone = ?2, checkin_time = ?3, frequency = ?4, encouragement = ?5
+            "UPDATE members SET timezone = ?2, checkin_time = ?3, frequency = ?4, encouragement = ?5, days = ?6
              WHERE id = ?1",
         )
         .bind(id)
@@ -80,6 +81,7 @@ impl Store {
         .bind(settings.checkin_time)
         .bind(settings.frequency)
         .bind(settings.encouragement)
+        .bind(settings.days)
         .execute(&mut *tx)
         .await
         .context("cannot update a member's settings")?
@@ -200,8 +202,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> anyhow::Result<bool> {
         let inserted = sqlx::query(
-            "INSERT INTO members (id, timezone, checkin_time, frequency, encouragement, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO members (id, timezone, checkin_time, frequency, encouragement, created_at, days)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO NOTHING",
         )
         .bind(id)
         .bind(settings.timezone)
@@ -209,6 +211,7 @@ impl Store {
         .bind(settings.frequency)
         .bind(settings.encouragement)
         .bind(UnixTime(now))
+        .bind(settings.days)
         .execute(&mut *tx)
         .await
         .context("cannot add a member")?

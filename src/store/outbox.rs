@@ -222,6 +222,7 @@ impl Store {
                  UNION ALL SELECT MIN(next_encouragement_at) FROM programs WHERE next_encouragement_at IS NOT NULL
                  UNION ALL SELECT MIN(due_at) FROM outbox WHERE status = 'pending'
                  UNION ALL SELECT MIN(next_post_at) FROM public_encouragement WHERE next_post_at IS NOT NULL
+                 UNION ALL SELECT MIN(resume_at) FROM programs WHERE resume_at IS NOT NULL
                  UNION ALL SELECT MIN(sent_at) + ?1 FROM checkins WHERE status = 'open' AND reminded = 0
              )",
         )

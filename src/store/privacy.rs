@@ -41,6 +41,9 @@ pub struct ProgramRecord {
     pub enrolled_at: DateTime<Utc>,
     pub next_checkin_at: Option<UnixTime>,
     pub next_encouragement_at: Option<UnixTime>,
+    /// The local date a pause with an end is over (`YYYY-MM-DD`), and when it resumes.
+    pub paused_until: Option<String>,
+    pub resume_at: Option<UnixTime>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -92,7 +95,8 @@ impl Store {
                 .await
                 .context("cannot read the member")?,
             program: sqlx::query_as(
-                "SELECT step, step_since, paused, outcome, finished_at, enrolled_at, next_checkin_at, next_encouragement_at
+                "SELECT step, step_since, paused, outcome, finished_at, enrolled_at, next_checkin_at, next_encouragement_at,
+                        paused_until, resume_at
                  FROM programs WHERE member_id = ?1",
             )
             .bind(member)

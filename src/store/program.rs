@@ -13,6 +13,7 @@ use super::types::UnixTime;
 use super::Store;
 use crate::domain::ids::GuildId;
 use crate::domain::member::{MemberId, MemberSettings};
+use crate::domain::pause::PauseEnd;
 use crate::domain::program::{Event, EventKind, Outcome, Program, StepNumber, Transition};
 use crate::domain::schedule::ScheduleChange;
 
@@ -70,6 +71,8 @@ pub struct Decision {
     /// For an enrolment: the member's settings if they are new, and the server they enrolled in.
     pub defaults: MemberSettings,
     pub guild: Option<GuildId>,
+    /// For a pause: when it ends by itself (`None`: open-ended).
+    pub pause_end: Option<PauseEnd>,
 }
 
 impl Store {
@@ -257,5 +260,21 @@ async fn write_transition(
     .await
     .context("cannot record step history")?;
     super::schedule::apply(tx, member, decision.schedule).await?;
+    // A pause may carry its end; any other change of pause (resumed, restarted, finished)
+    // ends it. Moving on to a step while paused keeps it.
+    let pause_end = match decision.transition.event {
+        Event::Paused => Some(decision.pause_end),
+        Event::Advanced { .. } | Event::Unchanged => None,
+        Event::Enrolled | Event::Resumed | Event::Restarted | Event::Finished(_) => Some(None),
+    };
+    if let Some(end) = pause_end {
+        sqlx::query("UPDATE programs SET paused_until = ?2, resume_at = ?3 WHERE member_id = ?1")
+            .bind(member)
+            .bind(end.map(|end| end.date.to_string()))
+            .bind(end.map(|end| UnixTime(end.at)))
+            .execute(&mut *tx)
+            .await
+            .context("cannot record when a pause ends")?;
+    }
     Ok(())
 }

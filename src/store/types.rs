@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::checkin::{CheckinStatus, Mood};
 use crate::domain::country::{self, Country};
+use crate::domain::days::Days;
 use crate::domain::faq_layer::ChangeKind;
 use crate::domain::ids::{ChannelId, CheckinId, GuildId, MemberId};
 use crate::domain::outbox::{Kind, Status};
@@ -160,6 +161,7 @@ macro_rules! parsed_text_column {
 parsed_text_column!(Timezone, |v| v.name().to_owned());
 parsed_text_column!(LocalTime, |v| v.to_string());
 parsed_text_column!(Frequency, |v| v.as_str().to_owned());
+parsed_text_column!(Days, |v| v.as_string());
 
 /// A country, stored as its ISO code.
 impl Type<Sqlite> for Country {

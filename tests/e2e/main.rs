@@ -7,6 +7,8 @@ mod support;
 mod checkins;
 mod faq_admin;
 mod foundation;
+mod journal;
+mod look_back;
 mod member;
 mod operations;
 mod privacy;

@@ -8,6 +8,7 @@ mod admin_faq;
 mod checkin;
 mod faq;
 mod help;
+mod journal;
 mod privacy;
 mod program;
 mod settings;
@@ -24,6 +25,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         program::program(),
         checkin::checkin(),
         settings::settings(),
+        journal::journal(),
         privacy::privacy(),
         admin::admin(),
     ]

@@ -1,5 +1,6 @@
 //! `/program start | status | pause | resume | restart`.
 
+use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
 use crate::discord::reply::in_time;
@@ -69,19 +70,46 @@ async fn status(ctx: Context<'_>) -> Result<(), Error> {
         }),
     )
     .await??;
+    let mut reply = CreateReply::default()
+        .embed(render::status(&status))
+        .ephemeral(true);
+    if let Some(chart) = &status.chart {
+        reply = reply.attachment(
+            serenity::CreateAttachment::bytes(chart.png.clone(), render::CHART_FILE)
+                .description(chart.alt_text.clone()),
+        );
+    }
+    ctx.send(reply).await?;
+    Ok(())
+}
+
+/// Stop all check-ins and messages until you resume, or until a date
+#[poise::command(slash_command)]
+async fn pause(
+    ctx: Context<'_>,
+    #[description = "A date (YYYY-MM-DD) or a number of days; without it, until you resume"]
+    until: Option<String>,
+) -> Result<(), Error> {
+    let Some(until) = until else {
+        return change(ctx, Change::Pause).await;
+    };
+    let data = ctx.data();
+    let content = data.services.content.get();
+    let member = member_of(ctx.author());
+    let date = in_time(
+        ctx,
+        patiently(service::LONG_WAIT, || {
+            service::program::pause_until(data.service(&content), member, &until)
+        }),
+    )
+    .await??;
     ctx.send(
         CreateReply::default()
-            .embed(render::status(&status))
+            .content(render::paused_until(date))
             .ephemeral(true),
     )
     .await?;
     Ok(())
-}
-
-/// Stop all check-ins and messages until you resume
-#[poise::command(slash_command)]
-async fn pause(ctx: Context<'_>) -> Result<(), Error> {
-    change(ctx, Change::Pause).await
 }
 
 /// Start your check-ins again after a pause

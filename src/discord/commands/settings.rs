@@ -1,4 +1,5 @@
-//! `/settings`: show or change your timezone, check-in time, frequency and encouragement.
+//! `/settings`: show or change your timezone, check-in time, frequency, days and
+//! encouragement.
 
 use poise::serenity_prelude as serenity;
 use poise::CreateReply;
@@ -38,6 +39,9 @@ pub async fn settings(
     timezone: Option<String>,
     #[description = "Check-in time, 24-hour HH:MM, e.g. 19:30"] checkin_time: Option<String>,
     #[description = "How often you'd like a check-in"] frequency: Option<FrequencyChoice>,
+    #[description = "Which days: every_day, weekdays, weekends, or a list like mon,wed,fri"]
+    #[autocomplete = "autocomplete_days"]
+    days: Option<String>,
     #[description = "Encouraging messages between check-ins"] encouragement: Option<bool>,
     #[description = "Your country, so its support lines come first (none to forget it)"]
     #[autocomplete = "autocomplete_region"]
@@ -49,12 +53,14 @@ pub async fn settings(
         timezone: timezone.as_deref(),
         checkin_time: checkin_time.as_deref(),
         frequency: frequency.map(FrequencyChoice::as_str),
+        days: days.as_deref(),
         encouragement,
         region: region.as_deref(),
     };
     let changed = raw.timezone.is_some()
         || raw.checkin_time.is_some()
         || raw.frequency.is_some()
+        || raw.days.is_some()
         || raw.encouragement.is_some()
         || raw.region.is_some();
     let member = member_of(ctx.author());
@@ -82,6 +88,24 @@ pub(crate) async fn autocomplete_timezone(
         .into_iter()
         .map(serenity::AutocompleteChoice::from)
         .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// The named day sets, and what the member is typing (it may be a list of their own).
+pub(crate) async fn autocomplete_days(
+    _ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let typed = partial.trim().to_ascii_lowercase();
+    let mut choices: Vec<serenity::AutocompleteChoice> =
+        ["every_day", "weekdays", "weekends", "mon,wed,fri"]
+            .into_iter()
+            .filter(|name| name.starts_with(&typed))
+            .map(serenity::AutocompleteChoice::from)
+            .collect();
+    if !typed.is_empty() && typed.chars().count() <= 100 && choices.is_empty() {
+        choices.push(serenity::AutocompleteChoice::from(typed));
+    }
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
 }
 

@@ -60,10 +60,8 @@ pub async fn reflection(
 /// How long a reflection may wait for a busy database, after the crisis reply went out.
 const KEEP_WITHIN: Duration = Duration::from_secs(30);
 
-/// A reflection that calls for the crisis reply: the reply is the interaction response
-/// itself, sent before anything touches the database, so nothing can stop it. Then the words
-/// are kept (as a journal entry if the check-in is gone); if that fails, a follow-up says so.
-/// False when the text is no crisis.
+/// A reflection that calls for the crisis reply (see [`crisis_in_modal`]); its words are
+/// kept with the check-in, or as a journal entry if the check-in is gone.
 pub async fn crisis_reflection(
     ctx: &serenity::Context,
     data: &Data,
@@ -73,6 +71,37 @@ pub async fn crisis_reflection(
     checkin: CheckinId,
     text: &str,
 ) -> Result<bool, Error> {
+    let content = data.services.content.get();
+    crisis_in_modal(
+        ctx,
+        data,
+        interaction,
+        (member, here),
+        text,
+        (render::REFLECTION_KEEPING, render::REFLECTION_NOT_KEPT),
+        || service::checkin::keep_reflection(data.service(&content), member, checkin, text),
+    )
+    .await
+}
+
+/// Words written in a modal (a reflection, a journal entry) that call for the crisis reply:
+/// the reply is the interaction response itself, sent before anything touches the
+/// database, so nothing can stop it, with `notes.0` (what happens to the words). Then
+/// `keep` stores them, patiently; if that fails, a follow-up says `notes.1`. False when the
+/// text is no crisis (nothing was sent or kept).
+pub async fn crisis_in_modal<F, Fut>(
+    ctx: &serenity::Context,
+    data: &Data,
+    interaction: &ModalInteraction,
+    (member, here): (MemberId, Option<GuildId>),
+    text: &str,
+    notes: (&str, &str),
+    keep: F,
+) -> Result<bool, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), service::ServiceError>>,
+{
     let services = &data.services;
     let content = services.content.get();
     let now = services.clock.now();
@@ -83,7 +112,7 @@ pub async fn crisis_reflection(
     tracing::info!(
         level = detection.level.as_str(),
         category = detection.category,
-        "crisis in a reflection: replying"
+        "crisis in a modal: replying"
     );
     let reply = services
         .safety
@@ -91,8 +120,8 @@ pub async fn crisis_reflection(
         .await;
     let mut parts = render::crisis_reply(&content, &reply);
     parts.text = Some(match parts.text.take() {
-        Some(short) => format!("{short}\n\n{}", render::REFLECTION_KEEPING),
-        None => render::REFLECTION_KEEPING.to_owned(),
+        Some(short) => format!("{short}\n\n{}", notes.0),
+        None => notes.0.to_owned(),
     });
     let response = CreateInteractionResponse::Message(parts.response().ephemeral(true));
     match interaction.create_response(&ctx.http, response).await {
@@ -102,14 +131,11 @@ pub async fn crisis_reflection(
             services.safety.undelivered(member, reply, now);
         }
     }
-    let kept = patiently(KEEP_WITHIN, || {
-        service::checkin::keep_reflection(data.service(&content), member, checkin, text)
-    })
-    .await;
+    let kept = patiently(KEEP_WITHIN, keep).await;
     if let Err(error) = kept {
-        let text = errors::member_text(&error.into(), "modal", "reflection");
+        let text = errors::member_text(&error.into(), "modal", "words");
         let followup = serenity::CreateInteractionResponseFollowup::new()
-            .content(format!("{}\n{text}", render::REFLECTION_NOT_KEPT))
+            .content(format!("{}\n{text}", notes.1))
             .ephemeral(true);
         interaction.create_followup(&ctx.http, followup).await?;
     }

@@ -7,6 +7,7 @@
 mod checkin;
 mod faq;
 mod faq_admin;
+mod journal;
 mod privacy;
 mod program;
 mod safety;
@@ -18,6 +19,7 @@ use super::custom_id::{CustomId, FaqModal};
 use super::reply::{answer_in_time, Answerable, Reply};
 use super::{errors, guild_of, member_of, render, Data, Error};
 use crate::domain::ids::MemberId;
+use crate::domain::journal::PageAt;
 
 const NO_LONGER_IN_USE: &str =
     "Sorry, this button or menu is no longer in use. Please run the command again.";
@@ -71,6 +73,11 @@ pub async fn handle_component(
                     | CustomId::DeleteConfirm
                     | CustomId::DeleteCancel
                     | CustomId::Outcome(_)
+                    | CustomId::JournalOlder { .. }
+                    | CustomId::JournalNewer { .. }
+                    | CustomId::JournalDelete { .. }
+                    | CustomId::JournalDeleteConfirm { .. }
+                    | CustomId::JournalKeep { .. }
             );
             let work = async {
                 let outcome = match other {
@@ -93,9 +100,23 @@ pub async fn handle_component(
                     CustomId::Snooze(checkin) => checkin::snooze(data, member, checkin).await,
                     CustomId::Pause(checkin) => checkin::pause(data, member, checkin).await,
                     CustomId::SupportLines => Ok(safety::lines(data, member).await),
+                    CustomId::JournalOlder { owner, entry } => {
+                        journal::page(data, member, owner, PageAt::Older(entry)).await
+                    }
+                    CustomId::JournalNewer { owner, entry } => {
+                        journal::page(data, member, owner, PageAt::Newer(entry)).await
+                    }
+                    CustomId::JournalDelete { owner, entry } => {
+                        journal::ask_delete(data, member, owner, entry).await
+                    }
+                    CustomId::JournalDeleteConfirm { owner, entry } => {
+                        journal::delete(data, member, owner, entry).await
+                    }
+                    CustomId::JournalKeep { owner, .. } => Ok(journal::keep(member, owner)),
                     CustomId::Reflect(_)
                     | CustomId::AskSupport(_)
-                    | CustomId::ReflectionModal(_) => {
+                    | CustomId::ReflectionModal(_)
+                    | CustomId::JournalModal => {
                         tracing::info!(custom_id, "component with an unknown custom id");
                         Ok(Reply::private(NO_LONGER_IN_USE))
                     }
@@ -169,6 +190,15 @@ pub async fn handle_modal(
                     custom_id,
                 )
             };
+            answer_in_time(ctx, Answerable::Modal(interaction), false, work).await?;
+        }
+        Some(CustomId::JournalModal) => {
+            let text = modal_value(interaction, "entry").unwrap_or_default();
+            let here = guild_of(interaction.guild_id);
+            if journal::crisis_entry(ctx, data, interaction, member, here, &text).await? {
+                return give_undelivered(ctx, data, member, interaction.token.as_str()).await;
+            }
+            let work = async { settle(journal::write(data, member, &text).await, custom_id) };
             answer_in_time(ctx, Answerable::Modal(interaction), false, work).await?;
         }
         _ => {

@@ -6,6 +6,7 @@
 mod crisis;
 mod faq_admin;
 mod info;
+mod journal;
 mod ops;
 mod privacy;
 mod program;
@@ -14,6 +15,7 @@ mod scheduled;
 pub use crisis::*;
 pub use faq_admin::*;
 pub use info::*;
+pub use journal::*;
 pub use ops::*;
 pub use privacy::*;
 pub use program::*;

@@ -190,6 +190,25 @@ pub const PAUSED: &str = "Your check-ins are paused; I won't send you anything u
 
 pub const RESUMED: &str = "Welcome back. Your check-ins will start again at your usual time.";
 
+/// The DM when a pause with an end is over.
+pub const RESUMED_BY_ITSELF: &str = "Hi, welcome back. 💛 Your pause is over, so your check-ins start again at your usual time. Go gently; `/program pause` is there whenever you need a break.";
+
+/// `/program pause until:` accepted.
+pub fn paused_until(date: chrono::NaiveDate) -> String {
+    format!(
+        "Your check-ins are paused until {}. That morning they start again by themselves, with a short hello from me. `/program resume` any time before, if you like.",
+        super::long_day(date)
+    )
+}
+
+/// The file name of the mood chart attachment (the embed shows it by this name).
+pub const CHART_FILE: &str = "mood-chart.png";
+
+/// A step introduction, opened by the look back at the step just finished.
+pub fn step_intro(recap: Option<&crate::domain::recap::Recap>) -> Option<String> {
+    recap.map(|recap| format!("{} 🌱", recap.words()))
+}
+
 pub fn restarted() -> String {
     "You're back at step 1. Everything you wrote before is still yours. I've sent step 1 to your DMs.".to_owned()
 }
@@ -271,10 +290,15 @@ pub fn status(status: &Status) -> CreateEmbed {
                 )
                 .field(
                     "Check-ins",
-                    if paused {
-                        "paused (`/program resume` to restart them)"
-                    } else {
-                        "active"
+                    match (paused, status.paused_until) {
+                        (true, Some(date)) => format!(
+                            "paused until {}; they start again by themselves that morning (`/program resume` to restart them sooner)",
+                            super::long_day(date)
+                        ),
+                        (true, None) => {
+                            "paused (`/program resume` to restart them)".to_owned()
+                        }
+                        (false, _) => "active".to_owned(),
                     },
                     true,
                 )
@@ -292,6 +316,16 @@ pub fn status(status: &Status) -> CreateEmbed {
         .field("Answered", status.answered.to_string(), true)
         .field("Current streak", status.streak.to_string(), true)
         .field("Mood, oldest to newest", moods, false);
+    // The chart is its own attachment, not an embed image: an attachment keeps its
+    // description (alt text) for screen readers. Its words are in the embed too.
+    embed = match &status.chart {
+        Some(chart) => embed.field("Mood chart", chart.alt_text.clone(), false),
+        None => embed.field(
+            "Mood chart",
+            "Your mood chart appears once you've shared your mood in three check-ins. There's no hurry; every answer counts.",
+            false,
+        ),
+    };
     if !status.reachable {
         embed = embed.field(
             "Direct messages",
@@ -319,6 +353,7 @@ pub fn settings(shown: &Shown, changed: bool) -> CreateEmbed {
         .field("Timezone", settings.timezone.name(), true)
         .field("Check-in time", settings.checkin_time.to_string(), true)
         .field("Frequency", settings.frequency.as_str(), true)
+        .field("Days", settings.days.as_string(), true)
         .field(
             "Encouragement",
             if settings.encouragement { "on" } else { "off" },

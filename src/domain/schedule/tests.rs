@@ -1,6 +1,7 @@
 use chrono::{Datelike, Timelike};
 
 use super::*;
+use crate::domain::days::Days;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
@@ -25,6 +26,7 @@ fn rhythm(zone: &str, h: u8, m: u8, frequency: Frequency) -> Rhythm {
         tz: tz(zone),
         time: LocalTime::from_hm(h, m).expect("valid"),
         frequency,
+        days: Days::EVERY_DAY,
     }
 }
 
@@ -248,6 +250,7 @@ fn member_settings(encouragement: bool) -> MemberSettings {
         timezone: crate::domain::timing::Timezone::parse("America/New_York").expect("valid"),
         checkin_time: LocalTime::from_hm(20, 0).expect("valid"),
         frequency: Frequency::Daily,
+        days: Days::EVERY_DAY,
         encouragement,
     }
 }
@@ -317,4 +320,119 @@ fn a_check_in_is_reminded_only_once_delivered_and_never_when_it_cannot_arrive() 
             "running {running}, delivered {delivered}, failed {failed}"
         );
     }
+}
+
+fn on_days(zone: &str, frequency: Frequency, days: &str) -> Rhythm {
+    Rhythm {
+        days: Days::parse(days).expect("valid days"),
+        ..rhythm(zone, 19, 0, frequency)
+    }
+}
+
+#[test]
+fn weekday_check_ins_skip_both_weekend_days_across_berlins_spring_forward() {
+    // 2026-03-29 (a Sunday) is the change; walk from Friday 27 March for two weeks.
+    let r = on_days("Europe/Berlin", Frequency::Daily, "weekdays");
+    let seen = walk(&r, date(2026, 3, 27), 10);
+    let dates: Vec<NaiveDate> = seen.iter().map(|s| s.0).collect();
+    assert_eq!(
+        dates,
+        [27, 30, 31]
+            .map(|d| date(2026, 3, d))
+            .into_iter()
+            .chain([1, 2, 3, 6, 7, 8, 9].map(|d| date(2026, 4, d)))
+            .collect::<Vec<_>>()
+    );
+    assert!(seen.iter().all(|s| (s.1, s.2) == (19, 0)), "{seen:?}");
+}
+
+#[test]
+fn weekend_check_ins_keep_their_time_across_new_yorks_fall_back() {
+    // 2026-11-01 (a Sunday) is the change in New York.
+    let r = on_days("America/New_York", Frequency::Daily, "weekends");
+    let seen = walk(&r, date(2026, 10, 31), 4);
+    assert_eq!(
+        seen.iter().map(|s| s.0).collect::<Vec<_>>(),
+        [
+            date(2026, 10, 31),
+            date(2026, 11, 1),
+            date(2026, 11, 7),
+            date(2026, 11, 8)
+        ]
+    );
+    assert!(seen.iter().all(|s| (s.1, s.2) == (19, 0)), "{seen:?}");
+    // The Sunday of the change is 25 hours long: still one slot, at 19:00 EST.
+    assert_eq!(r.slot(date(2026, 11, 1)).at, utc(2026, 11, 2, 0, 0));
+}
+
+#[test]
+fn every_frequency_keeps_its_gap_and_only_the_chosen_days_across_dst() {
+    for (frequency, gap) in [
+        (Frequency::Daily, 1),
+        (Frequency::EveryTwoDays, 2),
+        (Frequency::Weekly, 7),
+    ] {
+        for days in ["weekdays", "weekends", "mon,wed,fri", "sun", "every_day"] {
+            for zone in [
+                "America/New_York",
+                "Europe/Berlin",
+                "Australia/Lord_Howe",
+                "Asia/Kolkata",
+            ] {
+                let r = on_days(zone, frequency, days);
+                let allowed = Days::parse(days).expect("valid");
+                let start = r.first_on_or_after(date(2026, 3, 1)).date;
+                let seen = walk(&r, start, 40);
+                for pair in seen.windows(2) {
+                    let between = (pair[1].0 - pair[0].0).num_days();
+                    assert!(
+                        between >= gap && between < gap + 7,
+                        "{zone} {frequency} {days}: {} then {}",
+                        pair[0].0,
+                        pair[1].0
+                    );
+                    // No chosen day is skipped beyond the gap.
+                    for skipped in 1..between {
+                        let day = pair[0].0 + Duration::days(skipped);
+                        assert!(
+                            skipped < gap || !allowed.allows(day),
+                            "{zone} {frequency} {days}: {day} was passed over"
+                        );
+                    }
+                }
+                for (day, hour, minute) in &seen {
+                    assert!(allowed.allows(*day), "{zone} {frequency} {days}: {day}");
+                    assert_eq!((*hour, *minute), (19, 0), "{zone} {frequency} {days}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_first_slot_waits_for_the_first_chosen_day() {
+    let r = on_days("Europe/Berlin", Frequency::Daily, "weekdays");
+    // Saturday 6 June 2026, morning: the first check-in is Monday's.
+    assert_eq!(r.first_after(utc(2026, 6, 6, 8, 0)).date, date(2026, 6, 8));
+    // Friday after 19:00 CEST: Monday too.
+    assert_eq!(
+        r.first_after(utc(2026, 6, 5, 17, 30)).date,
+        date(2026, 6, 8)
+    );
+    // Friday before it: that evening.
+    assert_eq!(r.first_after(utc(2026, 6, 5, 16, 0)).date, date(2026, 6, 5));
+}
+
+#[test]
+fn downtime_over_a_weekend_sends_the_latest_chosen_day_only() {
+    let r = on_days("UTC", Frequency::Daily, "weekdays");
+    // Due Friday 5 June 19:00; the bot is back Monday 8 June 20:00.
+    let due = r.slot(date(2026, 6, 5));
+    let result = catch_up(&r, due, utc(2026, 6, 8, 20, 0), Duration::hours(12));
+    assert_eq!(result.send.map(|s| s.date), Some(date(2026, 6, 8)));
+    assert_eq!(
+        result.missed.iter().map(|s| s.date).collect::<Vec<_>>(),
+        [date(2026, 6, 5)]
+    );
+    assert_eq!(result.next.date, date(2026, 6, 9));
 }

@@ -120,6 +120,7 @@ async fn the_public_post_goes_out_daily_and_cycles_through_every_message() {
         tz: zone.tz(),
         time,
         frequency: crate::domain::timing::Frequency::Daily,
+        days: crate::domain::days::Days::EVERY_DAY,
     };
     let now = utc(2026, 6, 1, 0, 0);
     let post = PublicPost {

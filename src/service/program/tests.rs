@@ -30,6 +30,7 @@ fn settings() -> &'static Settings {
             timezone: Timezone::parse("Europe/Berlin").expect("valid"),
             checkin_time: LocalTime::parse("19:00").expect("valid"),
             frequency: Frequency::Daily,
+            days: crate::domain::days::Days::EVERY_DAY,
             encouragement: true,
         };
         settings
@@ -401,4 +402,118 @@ async fn an_old_check_in_cannot_move_a_member_past_a_later_step() {
         .await
         .expect("status");
     assert!(matches!(status.program, Program::InStep { step, .. } if step.get() == 2));
+}
+
+#[tokio::test]
+async fn a_pause_with_an_end_moves_its_end_keeps_it_on_a_step_and_forgets_it_on_resume() {
+    let (store, _dir) = temp_store().await;
+    let content = content();
+    let now = t0(); // Monday 5 January 2026, 18:00 UTC; the member is in Berlin.
+    begin(ctx(&store, &content, now), ALICE)
+        .await
+        .expect("enrolled");
+    let date = |d| chrono::NaiveDate::from_ymd_opt(2026, 1, d).expect("valid");
+    let resume_at = || async {
+        sqlx::query_scalar::<_, Option<i64>>("SELECT resume_at FROM programs WHERE member_id = ?1")
+            .bind(ALICE)
+            .fetch_one(store.pool())
+            .await
+            .expect("read")
+    };
+    assert_eq!(
+        pause_until(ctx(&store, &content, now), ALICE, "2026-01-09")
+            .await
+            .expect("paused"),
+        date(9)
+    );
+    // 08:00 in Berlin (CET) is 07:00 UTC.
+    assert_eq!(
+        resume_at().await,
+        Some(
+            Utc.with_ymd_and_hms(2026, 1, 9, 7, 0, 0)
+                .single()
+                .expect("valid")
+                .timestamp()
+        )
+    );
+    // Already paused: a new end replaces the old one.
+    assert_eq!(
+        pause_until(ctx(&store, &content, now), ALICE, "2")
+            .await
+            .expect("a new end"),
+        date(7)
+    );
+    assert_eq!(store.pause_end(ALICE).await.expect("read"), Some(date(7)));
+    // A new timezone keeps the date and moves the instant to that morning there.
+    let tokyo = RawChange {
+        timezone: Some("Asia/Tokyo"),
+        ..RawChange::default()
+    };
+    settings::update(ctx(&store, &content, now), ALICE, tokyo)
+        .await
+        .expect("updated");
+    assert_eq!(
+        resume_at().await,
+        Some(
+            Utc.with_ymd_and_hms(2026, 1, 6, 23, 0, 0)
+                .single()
+                .expect("valid")
+                .timestamp()
+        )
+    );
+    // Resumed by hand: the end is forgotten, and nothing will resume it again.
+    resume(ctx(&store, &content, now), ALICE)
+        .await
+        .expect("resumed");
+    assert_eq!(store.pause_end(ALICE).await.expect("read"), None);
+    assert_eq!(resume_at().await, None);
+    // An open-ended pause stays open-ended.
+    pause(ctx(&store, &content, now), ALICE)
+        .await
+        .expect("paused");
+    assert_eq!(resume_at().await, None);
+    // Someone who is not a member cannot pause.
+    let refused = pause_until(ctx(&store, &content, now), BOB, "3")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, ServiceError::Refused(Refusal::NotEnrolled)),
+        "{refused}"
+    );
+}
+
+#[tokio::test]
+async fn a_full_journal_refuses_more_words_kindly_and_keeps_what_it_has() {
+    let (store, _dir) = temp_store().await;
+    let content = content();
+    let now = t0();
+    begin(ctx(&store, &content, now), ALICE)
+        .await
+        .expect("enrolled");
+    sqlx::query(
+        "INSERT INTO reflections (member_id, body, created_at)
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
+         SELECT ?1, 'a line', ?3 FROM n",
+    )
+    .bind(ALICE)
+    .bind(crate::domain::checkin::MAX_ENTRIES as i64)
+    .bind(now.timestamp())
+    .execute(store.pool())
+    .await
+    .expect("a full journal");
+    let written = crate::service::journal::write(ctx(&store, &content, now), ALICE, "one more")
+        .await
+        .unwrap_err();
+    assert!(
+        written.to_string().contains("holds 10000 entries"),
+        "{written}"
+    );
+    let dm = checkin::dm_text(ctx(&store, &content, now), ALICE, "and by DM")
+        .await
+        .unwrap_err();
+    assert!(dm.to_string().contains("didn't save this one"), "{dm}");
+    assert_eq!(
+        store.journal_count(ALICE).await.expect("count"),
+        crate::domain::checkin::MAX_ENTRIES
+    );
 }

@@ -42,6 +42,7 @@ impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for DueCheckin {
                 timezone,
                 checkin_time: row.try_get("checkin_time")?,
                 frequency: row.try_get("frequency")?,
+                days: row.try_get("days")?,
                 encouragement: row.try_get("encouragement")?,
             },
         })
@@ -71,7 +72,7 @@ impl Store {
     ) -> anyhow::Result<Vec<DueCheckin>> {
         sqlx::query_as(
             "SELECT p.member_id, p.step, p.next_checkin_date, p.next_checkin_at,
-                    m.timezone, m.checkin_time, m.frequency, m.encouragement
+                    m.timezone, m.checkin_time, m.frequency, m.days, m.encouragement
              FROM programs p JOIN members m ON m.id = p.member_id
              WHERE p.next_checkin_at <= ?1 ORDER BY p.next_checkin_at LIMIT ?2",
         )

@@ -162,19 +162,60 @@ pub(crate) fn guild_create_json_for(guild: u64, channel: u64) -> Value {
     guild
 }
 
-/// An attachment object for an uploaded file (`{"filename", "content"}` from the multipart
-/// body). The url is never fetched.
-fn attachment_json(st: &mut State, channel_id: u64, file: &Value) -> Value {
+/// An attachment object for an uploaded file (`{"filename", "content", "size"}` from the
+/// multipart body), with the `description` (alt text) the payload's `attachments` entry gave
+/// it. The url is never fetched.
+fn attachment_json(
+    st: &mut State,
+    channel_id: u64,
+    file: &Value,
+    described: Option<&Value>,
+) -> Value {
     let id = st.next_id();
     let filename = file["filename"].as_str().unwrap_or("file.bin").to_string();
-    let size = file["content"].as_str().map(str::len).unwrap_or(0);
+    let size = file["size"]
+        .as_u64()
+        .unwrap_or_else(|| file["content"].as_str().map_or(0, |c| c.len() as u64));
     let url = format!(
         "http://127.0.0.1:{}/attachments/{channel_id}/{id}/{filename}",
         st.port
     );
-    json!({
+    let content_type = if filename.ends_with(".png") {
+        "image/png"
+    } else if filename.ends_with(".json") {
+        "application/json"
+    } else {
+        "application/octet-stream"
+    };
+    let mut attachment = json!({
         "id": id.to_string(), "filename": filename, "size": size, "url": url, "proxy_url": url,
-        "content_type": "application/octet-stream",
+        "content_type": content_type,
+    });
+    if let Some(description) = described
+        .and_then(|d| d.get("description"))
+        .filter(|d| d.is_string())
+    {
+        attachment["description"] = description.clone();
+    }
+    attachment
+}
+
+/// The payload's `attachments` entry for the `index`-th uploaded file (`files[index]`), if any.
+fn described(payload: &Value, file: &Value, index: usize) -> Option<Value> {
+    let wanted = file["name"]
+        .as_str()
+        .and_then(|n| {
+            n.strip_prefix("files[")?
+                .strip_suffix(']')?
+                .parse::<u64>()
+                .ok()
+        })
+        .unwrap_or(index as u64);
+    payload["attachments"].as_array()?.iter().find_map(|a| {
+        let id = a["id"]
+            .as_u64()
+            .or_else(|| a["id"].as_str()?.parse().ok())?;
+        (id == wanted).then(|| a.clone())
     })
 }
 
@@ -189,7 +230,11 @@ pub(crate) fn message_json(
     let id = st.next_id();
     let attachments: Vec<Value> = files
         .iter()
-        .map(|f| attachment_json(st, channel_id, f))
+        .enumerate()
+        .map(|(i, f)| {
+            let described = described(payload, f, i);
+            attachment_json(st, channel_id, f, described.as_ref())
+        })
         .collect();
     let array = |key: &str| {
         payload
@@ -260,8 +305,9 @@ pub(crate) fn apply_edit(st: &mut State, message: &mut Value, edit: &Value, file
         });
         message["attachments"] = json!(kept);
     }
-    for f in files {
-        let a = attachment_json(st, channel_id, f);
+    for (i, f) in files.iter().enumerate() {
+        let described = described(edit, f, i);
+        let a = attachment_json(st, channel_id, f, described.as_ref());
         message["attachments"]
             .as_array_mut()
             .expect("attachments array")

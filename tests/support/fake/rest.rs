@@ -254,10 +254,15 @@ fn parse_multipart(boundary: &str, raw: &[u8]) -> Result<Body, String> {
             body.json =
                 serde_json::from_slice(content).map_err(|e| format!("payload_json: {e}"))?;
         } else {
+            // Text files read as text; every file also keeps its exact bytes (hex), so a
+            // test can decode an image.
+            let hex: String = content.iter().map(|b| format!("{b:02x}")).collect();
             body.files.push(json!({
                 "name": name,
                 "filename": param("filename"),
                 "content": String::from_utf8_lossy(content),
+                "bytes_hex": hex,
+                "size": content.len(),
             }));
         }
         pos = next + 2 + delim.len();

@@ -167,6 +167,28 @@ pub(crate) fn message(
     if files > 10 {
         p.add("files", format!("at most 10 files (got {files})"));
     }
+    for (i, attachment) in obj
+        .get("attachments")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        max_str(
+            p,
+            attachment,
+            "description",
+            &format!("attachments[{i}]."),
+            1024,
+        );
+        max_str(
+            p,
+            attachment,
+            "filename",
+            &format!("attachments[{i}]."),
+            1024,
+        );
+    }
     if let MsgKind::Create = kind {
         let has_content = obj
             .get("content")
