@@ -10,5 +10,6 @@ mod member;
 mod privacy;
 mod program;
 mod promises;
+mod promises_attacked;
 mod safety;
 mod scheduler;
