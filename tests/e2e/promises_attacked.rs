@@ -2,9 +2,11 @@
 //! answers lost on their way back, a database locked in the middle of a send, the same modal
 //! or command sent twice at once, an export racing an erasure.
 
+use std::str::FromStr;
 use std::time::Duration;
 
 use serde_json::json;
+use sqlx::{Connection, Executor};
 
 use crate::member::{command, enrol, words, Member};
 use crate::support::{TestBot, WAIT};
@@ -82,6 +84,106 @@ async fn a_dm_whose_answer_is_lost_on_the_way_back_arrives_once() {
         (1, 1, 1),
         "one crisis reply, one check-in, one export file"
     );
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
+
+/// Holds the database's write lock from another connection until rolled back.
+async fn lock_database(bot: &TestBot) -> sqlx::SqliteConnection {
+    let options =
+        sqlx::sqlite::SqliteConnectOptions::from_str(&bot.database_url).expect("a SQLite URL");
+    let mut connection = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .expect("a second connection");
+    connection
+        .execute("BEGIN IMMEDIATE")
+        .await
+        .expect("the write lock");
+    connection
+        .execute("UPDATE members SET encouragement = encouragement")
+        .await
+        .expect("a write inside the lock");
+    connection
+}
+
+/// Waits until `sql` (one integer) is at least `at_least`.
+async fn wait_until_count(bot: &TestBot, sql: &str, at_least: i64) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let value: i64 = sqlx::query_scalar(sql)
+            .fetch_one(bot.running().store.pool())
+            .await
+            .expect("a count");
+        if value >= at_least {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{sql} stayed at {value}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_database_locked_while_a_checkin_is_on_its_way_sends_it_once_and_keeps_it() {
+    // A member whose DMs were closed when they began opens them and asks for a check-in. The
+    // check-in is stored, the DM leaves, and then another connection holds the database for
+    // longer than a statement waits: remembering the DM channel and that DMs work again must
+    // not turn a delivered check-in into an error that is tried again from the start.
+    let mut bot = TestBot::start().await;
+    let member = Member::new(9504);
+    bot.fake.close_dms_for(member.id);
+    let (interaction, _) = crate::member::program(&bot, &member.guild, "start").await;
+    let notice = bot
+        .fake
+        .original_response(&interaction)
+        .expect("the privacy notice");
+    let closed = crate::member::press(&bot, &member.guild, "pg:begin", &notice).await;
+    assert!(words(&closed).contains("DMs seem to be closed"), "{closed}");
+    bot.fake.open_dms_for(member.id);
+
+    // The DM takes a moment to open: time enough to take the database's write lock after
+    // the check-in was stored and before its DM was answered.
+    bot.fake
+        .set_route_delay("POST", "/users/@me/channels", Some(Duration::from_secs(1)));
+    let asked = bot.fake.slash(&member.guild, "checkin", json!([])).await;
+    let stored = format!(
+        "SELECT COUNT(*) FROM checkins WHERE member_id = {}",
+        member.id
+    );
+    wait_until_count(&bot, &stored, 1).await;
+    let mut lock = lock_database(&bot).await;
+    wait_for_dm_saying(&bot, &member, "Hi, it's check-in time").await;
+    // Held past the store's wait for a busy database (1.5 s), then released.
+    tokio::time::sleep(rekindle::store::BUSY_WAIT + Duration::from_millis(700)).await;
+    lock.execute("ROLLBACK").await.expect("release");
+    drop(lock);
+    bot.fake
+        .set_route_delay("POST", "/users/@me/channels", None);
+
+    let answer = bot.fake.wait_answer(&asked, WAIT).await;
+    assert!(
+        words(&answer).contains("Your check-in is in your DMs"),
+        "{answer}"
+    );
+    assert_eq!(
+        dms_saying(&bot, &member, "Hi, it's check-in time"),
+        1,
+        "one check-in DM"
+    );
+    // Its buttons work: the check-in it shows is the one stored.
+    let today = bot
+        .fake
+        .created_messages(bot.fake.dm_channel_id(member.id))
+        .pop()
+        .expect("the check-in");
+    let id = crate::member::custom_ids(&today)
+        .iter()
+        .find_map(|c| c.strip_prefix("ci:mood:").map(str::to_owned))
+        .expect("a mood select");
+    let mood = crate::member::select(&bot, &member.dm, &format!("ci:mood:{id}"), "4", &today).await;
+    assert!(words(&mood).contains("noted your mood"), "{mood}");
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
