@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::json;
 use sqlx::{Connection, Executor};
 
-use crate::member::{command, enrol, words, Member};
+use crate::member::{checkin, command, enrol, words, Member};
 use crate::support::{TestBot, WAIT};
 
 const ACUTE: &str = "honestly i just want to die tonight";
@@ -184,6 +184,41 @@ async fn a_database_locked_while_a_checkin_is_on_its_way_sends_it_once_and_keeps
         .expect("a mood select");
     let mood = crate::member::select(&bot, &member.dm, &format!("ci:mood:{id}"), "4", &today).await;
     assert!(words(&mood).contains("noted your mood"), "{mood}");
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_reflection_submitted_twice_at_once_is_kept_once() {
+    // A double click on "Submit", or a client that resends the modal: the same words for
+    // the same check-in, twice at once.
+    let mut bot = TestBot::start().await;
+    let member = Member::new(9505);
+    enrol(&bot, &member).await;
+    let today = checkin(&bot, &member).await;
+    let modal = crate::member::press(
+        &bot,
+        &member.dm,
+        &format!("ci:reflect:{}", today.id),
+        &today.message,
+    )
+    .await;
+    let modal_id = modal["data"]["custom_id"]
+        .as_str()
+        .expect("a modal")
+        .to_owned();
+    let text = "Today I noticed I reach for my phone less.";
+    let fields = [("reflection", text)];
+    let (a, b) = tokio::join!(
+        bot.fake.modal_submit(&member.dm, &modal_id, &fields),
+        bot.fake.modal_submit(&member.dm, &modal_id, &fields),
+    );
+    for submitted in [a, b] {
+        let answer = bot.fake.wait_answer(&submitted, WAIT).await;
+        assert!(!words(&answer).contains("went wrong"), "{answer}");
+    }
+    let kept = crate::member::reflections(&bot, &member).await;
+    assert_eq!(kept, vec![(Some(today.id), text.to_owned())], "kept once");
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
