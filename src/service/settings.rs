@@ -73,16 +73,17 @@ pub async fn update(
     if change.is_empty() {
         return Ok(shown);
     }
-    let updated = change.apply_to(row.settings);
-    let plan = crate::domain::schedule::plan(&updated, ctx.now, &ctx.policy());
-    if !ctx
+    // Applied to the settings as they are when the write lock is held, not as read above:
+    // another change made meanwhile is kept.
+    shown.settings = ctx
         .store
-        .update_member_settings(member, updated, plan)
+        .update_member_settings(member, |current| {
+            let updated = change.apply_to(current);
+            let plan = crate::domain::schedule::plan(&updated, ctx.now, &ctx.policy());
+            (updated, plan)
+        })
         .await?
-    {
-        return Err(Refusal::NotEnrolled.into());
-    }
-    shown.settings = updated;
+        .ok_or(Refusal::NotEnrolled)?;
     Ok(shown)
 }
 

@@ -61,16 +61,28 @@ impl Store {
         .context("cannot read a member")
     }
 
-    /// Saves new settings and, if the member has something scheduled, the schedule `plan`
-    /// made from them; in one transaction. Returns false when the member no longer exists
-    /// (deleted meanwhile): nothing is written then.
+    /// Changes the member's settings with `change` (from the settings stored now to the new
+    /// ones and the schedule `plan` made from them) and, if the member has something
+    /// scheduled, applies the plan; the read and the write in one `BEGIN IMMEDIATE`
+    /// transaction, so two changes at once both take effect. Returns the new settings, or
+    /// `None` when the member no longer exists (deleted meanwhile): nothing is written then.
     pub async fn update_member_settings(
         &self,
         id: MemberId,
-        settings: MemberSettings,
-        plan: Plan,
-    ) -> anyhow::Result<bool> {
+        change: impl FnOnce(MemberSettings) -> (MemberSettings, Plan),
+    ) -> anyhow::Result<Option<MemberSettings>> {
         let mut tx = self.begin().await?;
+        let current: Option<MemberRow> = sqlx::query_as(&format!(
+            "SELECT {MEMBER_COLUMNS} FROM members WHERE id = ?1"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .context("cannot read a member")?;
+        let Some(current) = current else {
+            return Ok(None);
+        };
+        let (settings, plan) = change(current.settings);
         let changed = sqlx::query(
             "UPDATE members SET timezone = ?2, checkin_time = ?3, frequency = ?4, encouragement = ?5
              WHERE id = ?1",
@@ -84,12 +96,13 @@ impl Store {
         .await
         .context("cannot update a member's settings")?
         .rows_affected();
-        if changed == 0 {
-            return Ok(false);
-        }
+        anyhow::ensure!(
+            changed == 1,
+            "a member's settings changed under the write lock"
+        );
         super::schedule::reschedule_if_scheduled(&mut tx, id, plan).await?;
         tx.commit().await.context("cannot commit new settings")?;
-        Ok(true)
+        Ok(Some(settings))
     }
 
     /// Records that DMs to this member fail (closed DMs): their schedule is cleared and their

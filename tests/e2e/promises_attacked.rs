@@ -5,7 +5,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{json, Value};
 use sqlx::{Connection, Executor};
 
 use crate::member::{checkin, command, enrol, words, Member};
@@ -219,6 +219,48 @@ async fn a_reflection_submitted_twice_at_once_is_kept_once() {
     }
     let kept = crate::member::reflections(&bot, &member).await;
     assert_eq!(kept, vec![(Some(today.id), text.to_owned())], "kept once");
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
+
+/// `/settings` with one option.
+async fn setting(bot: &TestBot, member: &Member, name: &str, value: &str) -> Value {
+    command(
+        bot,
+        &member.guild,
+        "settings",
+        json!([{"type": 3, "name": name, "value": value}]),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn two_settings_changed_at_once_are_both_kept() {
+    // A member sets their timezone and, a moment later, their check-in time; both answers
+    // say "saved". Neither change may be lost to the other.
+    let mut bot = TestBot::start().await;
+    for round in 0..20u64 {
+        let member = Member::new(9600 + round);
+        enrol(&bot, &member).await;
+        let (zone, time) = tokio::join!(
+            setting(&bot, &member, "timezone", "Europe/Berlin"),
+            setting(&bot, &member, "checkin_time", "07:15"),
+        );
+        for answer in [&zone, &time] {
+            assert!(!words(answer).contains("went wrong"), "{answer}");
+        }
+        let stored: (String, String) =
+            sqlx::query_as("SELECT timezone, checkin_time FROM members WHERE id = ?1")
+                .bind(member.id as i64)
+                .fetch_one(bot.running().store.pool())
+                .await
+                .expect("the member");
+        assert_eq!(
+            stored,
+            ("Europe/Berlin".to_owned(), "07:15".to_owned()),
+            "round {round}: both changes kept"
+        );
+    }
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
