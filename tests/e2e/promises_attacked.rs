@@ -264,3 +264,71 @@ async fn two_settings_changed_at_once_are_both_kept() {
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
+
+/// `/privacy delete`, then its confirm button pressed; returns the press.
+async fn confirm_delete(bot: &TestBot, member: &Member) -> crate::support::Interaction {
+    let prompt = command(
+        bot,
+        &member.guild,
+        "privacy",
+        json!([{"type": 1, "name": "delete", "options": []}]),
+    )
+    .await;
+    assert!(words(&prompt).contains("erases everything"), "{prompt}");
+    bot.fake
+        .component(&member.guild, "pv:delete", 2, &[], None)
+        .await
+}
+
+#[tokio::test]
+async fn words_erased_while_their_answer_waits_are_not_answered_as_kept() {
+    // A member writes something that calls for the crisis reply, which is slow to go out;
+    // their words are kept meanwhile, and they erase everything. The answer to their DM
+    // follows the crisis reply: it must not tell them their words are kept, after "Done".
+    let mut bot = TestBot::start().await;
+    let member = Member::new(9506);
+    enrol(&bot, &member).await;
+    let channel = format!("/channels/{}/messages", bot.fake.dm_channel_id(member.id));
+    bot.fake
+        .set_route_delay("POST", &channel, Some(Duration::from_secs(1)));
+    bot.fake.dm_message(&member.dm, ACUTE).await;
+    let kept = format!(
+        "SELECT COUNT(*) FROM reflections WHERE member_id = {}",
+        member.id
+    );
+    wait_until_count(&bot, &kept, 1).await;
+    let pressed = confirm_delete(&bot, &member).await;
+    let erased = bot.fake.wait_answer(&pressed, WAIT).await;
+    assert!(words(&erased).contains("Done"), "{erased}");
+    let erased_at = bot
+        .fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.contains(&pressed.token))
+        .map(|r| r.at)
+        .min()
+        .expect("the erasure's answer");
+    let answer = bot
+        .fake
+        .wait_for_request("the DM's answer", WAIT, |r| {
+            r.path == channel
+                && r.status == 200
+                && !words(r.payload()).contains("emergency")
+                && !words(r.payload()).contains("Welcome to Rekindle")
+        })
+        .await;
+    bot.fake.set_route_delay("POST", &channel, None);
+    assert!(answer.at > erased_at, "the answer came after the erasure");
+    assert!(
+        !words(answer.payload()).contains("kept this"),
+        "nothing is kept: {}",
+        answer.payload()
+    );
+    assert_eq!(
+        dms_saying(&bot, &member, "emergency number"),
+        1,
+        "the crisis reply went out"
+    );
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
