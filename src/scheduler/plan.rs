@@ -220,8 +220,10 @@ impl Scheduler {
         Ok(queued)
     }
 
-    /// Reflections and journal entries older than the retention period are deleted.
+    /// Reflections and journal entries older than the retention period are deleted, and
+    /// erased words left in the write-ahead log by an unfinished scrub leave it.
     async fn purge(&self, now: DateTime<Utc>) -> anyhow::Result<()> {
+        self.services.store.scrub_if_owed().await?;
         // Once an hour is plenty, and keeps the idle run a few index reads.
         {
             let mut last = self

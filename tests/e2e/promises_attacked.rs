@@ -5,6 +5,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use rekindle::clock::Clock;
 use serde_json::{json, Value};
 use sqlx::{Connection, Executor};
 
@@ -328,6 +329,62 @@ async fn words_erased_while_their_answer_waits_are_not_answered_as_kept() {
         dms_saying(&bot, &member, "emergency number"),
         1,
         "the crisis reply went out"
+    );
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
+
+fn file_holds(path: &std::path::Path, needle: &str) -> bool {
+    std::fs::read(path)
+        .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+        .unwrap_or(false)
+}
+
+#[tokio::test]
+async fn an_erasure_during_a_backup_is_answered_in_seconds_and_its_words_leave_the_files_after() {
+    // `rekindle backup` (or any long read) holds an old snapshot of the database while a
+    // member erases everything. The words cannot leave the write-ahead log while that reader
+    // may still need them; the member must not wait for it, and the words must go once it
+    // is done.
+    let mut bot = TestBot::start().await;
+    let member = Member::new(9507);
+    enrol(&bot, &member).await;
+    bot.fake
+        .dm_message(&member.dm, "quokka-lighthouse-5521 what I never said")
+        .await;
+    let kept = format!(
+        "SELECT COUNT(*) FROM reflections WHERE member_id = {}",
+        member.id
+    );
+    wait_until_count(&bot, &kept, 1).await;
+    let options =
+        sqlx::sqlite::SqliteConnectOptions::from_str(&bot.database_url).expect("a SQLite URL");
+    let mut backup = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .expect("a second connection");
+    backup.execute("BEGIN").await.expect("a read transaction");
+    let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reflections")
+        .fetch_one(&mut backup)
+        .await
+        .expect("a snapshot");
+
+    let pressed = confirm_delete(&bot, &member).await;
+    let erased = bot.fake.wait_answer(&pressed, Duration::from_secs(5)).await;
+    assert!(words(&erased).contains("Done"), "{erased}");
+
+    backup.execute("ROLLBACK").await.expect("the backup ends");
+    drop(backup);
+    let at = bot.clock.now();
+    bot.running().scheduler.run_due(at).await.expect("a run");
+    let db = bot.db_path();
+    let wal = db.with_extension("db-wal");
+    assert!(
+        !file_holds(&db, "quokka-lighthouse-5521"),
+        "not in rekindle.db"
+    );
+    assert!(
+        !file_holds(&wal, "quokka-lighthouse-5521"),
+        "not in rekindle.db-wal"
     );
     bot.fake.assert_no_violations();
     bot.stop().await;
