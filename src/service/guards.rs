@@ -57,6 +57,16 @@ impl Guards {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// How many hold or wait for `member`'s lock (for tests that line up a race).
+    #[cfg(test)]
+    pub fn holders_and_waiters(&self, member: MemberId) -> usize {
+        self.locks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&member)
+            .map_or(0, |lock| Arc::strong_count(lock) - 1)
+    }
 }
 
 impl Drop for Held<'_> {
