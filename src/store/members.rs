@@ -136,7 +136,8 @@ impl Store {
     }
 
     /// A DM reached the member again; `plan` restarts their schedule (None: keep it clear,
-    /// e.g. while paused).
+    /// e.g. while paused). Only a program still running when the write lock is held is
+    /// restarted: a pause (or finish) since `plan` was made wins.
     pub async fn mark_reachable(&self, id: MemberId, plan: Option<Plan>) -> anyhow::Result<()> {
         let mut tx = self.begin().await?;
         let changed = sqlx::query(
@@ -147,8 +148,15 @@ impl Store {
         .await
         .context("cannot mark a member reachable")?
         .rows_affected();
-        if changed == 1 {
-            if let Some(plan) = plan {
+        if let (1, Some(plan)) = (changed, plan) {
+            let running: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM programs WHERE member_id = ?1 AND paused = 0 AND finished_at IS NULL)",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .context("cannot read a member's program")?;
+            if running {
                 super::schedule::apply(&mut tx, id, ScheduleChange::Set(plan)).await?;
             }
         }

@@ -402,3 +402,31 @@ async fn an_old_check_in_cannot_move_a_member_past_a_later_step() {
         .expect("status");
     assert!(matches!(status.program, Program::InStep { step, .. } if step.get() == 2));
 }
+
+#[tokio::test]
+async fn dms_that_work_again_do_not_restart_a_schedule_paused_meanwhile() {
+    // A DM reaches a member whose DMs were closed: their schedule is planned from a read
+    // of their program made just before they pressed Pause in another window.
+    let (store, _dir) = temp_store().await;
+    let content = content();
+    let now = t0();
+    begin(ctx(&store, &content, now), ALICE)
+        .await
+        .expect("enrolled");
+    store.mark_unreachable(ALICE).await.expect("unreachable");
+    let plan = schedule::plan(&defaults(), now, &settings().policy());
+    pause(ctx(&store, &content, now), ALICE)
+        .await
+        .expect("paused");
+    store
+        .mark_reachable(ALICE, Some(plan))
+        .await
+        .expect("reachable");
+    let scheduled: Option<i64> =
+        sqlx::query_scalar("SELECT next_checkin_at FROM programs WHERE member_id = ?1")
+            .bind(ALICE)
+            .fetch_one(store.pool())
+            .await
+            .expect("the program");
+    assert_eq!(scheduled, None, "paused: nothing scheduled");
+}
