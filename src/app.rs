@@ -107,6 +107,16 @@ impl Running {
                 _ = asked.wait_for(|stop| *stop) => Ended::Asked,
             }
         };
+        // A task that ended cleanly because the stop was asked for is that stop, not a
+        // failure: an idle task stops at once, and both are ready when `select!` looks.
+        let ended = match ended {
+            Ended::Discord(Ok(Ok(()))) | Ended::Scheduler(Ok(Ok(())))
+                if *self.shutdown.borrow() =>
+            {
+                Ended::Asked
+            }
+            other => other,
+        };
         // Whatever ended first, everything stops now.
         self.shutdown.send_replace(true);
         self.scheduler.stop();
