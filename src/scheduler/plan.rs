@@ -16,12 +16,53 @@ impl Scheduler {
     /// Plans everything due at `now` without sending; returns how many messages were
     /// queued. `run_due` calls it first; benchmarks call it alone to time the two phases.
     pub async fn plan(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        self.plan_again_after_clock_set_back(now).await?;
         let mut queued = self.plan_checkins(now).await?;
         queued += self.plan_reminders(now).await?;
         queued += self.plan_encouragements(now).await?;
         queued += self.plan_public_posts(now).await?;
         self.purge(now).await?;
         Ok(queued)
+    }
+
+    /// Schedules further ahead than any rhythm reaches were planned while the clock ran
+    /// ahead; now that it was set back, they are planned again from `now`, or members
+    /// (and servers) would hear nothing until the wrong date came round. Normally a couple
+    /// of index reads that find nothing.
+    async fn plan_again_after_clock_set_back(&self, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let policy = self.services.settings.policy();
+        let beyond = now + schedule::horizon(&policy);
+        let mut moved = 0;
+        loop {
+            let batch = self
+                .services
+                .store
+                .replan_beyond(beyond, self.tuning.batch, |settings| {
+                    schedule::plan(settings, now, &policy)
+                })
+                .await?;
+            moved += batch;
+            if batch == 0 {
+                break;
+            }
+        }
+        for mut post in self.services.store.public_posts_beyond(beyond).await? {
+            let rhythm = Rhythm {
+                tz: post.timezone.tz(),
+                time: post.time,
+                frequency: crate::domain::timing::Frequency::Daily,
+            };
+            post.next = Some(rhythm.first_after(now));
+            self.services.store.save_public_post(&post).await?;
+            moved += 1;
+        }
+        if moved > 0 {
+            tracing::warn!(
+                moved,
+                "schedules lay further ahead than any rhythm: the clock was set back; planned again from now"
+            );
+        }
+        Ok(())
     }
 
     async fn plan_checkins(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {

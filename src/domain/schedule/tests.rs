@@ -297,3 +297,32 @@ fn no_encouragement_is_planned_for_a_member_who_turned_it_off() {
     let plan = plan(&member_settings(false), utc(2026, 6, 1, 12, 0), &policy());
     assert_eq!(plan.encouragement_at, None);
 }
+
+#[test]
+fn nothing_planned_now_lies_beyond_the_horizon() {
+    let policy = Policy {
+        quiet_start: hm(22, 0),
+        quiet_end: hm(8, 0),
+        encouragement_every_days: 3,
+    };
+    let horizon = horizon(&policy);
+    let now = utc(2026, 3, 28, 23, 59);
+    for zone in [
+        "Pacific/Kiritimati",
+        "Pacific/Pago_Pago",
+        "Europe/Berlin",
+        "Asia/Kolkata",
+    ] {
+        for frequency in [Frequency::Daily, Frequency::EveryTwoDays, Frequency::Weekly] {
+            let rhythm = rhythm(zone, 23, 59, frequency);
+            let first = rhythm.first_after(now);
+            // A slot that has just come is followed by the next one by the frequency.
+            let next = rhythm.following(first.date);
+            assert!(next.at - first.at < horizon, "{zone} {frequency:?}");
+            assert!(first.at - now < horizon, "{zone} {frequency:?}");
+            let encouragement =
+                next_encouragement(rhythm.tz, now, 3, policy.quiet_start, policy.quiet_end);
+            assert!(encouragement - now < horizon, "{zone}");
+        }
+    }
+}
