@@ -206,6 +206,9 @@ async fn create_folder(folder: &Path) -> anyhow::Result<()> {
 }
 
 #[cfg(test)]
+mod tests;
+
+#[cfg(test)]
 pub(crate) mod test_support {
     use super::Store;
 
