@@ -81,7 +81,8 @@ pub enum Began {
     /// Enrolled now; the welcome and step 1 went by DM (or could not: see the delivery).
     Enrolled(Delivery),
     /// Already in the program (a second press, or an old notice): nothing changed.
-    AlreadyIn(StepNumber),
+    /// `reachable`: whether DMs reach them, as the first press found out.
+    AlreadyIn { step: StepNumber, reachable: bool },
 }
 
 /// Enrols the member in step 1 (no welcome DM; [`enrol`] is what "Begin" does).
@@ -100,7 +101,13 @@ pub async fn enrol(
     let began = ctx
         .store
         .transition(member, ctx.now, |standing| match standing.program {
-            Some(Program::InStep { step, .. }) => Ok((None, Began::AlreadyIn(step))),
+            Some(Program::InStep { step, .. }) => Ok((
+                None,
+                Began::AlreadyIn {
+                    step,
+                    reachable: true,
+                },
+            )),
             program => {
                 let transition = apply(program, Command::Start, ctx.now, 0)?;
                 Ok::<_, ServiceError>((
@@ -110,8 +117,16 @@ pub async fn enrol(
             }
         })
         .await?;
-    if began != Began::Enrolled(Delivery::Sent) {
-        return Ok(began);
+    if let Began::AlreadyIn { step, .. } = began {
+        // A press a moment ago may still be sending the welcome: wait for it (it holds the
+        // member's lock while it sends), then answer as it did.
+        let _held = ctx.guards.lock(member).await;
+        let reachable = ctx
+            .store
+            .program_and_reachability(member)
+            .await?
+            .is_none_or(|(_, reachable)| reachable);
+        return Ok(Began::AlreadyIn { step, reachable });
     }
     let delivery = dm::send(
         ctx,

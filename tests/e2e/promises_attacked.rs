@@ -389,3 +389,29 @@ async fn an_erasure_during_a_backup_is_answered_in_seconds_and_its_words_leave_t
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn begin_pressed_twice_at_once_with_closed_dms_answers_both_the_same() {
+    // Two presses of "Begin" act once and must say the same thing: with the member's DMs
+    // closed, neither may claim a DM was sent.
+    let mut bot = TestBot::start().await;
+    let member = Member::new(9509);
+    bot.fake.close_dms_for(member.id);
+    let (interaction, _) = crate::member::program(&bot, &member.guild, "start").await;
+    let notice = bot
+        .fake
+        .original_response(&interaction)
+        .expect("the privacy notice");
+    let (a, b) = tokio::join!(
+        bot.fake
+            .component(&member.guild, "pg:begin", 2, &[], Some(notice.clone())),
+        bot.fake
+            .component(&member.guild, "pg:begin", 2, &[], Some(notice.clone())),
+    );
+    for pressed in [a, b] {
+        let answer = bot.fake.wait_answer(&pressed, WAIT).await;
+        assert!(words(&answer).contains("DMs seem to be closed"), "{answer}");
+    }
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
