@@ -118,14 +118,8 @@ pub async fn enrol(
         })
         .await?;
     if let Began::AlreadyIn { step, .. } = began {
-        // A press a moment ago may still be sending the welcome: wait for it (it holds the
-        // member's lock while it sends), then answer as it did.
-        let _held = ctx.guards.lock(member).await;
-        let reachable = ctx
-            .store
-            .program_and_reachability(member)
-            .await?
-            .is_none_or(|(_, reachable)| reachable);
+        // Answered as the press a moment ago found out, once it has.
+        let reachable = reachable_after_dm_in_flight(ctx, member).await?;
         return Ok(Began::AlreadyIn { step, reachable });
     }
     let delivery = dm::send(
@@ -139,6 +133,20 @@ pub async fn enrol(
     )
     .await?;
     Ok(Began::Enrolled(delivery))
+}
+
+/// Whether DMs reach the member, once a DM to them in flight (a press a moment ago sending
+/// the welcome or a step's introduction: it holds their lock while it sends) has found out.
+async fn reachable_after_dm_in_flight(
+    ctx: Ctx<'_>,
+    member: MemberId,
+) -> Result<bool, ServiceError> {
+    let _held = ctx.guards.lock(member).await;
+    Ok(ctx
+        .store
+        .program_and_reachability(member)
+        .await?
+        .is_none_or(|(_, reachable)| reachable))
 }
 
 /// `/program start` when enrolled already, but the welcome never arrived (DMs were
@@ -268,6 +276,21 @@ pub async fn move_on(
                 to,
                 delivery,
                 repeat: false,
+            })
+        }
+        MovedOn::Advanced {
+            to, repeat: true, ..
+        } => {
+            // Answered as the press a moment ago found out, once it has.
+            let reachable = reachable_after_dm_in_flight(ctx, member).await?;
+            Ok(MovedOn::Advanced {
+                to,
+                delivery: if reachable {
+                    Delivery::Sent
+                } else {
+                    Delivery::Closed
+                },
+                repeat: true,
             })
         }
         other => Ok(other),

@@ -415,3 +415,29 @@ async fn begin_pressed_twice_at_once_with_closed_dms_answers_both_the_same() {
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn ready_for_the_next_step_pressed_twice_at_once_with_closed_dms_answers_both_the_same() {
+    // The check-in sits in the member's DMs; they have closed their DMs since. Two presses
+    // move them on once, and neither may claim the step's introduction was sent.
+    let mut bot = TestBot::start().await;
+    let member = Member::new(9510);
+    enrol(&bot, &member).await;
+    bot.clock.advance(chrono::Duration::days(30));
+    let today = checkin(&bot, &member).await;
+    bot.fake.close_dms_for(member.id);
+    let next = format!("ci:next:{}", today.id);
+    let (a, b) = tokio::join!(
+        bot.fake
+            .component(&member.dm, &next, 2, &[], Some(today.message.clone())),
+        bot.fake
+            .component(&member.dm, &next, 2, &[], Some(today.message.clone())),
+    );
+    for pressed in [a, b] {
+        let answer = bot.fake.wait_answer(&pressed, WAIT).await;
+        assert!(words(&answer).contains("step 2"), "{answer}");
+        assert!(words(&answer).contains("DMs seem to be closed"), "{answer}");
+    }
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
