@@ -1,6 +1,7 @@
-//! One lock per member, held while something is sent to them or while their data is
-//! erased: a DM that has begun finishes before the erasure commits, and none begins after
-//! (each send checks, under the lock, that the member still exists).
+//! One lock per member, held while something is sent to them, while their data is erased
+//! and while their schedule is paused: a DM that has begun finishes before the erasure (or
+//! the pause) commits, and none begins after (each send checks, under the lock, that the
+//! member still exists and, for a scheduled message, that their schedule still runs).
 //!
 //! In memory and per process: Rekindle runs as one process per database.
 

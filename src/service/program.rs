@@ -188,7 +188,10 @@ pub async fn start(ctx: Ctx<'_>, member: MemberId) -> Result<Start, ServiceError
     }
 }
 
+/// Stops everything scheduled for the member. Under their lock, like an erasure: a
+/// message already on its way arrives before the pause is answered, none after it.
 pub async fn pause(ctx: Ctx<'_>, member: MemberId) -> Result<(), ServiceError> {
+    let _held = ctx.guards.lock(member).await;
     change(ctx, member, Command::Pause).await.map(|_| ())
 }
 
