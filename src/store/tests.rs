@@ -10,6 +10,9 @@ use super::Store;
 /// The last migration before the outbox was rebuilt with its new fates.
 const BEFORE_FATES: &str = "20261128000005";
 
+/// An outbox row: kind, member, check-in, nonce, due, status, attempts.
+type OutboxLine = (String, Option<i64>, Option<i64>, String, i64, String, i64);
+
 #[tokio::test]
 async fn an_outbox_row_in_every_status_survives_the_rebuild_of_the_outbox() {
     let dir = tempfile::tempdir().expect("a temporary folder");
@@ -63,7 +66,7 @@ async fn an_outbox_row_in_every_status_survives_the_rebuild_of_the_outbox() {
     pool.close().await;
 
     let store = Store::connect(&url).await.expect("brought up to date");
-    let rows: Vec<(String, Option<i64>, Option<i64>, String, i64, String, i64)> = sqlx::query_as(
+    let rows: Vec<OutboxLine> = sqlx::query_as(
         "SELECT kind, member_id, checkin_id, nonce, due_at, status, attempts FROM outbox ORDER BY id",
     )
     .fetch_all(store.pool())
