@@ -115,8 +115,8 @@ impl Running {
                 _ = asked.wait_for(|stop| *stop) => Ended::Asked,
             }
         };
-        // A task that ended because it was asked to (it can finish before the ask is seen
-        // here, e.g. while still waiting for Discord) ended as asked.
+        // A task that ended cleanly because the stop was asked for is that stop, not a
+        // failure: an idle task stops at once, and both are ready when `select!` looks.
         let ended = match ended {
             Ended::Discord(Ok(Ok(()))) | Ended::Scheduler(Ok(Ok(())))
                 if *self.shutdown.borrow() =>

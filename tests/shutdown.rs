@@ -177,3 +177,41 @@ async fn sigterm_while_discord_cannot_be_reached_exits_in_time() {
     println!("SIGTERM with Discord unreachable: exited in {took:?}");
     assert!(took < STOP_WITHIN, "took {took:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_while_an_export_is_uploading_exits_in_time_with_status_0() {
+    // A member asked for their export; the upload hangs (a slow network, a stuck proxy)
+    // when the operator stops the bot, whose scheduler is idle. A stop asked for is not a
+    // failure: status 0, or systemd records a failed unit (and restarts one it did not stop).
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().expect("a folder");
+    let url = format!("sqlite://{}", dir.path().join("rekindle.db").display());
+    let store = Store::connect(&url).await.expect("a database");
+    let member = seed_due(&store, &fake, 1).await[0];
+    store.close().await;
+    let child = bot_process(&fake, &url)
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the bot starts");
+    fake.wait_commands_registered(WAIT).await;
+    // Its due check-in goes out first; then every message hangs.
+    fake.wait_for_request("the check-in", WAIT, |r| {
+        r.path.starts_with("/channels/") && r.status == 200
+    })
+    .await;
+    fake.set_route_delay("POST", "/channels/", Some(Duration::from_secs(60)));
+    let asked = fake
+        .slash(
+            &support::Actor::member(member),
+            "privacy",
+            serde_json::json!([{"type": 1, "name": "export", "options": []}]),
+        )
+        .await;
+    let deferred = fake.wait_callback(&asked, WAIT).await;
+    assert_eq!(deferred["type"], 5, "answered first: {deferred}");
+    let (took, clean) = stop(child).await;
+    println!("SIGTERM during an export upload: exited in {took:?}");
+    assert!(took < STOP_WITHIN, "took {took:?}");
+    assert!(clean, "status 0: a stop asked for is not a failure");
+    fake.assert_no_violations();
+}

@@ -20,6 +20,7 @@
 //! Nothing here knows Discord's types; the adapter in `discord::transport` does the sending.
 
 mod budget;
+pub mod nonce;
 
 use std::time::Duration;
 

@@ -2,8 +2,9 @@
 //! and send it over REST by its lane.
 //!
 //! A member's DM goes through their cached DM channel, or a newly opened one (returned, for
-//! the service to cache). Scheduled messages carry their nonce with `enforce_nonce`, so a
-//! re-send after a crash is de-duplicated by Discord.
+//! the service to cache). Every message carries a nonce with `enforce_nonce`: a scheduled
+//! message its deterministic one, so a re-send after a crash is de-duplicated by Discord; any
+//! other a fresh one ([`crate::delivery::nonce`]), so a retry after a lost answer is too.
 
 use std::sync::Arc;
 
@@ -124,12 +125,13 @@ impl DiscordMessenger {
         lane: Lane,
         nonce: Option<&str>,
     ) -> Result<ChannelId, SendError> {
-        let mut rendered = self.render(message)?;
-        if let Some(nonce) = nonce {
-            rendered = rendered
-                .nonce(serenity::Nonce::String(nonce.to_owned()))
-                .enforce_nonce(true);
-        }
+        // Every message carries a nonce, the same on each retry: a retry after an answer
+        // that was lost on its way back is then de-duplicated by Discord, not sent twice.
+        let nonce = nonce.map_or_else(crate::delivery::nonce::one_off, str::to_owned);
+        let rendered = self
+            .render(message)?
+            .nonce(serenity::Nonce::String(nonce.clone()))
+            .enforce_nonce(true);
         let channel = match to {
             Destination::Channel(channel) => channel,
             Destination::Member {
@@ -150,6 +152,7 @@ impl DiscordMessenger {
                         "rekindle-export.json",
                         json,
                         lane,
+                        &nonce,
                     )
                     .await?
             }

@@ -96,7 +96,8 @@ impl Transport {
             .map(|_| ())
     }
 
-    /// Posts a message with one file attached (multipart, as Discord wants attachments).
+    /// Posts a message with one file attached (multipart, as Discord wants attachments),
+    /// with `nonce` enforced so a retry cannot attach it twice.
     pub async fn post_file(
         &self,
         channel: u64,
@@ -104,11 +105,14 @@ impl Transport {
         filename: &str,
         bytes: &[u8],
         lane: Lane,
+        nonce: &str,
     ) -> Result<(), SendError> {
         let url = format!("{}/api/v10/channels/{channel}/messages", self.origin);
         let payload = serde_json::json!({
             "content": text,
             "attachments": [{"id": 0, "filename": filename}],
+            "nonce": nonce,
+            "enforce_nonce": true,
         })
         .to_string();
         self.persist(lane, || async {

@@ -195,6 +195,16 @@ pub enum ScheduleChange {
     Set(Plan),
 }
 
+/// The furthest ahead a schedule planned now can lie: a weekly check-in that must then wait
+/// up to six more days for one of the member's days, or an encouragement every
+/// `encouragement_every_days`, and two days more for time zones, DST and quiet hours. A due
+/// instant beyond it was planned by a clock that ran ahead and has since been set back: it
+/// is planned again from now rather than waited for.
+pub fn horizon(policy: &Policy) -> Duration {
+    let longest = (Frequency::Weekly.days() + 6).max(policy.encouragement_every_days);
+    Duration::days(i64::from(longest) + 2)
+}
+
 /// A fresh schedule from `now` for a member with these settings.
 pub fn plan(settings: &MemberSettings, now: DateTime<Utc>, policy: &Policy) -> Plan {
     let rhythm = settings.rhythm();

@@ -87,6 +87,9 @@ pub fn decide(
         }
         Kind::Encouragement => {
             running()?;
+            if row.encouragement_wanted != Some(true) {
+                return Err(NotSent::Cancelled("encouragement turned off"));
+            }
             let step = row.step.ok_or(NotSent::Cancelled("no step"))?;
             let index = row
                 .message_index
@@ -105,6 +108,11 @@ pub fn decide(
         }
         Kind::Public => {
             let channel = row.channel.ok_or(NotSent::Cancelled("no channel"))?;
+            if !row.channel_posting {
+                return Err(NotSent::Cancelled(
+                    "the server's post was turned off or moved",
+                ));
+            }
             let index = row
                 .message_index
                 .and_then(|i| usize::try_from(i).ok())

@@ -16,6 +16,7 @@ impl Scheduler {
     /// Plans everything due at `now` without sending; returns how many messages were
     /// queued. `run_due` calls it first; benchmarks call it alone to time the two phases.
     pub async fn plan(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        self.plan_again_after_clock_set_back(now).await?;
         let mut queued = self.plan_resumes(now).await?;
         queued += self.plan_checkins(now).await?;
         queued += self.plan_reminders(now).await?;
@@ -64,6 +65,47 @@ impl Scheduler {
                 return Ok(queued);
             }
         }
+    }
+
+    /// Schedules further ahead than any rhythm reaches were planned while the clock ran
+    /// ahead; now that it was set back, they are planned again from `now`, or members
+    /// (and servers) would hear nothing until the wrong date came round. Normally a couple
+    /// of index reads that find nothing.
+    async fn plan_again_after_clock_set_back(&self, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let policy = self.services.settings.policy();
+        let beyond = now + schedule::horizon(&policy);
+        let mut moved = 0;
+        loop {
+            let batch = self
+                .services
+                .store
+                .replan_beyond(beyond, self.tuning.batch, |settings| {
+                    schedule::plan(settings, now, &policy)
+                })
+                .await?;
+            moved += batch;
+            if batch == 0 {
+                break;
+            }
+        }
+        for mut post in self.services.store.public_posts_beyond(beyond).await? {
+            let rhythm = Rhythm {
+                tz: post.timezone.tz(),
+                time: post.time,
+                frequency: crate::domain::timing::Frequency::Daily,
+                days: crate::domain::days::Days::EVERY_DAY,
+            };
+            post.next = Some(rhythm.first_after(now));
+            self.services.store.save_public_post(&post).await?;
+            moved += 1;
+        }
+        if moved > 0 {
+            tracing::warn!(
+                moved,
+                "schedules lay further ahead than any rhythm: the clock was set back; planned again from now"
+            );
+        }
+        Ok(())
     }
 
     async fn plan_checkins(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
@@ -263,8 +305,10 @@ impl Scheduler {
         Ok(queued)
     }
 
-    /// Reflections and journal entries older than the retention period are deleted.
+    /// Reflections and journal entries older than the retention period are deleted, and
+    /// erased words left in the write-ahead log by an unfinished scrub leave it.
     async fn purge(&self, now: DateTime<Utc>) -> anyhow::Result<()> {
+        self.services.store.scrub_if_owed().await?;
         // Once an hour is plenty, and keeps the idle run a few index reads.
         {
             let mut last = self

@@ -11,7 +11,8 @@ use super::guards::Held;
 use super::messages::{Destination, Outgoing};
 use super::{Ctx, ServiceError};
 use crate::delivery::{ChannelProblem, Lane, SendError};
-use crate::domain::ids::MemberId;
+use crate::domain::ids::{ChannelId, MemberId};
+use crate::store::MemberRow;
 
 /// What became of a DM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,11 +65,15 @@ pub async fn send_held(
         let to = Destination::Member { member, channel };
         match ctx.messenger.send(to, message, lane, nonce).await {
             Ok(used) => {
-                if row.dm_channel != Some(used) {
-                    ctx.store.cache_dm_channel(member, Some(used)).await?;
-                }
-                if !row.reachable {
-                    super::program::reachable_again(ctx, member).await?;
+                // The DM is out: what follows is bookkeeping, and its failure (a busy
+                // database) must not turn a delivered message into an error that a caller
+                // tries again from the start, sending it twice.
+                if let Err(error) = remember_delivery(ctx, member, &row, used).await {
+                    tracing::warn!(
+                        message = message.name(),
+                        error = format!("{error:#}"),
+                        "a DM was delivered but could not be noted; the next one will"
+                    );
                 }
                 return Ok(Delivery::Sent);
             }
@@ -93,4 +98,21 @@ pub async fn send_held(
             Err(error) => return Err(ServiceError::Send(error)),
         }
     }
+}
+
+/// Notes that a DM reached `member` through `used`: the channel cached, and their schedule
+/// resumed if closed DMs had paused it.
+async fn remember_delivery(
+    ctx: Ctx<'_>,
+    member: MemberId,
+    row: &MemberRow,
+    used: ChannelId,
+) -> Result<(), ServiceError> {
+    if row.dm_channel != Some(used) {
+        ctx.store.cache_dm_channel(member, Some(used)).await?;
+    }
+    if !row.reachable {
+        super::program::reachable_again(ctx, member).await?;
+    }
+    Ok(())
 }

@@ -1,6 +1,7 @@
-//! One lock per member, held while something is sent to them or while their data is
-//! erased: a DM that has begun finishes before the erasure commits, and none begins after
-//! (each send checks, under the lock, that the member still exists).
+//! One lock per member, held while something is sent to them, while their data is erased
+//! and while their schedule is paused: a DM that has begun finishes before the erasure (or
+//! the pause) commits, and none begins after (each send checks, under the lock, that the
+//! member still exists and, for a scheduled message, that their schedule still runs).
 //!
 //! In memory and per process: Rekindle runs as one process per database.
 
@@ -56,6 +57,16 @@ impl Guards {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// How many hold or wait for `member`'s lock (for tests that line up a race).
+    #[cfg(test)]
+    pub fn holders_and_waiters(&self, member: MemberId) -> usize {
+        self.locks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&member)
+            .map_or(0, |lock| Arc::strong_count(lock) - 1)
     }
 }
 

@@ -47,6 +47,16 @@ pub async fn direct_message(services: &Services, member: MemberId, channel: Chan
             tracing::error!(error = %join, "the crisis reply task ended abnormally");
         }
     }
+    // Answered under the member's lock, like every DM to them: an erasure that committed
+    // meanwhile (while the crisis reply went out) took the words with it, and the answer must
+    // not say they are kept.
+    let _held = services.guards.lock(member).await;
+    let kept = match kept {
+        Ok(_) if matches!(services.store.member(member).await, Ok(None)) => {
+            Err(ServiceError::Refused(Refusal::NotEnrolled))
+        }
+        other => other,
+    };
     let reply = match kept {
         Ok(kept) => DmReply::Kept(kept),
         // Honest about it, after any crisis reply: nothing of theirs was kept.

@@ -216,20 +216,24 @@ fn pending_messages(record: &crate::store::MemberRecord) -> Vec<ExportPending> {
 }
 
 /// Sends the member everything stored about them, as a JSON file by DM; `None` when
-/// nothing is stored.
+/// nothing is stored. Read under the member's lock, like the send: an erasure (and a new
+/// start after it) cannot fall between what is read and what is sent.
 pub async fn export_to_dm(
     ctx: Ctx<'_>,
     member: MemberId,
 ) -> Result<Option<Delivery>, ServiceError> {
+    let held = ctx.guards.lock(member).await;
     let Some(export) = export(ctx, member).await? else {
         return Ok(None);
     };
     let json = serde_json::to_vec_pretty(&export).map_err(anyhow::Error::from)?;
-    let delivery = dm::send(
+    let delivery = dm::send_held(
         ctx,
+        &held,
         member,
         &Outgoing::Export { json },
         Lane::Interactive,
+        None,
         ClosedDms::ToldNow,
     )
     .await?;

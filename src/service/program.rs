@@ -85,7 +85,8 @@ pub enum Began {
     /// Enrolled now; the welcome and step 1 went by DM (or could not: see the delivery).
     Enrolled(Delivery),
     /// Already in the program (a second press, or an old notice): nothing changed.
-    AlreadyIn(StepNumber),
+    /// `reachable`: whether DMs reach them, as the first press found out.
+    AlreadyIn { step: StepNumber, reachable: bool },
 }
 
 /// Enrols the member in step 1 (no welcome DM; [`enrol`] is what "Begin" does).
@@ -104,7 +105,13 @@ pub async fn enrol(
     let began = ctx
         .store
         .transition(member, ctx.now, |standing| match standing.program {
-            Some(Program::InStep { step, .. }) => Ok((None, Began::AlreadyIn(step))),
+            Some(Program::InStep { step, .. }) => Ok((
+                None,
+                Began::AlreadyIn {
+                    step,
+                    reachable: true,
+                },
+            )),
             program => {
                 let transition = apply(program, Command::Start, ctx.now, 0)?;
                 Ok::<_, ServiceError>((
@@ -114,8 +121,10 @@ pub async fn enrol(
             }
         })
         .await?;
-    if began != Began::Enrolled(Delivery::Sent) {
-        return Ok(began);
+    if let Began::AlreadyIn { step, .. } = began {
+        // Answered as the press a moment ago found out, once it has.
+        let reachable = reachable_after_dm_in_flight(ctx, member).await?;
+        return Ok(Began::AlreadyIn { step, reachable });
     }
     let delivery = dm::send(
         ctx,
@@ -128,6 +137,20 @@ pub async fn enrol(
     )
     .await?;
     Ok(Began::Enrolled(delivery))
+}
+
+/// Whether DMs reach the member, once a DM to them in flight (a press a moment ago sending
+/// the welcome or a step's introduction: it holds their lock while it sends) has found out.
+async fn reachable_after_dm_in_flight(
+    ctx: Ctx<'_>,
+    member: MemberId,
+) -> Result<bool, ServiceError> {
+    let _held = ctx.guards.lock(member).await;
+    Ok(ctx
+        .store
+        .program_and_reachability(member)
+        .await?
+        .is_none_or(|(_, reachable)| reachable))
 }
 
 /// `/program start` when enrolled already, but the welcome never arrived (DMs were
@@ -169,7 +192,10 @@ pub async fn start(ctx: Ctx<'_>, member: MemberId) -> Result<Start, ServiceError
     }
 }
 
+/// Stops everything scheduled for the member. Under their lock, like an erasure: a
+/// message already on its way arrives before the pause is answered, none after it.
 pub async fn pause(ctx: Ctx<'_>, member: MemberId) -> Result<(), ServiceError> {
+    let _held = ctx.guards.lock(member).await;
     change(ctx, member, Command::Pause).await.map(|_| ())
 }
 
@@ -310,6 +336,21 @@ pub async fn move_on(
                 to,
                 delivery,
                 repeat: false,
+            })
+        }
+        MovedOn::Advanced {
+            to, repeat: true, ..
+        } => {
+            // Answered as the press a moment ago found out, once it has.
+            let reachable = reachable_after_dm_in_flight(ctx, member).await?;
+            Ok(MovedOn::Advanced {
+                to,
+                delivery: if reachable {
+                    Delivery::Sent
+                } else {
+                    Delivery::Closed
+                },
+                repeat: true,
             })
         }
         other => Ok(other),

@@ -77,15 +77,18 @@ pub async fn update(
     if change.is_empty() {
         return Ok(shown);
     }
-    let updated = change.apply_to(row.settings);
-    let plan = crate::domain::schedule::plan(&updated, ctx.now, &ctx.policy());
-    if !ctx
+    // Applied to the settings as they are when the write lock is held, not as read above:
+    // another change made meanwhile is kept.
+    shown.settings = ctx
         .store
-        .update_member_settings(member, updated, plan)
+        .update_member_settings(member, |current| {
+            let updated = change.apply_to(current);
+            let plan = crate::domain::schedule::plan(&updated, ctx.now, &ctx.policy());
+            (updated, plan)
+        })
         .await?
-    {
-        return Err(Refusal::NotEnrolled.into());
-    }
+        .ok_or(Refusal::NotEnrolled)?;
+    let updated = shown.settings;
     if updated.timezone != row.settings.timezone {
         // A pause with an end ends on the same date, in the member's new calendar.
         if let Some(date) = ctx.store.pause_end(member).await? {
@@ -97,7 +100,6 @@ pub async fn update(
             ctx.store.move_pause_end(member, end).await?;
         }
     }
-    shown.settings = updated;
     Ok(shown)
 }
 

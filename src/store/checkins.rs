@@ -217,6 +217,7 @@ impl Store {
 
     /// Stores a reflection: for `checkin` (which becomes answered), or a journal entry.
     /// False when the member (or the check-in) no longer exists: nothing is stored then.
+    /// The same words for the same check-in again (a modal submitted twice) are kept once.
     pub async fn add_reflection(
         &self,
         member: MemberId,
@@ -225,6 +226,20 @@ impl Store {
         now: DateTime<Utc>,
     ) -> anyhow::Result<bool> {
         let mut tx = self.begin().await?;
+        if checkin.is_some() {
+            let kept_already: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM reflections WHERE member_id = ?1 AND checkin_id = ?2 AND body = ?3)",
+            )
+            .bind(member)
+            .bind(checkin)
+            .bind(reflection.as_str())
+            .fetch_one(&mut *tx)
+            .await
+            .context("cannot read reflections")?;
+            if kept_already {
+                return Ok(true);
+            }
+        }
         let inserted = sqlx::query(
             "INSERT INTO reflections (member_id, checkin_id, body, created_at)
              SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM members WHERE id = ?1)

@@ -62,16 +62,28 @@ impl Store {
         .context("cannot read a member")
     }
 
-    /// Saves new settings and, if the member has something scheduled, the schedule `plan`
-    /// made from them; in one transaction. Returns false when the member no longer exists
-    /// (deleted meanwhile): nothing is written then.
+    /// Changes the member's settings with `change` (from the settings stored now to the new
+    /// ones and the schedule `plan` made from them) and, if the member has something
+    /// scheduled, applies the plan; the read and the write in one `BEGIN IMMEDIATE`
+    /// transaction, so two changes at once both take effect. Returns the new settings, or
+    /// `None` when the member no longer exists (deleted meanwhile): nothing is written then.
     pub async fn update_member_settings(
         &self,
         id: MemberId,
-        settings: MemberSettings,
-        plan: Plan,
-    ) -> anyhow::Result<bool> {
+        change: impl FnOnce(MemberSettings) -> (MemberSettings, Plan),
+    ) -> anyhow::Result<Option<MemberSettings>> {
         let mut tx = self.begin().await?;
+        let current: Option<MemberRow> = sqlx::query_as(&format!(
+            "SELECT {MEMBER_COLUMNS} FROM members WHERE id = ?1"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .context("cannot read a member")?;
+        let Some(current) = current else {
+            return Ok(None);
+        };
+        let (settings, plan) = change(current.settings);
         let changed = sqlx::query(
             "UPDATE members SET timezone = ?2, checkin_time = ?3, frequency = ?4, encouragement = ?5, days = ?6
              WHERE id = ?1",
@@ -86,12 +98,13 @@ impl Store {
         .await
         .context("cannot update a member's settings")?
         .rows_affected();
-        if changed == 0 {
-            return Ok(false);
-        }
+        anyhow::ensure!(
+            changed == 1,
+            "a member's settings changed under the write lock"
+        );
         super::schedule::reschedule_if_scheduled(&mut tx, id, plan).await?;
         tx.commit().await.context("cannot commit new settings")?;
-        Ok(true)
+        Ok(Some(settings))
     }
 
     /// Records that DMs to this member fail (closed DMs): their schedule is cleared and their
@@ -125,7 +138,8 @@ impl Store {
     }
 
     /// A DM reached the member again; `plan` restarts their schedule (None: keep it clear,
-    /// e.g. while paused).
+    /// e.g. while paused). Only a program still running when the write lock is held is
+    /// restarted: a pause (or finish) since `plan` was made wins.
     pub async fn mark_reachable(&self, id: MemberId, plan: Option<Plan>) -> anyhow::Result<()> {
         let mut tx = self.begin().await?;
         let changed = sqlx::query(
@@ -136,8 +150,15 @@ impl Store {
         .await
         .context("cannot mark a member reachable")?
         .rows_affected();
-        if changed == 1 {
-            if let Some(plan) = plan {
+        if let (1, Some(plan)) = (changed, plan) {
+            let running: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM programs WHERE member_id = ?1 AND paused = 0 AND finished_at IS NULL)",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .context("cannot read a member's program")?;
+            if running {
                 super::schedule::apply(&mut tx, id, ScheduleChange::Set(plan)).await?;
             }
         }

@@ -67,6 +67,9 @@ pub struct Store {
     /// Whether any member may have a "your DMs are closed" notice waiting. Checked before
     /// every command, so in the common case (none) that check costs no query.
     notices_pending: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// Whether a scrub could not finish (a reader held an old snapshot): erased words may
+    /// still be in the write-ahead log until one does ([`Store::scrub_if_owed`]).
+    scrub_owed: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Store {
@@ -107,6 +110,7 @@ impl Store {
         let store = Store {
             pool,
             notices_pending: Default::default(),
+            scrub_owed: Default::default(),
         };
         store.refresh_notices_pending().await?;
         Ok(store)
@@ -134,21 +138,46 @@ impl Store {
 
     /// Copies the write-ahead log into the database file and empties it, so words deleted a
     /// moment ago are in neither file (with `secure_delete`, their pages were zeroed). A
-    /// checkpoint cannot pass a reader holding an older snapshot, so it is retried briefly;
-    /// returns whether it completed.
+    /// checkpoint cannot pass a reader holding an older snapshot (a backup in progress, a
+    /// long read), so it is retried for about a second, each try without waiting for that
+    /// reader: waiting the usual [`BUSY_WAIT`] per try held a deletion's answer for over a
+    /// minute. Returns whether it completed; if not, the scrub is owed and the scheduler's
+    /// next run tries again ([`Store::scrub_if_owed`]).
     pub async fn scrub(&self) -> anyhow::Result<bool> {
+        use std::sync::atomic::Ordering;
+        let mut conn = self
+            .pool
+            .acquire()
+            .await
+            .context("cannot checkpoint the database")?;
+        // This connection stops waiting for locks: it is closed afterwards, never reused.
+        conn.close_on_drop();
+        sqlx::query("PRAGMA busy_timeout = 0")
+            .execute(&mut *conn)
+            .await
+            .context("cannot checkpoint the database")?;
         for _ in 0..SCRUB_TRIES {
             let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *conn)
                 .await
                 .context("cannot checkpoint the database")?;
             if busy == 0 {
+                self.scrub_owed.store(false, Ordering::Release);
                 return Ok(true);
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        self.scrub_owed.store(true, Ordering::Release);
         tracing::warn!("the write-ahead log could not be emptied now: a reader held an old snapshot; the next scrub will");
         Ok(false)
+    }
+
+    /// Scrubs again if the last scrub could not finish; otherwise costs nothing.
+    pub async fn scrub_if_owed(&self) -> anyhow::Result<()> {
+        if self.scrub_owed.load(std::sync::atomic::Ordering::Acquire) {
+            self.scrub().await?;
+        }
+        Ok(())
     }
 
     /// Waits for every connection to finish and closes the pool: the last step of shutdown.
@@ -185,6 +214,9 @@ async fn create_folder(folder: &Path) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot create the database folder {}", folder.display()))
 }
+
+#[cfg(test)]
+mod tests;
 
 #[cfg(test)]
 pub(crate) mod test_support {

@@ -2,7 +2,8 @@
 //!
 //! The sender never works from a list read earlier: it takes the ids of due rows, then reads
 //! each row afresh as it claims it ([`Store::claim`]), so a row whose member was erased, whose
-//! check-in was answered or superseded, or which grew too old, is never sent.
+//! check-in was answered or superseded, whose encouragement or public post was turned off
+//! (or moved) meanwhile, or which grew too old, is never sent.
 
 use anyhow::Context as _;
 use chrono::{DateTime, Duration, Utc};
@@ -42,6 +43,10 @@ pub struct OutboxRow {
     pub program_step: Option<StepNumber>,
     pub program_since: Option<UnixTime>,
     pub program_running: Option<bool>,
+    /// Whether the member still wants private encouragement.
+    pub encouragement_wanted: Option<bool>,
+    /// Whether a public post's channel is still where its server posts, and posting is on.
+    pub channel_posting: bool,
     /// An encouragement's step and index, or a public post's index.
     pub step: Option<StepNumber>,
     pub message_index: Option<i64>,
@@ -55,6 +60,9 @@ const CLAIM: &str = "SELECT o.id, o.kind, o.member_id, o.channel_id, m.dm_channe
         c.step AS checkin_step, c.prompt_index AS checkin_prompt, c.status AS checkin_status,
         p.step AS program_step, p.step_since AS program_since,
         (p.paused = 0 AND p.finished_at IS NULL AND p.next_checkin_at IS NOT NULL) AS program_running,
+        m.encouragement AS encouragement_wanted,
+        EXISTS (SELECT 1 FROM public_encouragement pe WHERE pe.channel_id = o.channel_id AND pe.enabled = 1)
+            AS channel_posting,
         o.step, o.message_index, o.nonce, o.attempts, o.due_at
      FROM outbox o
      LEFT JOIN members m ON m.id = o.member_id

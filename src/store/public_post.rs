@@ -148,6 +148,20 @@ impl Store {
         Ok(stopped > 0)
     }
 
+    /// Posts due after `beyond`: planned by a clock that ran ahead and was set back.
+    pub async fn public_posts_beyond(
+        &self,
+        beyond: DateTime<Utc>,
+    ) -> anyhow::Result<Vec<PublicPost>> {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM public_encouragement WHERE next_post_at > ?1"
+        ))
+        .bind(UnixTime(beyond))
+        .fetch_all(self.pool())
+        .await
+        .context("cannot read public posts from the future")
+    }
+
     pub async fn due_public_posts(&self, now: DateTime<Utc>) -> anyhow::Result<Vec<PublicPost>> {
         sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM public_encouragement WHERE next_post_at <= ?1 ORDER BY next_post_at"

@@ -14,5 +14,6 @@ mod operations;
 mod privacy;
 mod program;
 mod promises;
+mod promises_attacked;
 mod safety;
 mod scheduler;

@@ -21,10 +21,11 @@ pub async fn begin(data: &Data, member: MemberId, here: Option<GuildId>) -> Resu
     })
     .await?;
     Ok(Reply::replace(match began {
-        Began::Enrolled(Delivery::Closed) => {
-            render::dms_closed("run `/program start` again and I'll send step 1.")
-        }
-        Began::Enrolled(_) | Began::AlreadyIn(_) => render::DM_SENT.to_owned(),
+        Began::Enrolled(Delivery::Closed)
+        | Began::AlreadyIn {
+            reachable: false, ..
+        } => render::dms_closed("run `/program start` again and I'll send step 1."),
+        Began::Enrolled(_) | Began::AlreadyIn { .. } => render::DM_SENT.to_owned(),
     }))
 }
 

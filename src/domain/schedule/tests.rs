@@ -436,3 +436,39 @@ fn downtime_over_a_weekend_sends_the_latest_chosen_day_only() {
     );
     assert_eq!(result.next.date, date(2026, 6, 9));
 }
+
+#[test]
+fn nothing_planned_now_lies_beyond_the_horizon() {
+    let policy = Policy {
+        quiet_start: hm(22, 0),
+        quiet_end: hm(8, 0),
+        encouragement_every_days: 3,
+    };
+    let horizon = horizon(&policy);
+    let now = utc(2026, 3, 28, 23, 59);
+    for zone in [
+        "Pacific/Kiritimati",
+        "Pacific/Pago_Pago",
+        "Europe/Berlin",
+        "Asia/Kolkata",
+    ] {
+        for (frequency, days) in [Frequency::Daily, Frequency::EveryTwoDays, Frequency::Weekly]
+            .into_iter()
+            .flat_map(|f| ["every_day", "sun", "mon,thu", "weekends"].map(|d| (f, d)))
+        {
+            let rhythm = Rhythm {
+                days: Days::parse(days).expect("valid days"),
+                ..rhythm(zone, 23, 59, frequency)
+            };
+            let first = rhythm.first_after(now);
+            // A slot that has just come is followed by the next one by the frequency, on
+            // one of the member's days (weekly on Sundays only: up to 13 days on).
+            let next = rhythm.following(first.date);
+            assert!(next.at - first.at < horizon, "{zone} {frequency:?} {days}");
+            assert!(first.at - now < horizon, "{zone} {frequency:?} {days}");
+            let encouragement =
+                next_encouragement(rhythm.tz, now, 3, policy.quiet_start, policy.quiet_end);
+            assert!(encouragement - now < horizon, "{zone}");
+        }
+    }
+}

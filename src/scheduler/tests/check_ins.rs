@@ -124,3 +124,47 @@ async fn snoozing_a_weekly_check_in_brings_the_next_one_to_tomorrow() {
         "and no reminder for the snoozed one"
     );
 }
+
+#[tokio::test]
+async fn a_clock_that_ran_a_month_ahead_and_was_set_back_silences_nobody_for_a_month() {
+    // The host's clock jumped 30 days ahead (a bad RTC, a wrong NTP answer), the scheduler
+    // ran, then the clock was put right. Schedules planned from the wrong time must not
+    // wait for it to come round again.
+    let w = world().await;
+    w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    let post = PublicPost {
+        guild: crate::domain::ids::GuildId::new(77),
+        channel: crate::domain::ids::ChannelId::new(88),
+        time: LocalTime::parse("09:30").expect("valid"),
+        timezone: Timezone::parse("UTC").expect("valid"),
+        enabled: true,
+        next: Some(crate::domain::schedule::Slot {
+            date: utc(2026, 6, 1, 9, 30).date_naive(),
+            at: utc(2026, 6, 1, 9, 30),
+        }),
+        next_index: 0,
+        last_failure: None,
+    };
+    w.store.save_public_post(&post).await.expect("saved");
+    assert_eq!(w.run(utc(2026, 6, 1, 17, 0)).await.sent, 2);
+    w.run(utc(2026, 7, 1, 17, 0)).await;
+    let before = w.recorder.sent().len();
+    // Set back, to the next morning: the next days bring the daily check-in, the public
+    // post, and (every 3 days) an encouragement, as before the jump.
+    w.run(utc(2026, 6, 2, 8, 0)).await;
+    for day in 2..=5 {
+        w.run(utc(2026, 6, day, 9, 30)).await;
+        w.run(utc(2026, 6, day, 10, 0)).await;
+        w.run(utc(2026, 6, day, 17, 0)).await;
+    }
+    let kinds: Vec<String> = w.recorder.sent()[before..]
+        .iter()
+        .map(|sent| sent.kind.clone())
+        .collect();
+    let count = |kind: &str| kinds.iter().filter(|k| *k == kind).count();
+    assert_eq!(
+        (count("checkin"), count("public"), count("encouragement")),
+        (4, 4, 1),
+        "{kinds:?}"
+    );
+}

@@ -247,3 +247,85 @@ async fn three_failed_deliveries_within_the_hour_alert_the_team_once() {
     assert_eq!(report.failed, 2);
     assert_eq!(alerts_sent(), 1);
 }
+
+/// Holds every send until released, and says when one has begun.
+struct Gate {
+    begun: tokio::sync::Notify,
+    release: tokio::sync::Semaphore,
+}
+
+impl Default for Gate {
+    fn default() -> Self {
+        Gate {
+            begun: tokio::sync::Notify::new(),
+            release: tokio::sync::Semaphore::new(0),
+        }
+    }
+}
+
+impl crate::service::messages::Messenger for Gate {
+    fn send<'a>(
+        &'a self,
+        _to: crate::service::messages::Destination,
+        _message: &'a crate::service::messages::Outgoing,
+        _lane: Lane,
+        _nonce: Option<&'a str>,
+    ) -> crate::service::messages::BoxFuture<'a, Result<crate::domain::ids::ChannelId, SendError>>
+    {
+        Box::pin(async move {
+            self.begun.notify_one();
+            if let Ok(permit) = self.release.acquire().await {
+                permit.forget();
+            }
+            Ok(crate::domain::ids::ChannelId::new(1))
+        })
+    }
+
+    fn channel_guild(
+        &self,
+        _channel: crate::domain::ids::ChannelId,
+    ) -> crate::service::messages::BoxFuture<
+        '_,
+        Result<Option<crate::domain::ids::GuildId>, crate::delivery::SendError>,
+    > {
+        Box::pin(async { Ok(None) })
+    }
+}
+
+#[tokio::test]
+async fn a_pause_waits_for_a_check_in_already_on_its_way_so_nothing_arrives_after_it() {
+    // "I won't send you anything until you say so" must hold from the moment it is said:
+    // a check-in already on its way arrives first, then the pause is answered.
+    let w = world().await;
+    let member = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    let gate = Arc::new(Gate::default());
+    let services = Services {
+        store: w.store.clone(),
+        content: SharedContent::new(w.content.clone()),
+        settings: w.settings.clone(),
+        clock: Arc::new(crate::clock::ManualClock::new(utc(2026, 6, 1, 17, 0))),
+        messenger: gate.clone(),
+        guards: w.guards.clone(),
+        safety: Arc::new(SafetyNet::new()),
+        telemetry: Arc::new(crate::telemetry::Telemetry::new(
+            crate::telemetry::Status::new(Utc::now(), Tuning::default().max_sleep),
+        )),
+    };
+    let scheduler = Scheduler::new(services, Tuning::default());
+    let run = tokio::spawn(async move { scheduler.run_due(utc(2026, 6, 1, 17, 0)).await });
+    gate.begun.notified().await;
+    let pausing = service::program::pause(w.ctx(utc(2026, 6, 1, 17, 0)), member);
+    tokio::pin!(pausing);
+    let deadline = tokio::time::Instant::now() + StdDuration::from_secs(10);
+    while w.guards.holders_and_waiters(member) < 2 {
+        assert!(tokio::time::Instant::now() < deadline, "the pause waits");
+        tokio::select! {
+            _ = &mut pausing => panic!("paused while a check-in was still on its way"),
+            () = tokio::time::sleep(StdDuration::from_millis(1)) => {}
+        }
+    }
+    gate.release.add_permits(1);
+    pausing.await.expect("paused");
+    let report = run.await.expect("the run").expect("a scheduler run");
+    assert_eq!(report.sent, 1);
+}

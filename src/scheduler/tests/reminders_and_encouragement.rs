@@ -179,3 +179,78 @@ async fn a_manual_check_in_supersedes_the_open_one_so_only_one_reminder_can_come
         1
     );
 }
+
+/// Discord answers 429 to every try of one run: the row stays pending for the next run.
+fn rate_limited_all_run(w: &World) {
+    let limited = SendError::RateLimited {
+        retry_after: Some(StdDuration::from_millis(1)),
+        global: false,
+    };
+    let tries = Tuning::default().rate_limit_retries as usize + 1;
+    w.recorder.script(std::iter::repeat_n(Err(limited), tries));
+}
+
+#[tokio::test]
+async fn an_encouragement_held_back_by_a_rate_limit_is_not_sent_after_the_member_opts_out() {
+    let w = world().await;
+    let member = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    for day in 1..4 {
+        w.run(utc(2026, 6, day, 17, 0)).await;
+    }
+    rate_limited_all_run(&w);
+    let held = w.run(utc(2026, 6, 4, 10, 0)).await;
+    assert_eq!((held.queued, held.deferred), (1, 1), "{held:?}");
+    let change = service::settings::RawChange {
+        encouragement: Some(false),
+        ..Default::default()
+    };
+    service::settings::update(w.ctx(utc(2026, 6, 4, 10, 1)), member, change)
+        .await
+        .expect("opted out");
+    w.run(utc(2026, 6, 4, 10, 2)).await;
+    assert!(
+        !w.recorder
+            .sent_kinds()
+            .contains(&"encouragement".to_owned()),
+        "{:?}",
+        w.recorder.sent_kinds()
+    );
+}
+
+/// `/admin encouragement` for server 77: `channel` at 09:30 UTC, on or off, at `now`.
+async fn configure_post(w: &World, channel: u64, enabled: bool, now: DateTime<Utc>) {
+    // Discord says the channel is one of server 77's.
+    *w.recorder
+        .channel_guild
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) =
+        Some(crate::domain::ids::GuildId::new(77));
+    let raw = service::admin::RawPublicPost {
+        channel: Some(crate::domain::ids::ChannelId::new(channel)),
+        time: Some("09:30"),
+        timezone: Some("UTC"),
+        enabled: Some(enabled),
+    };
+    service::admin::configure_public_post(w.ctx(now), crate::domain::ids::GuildId::new(77), raw)
+        .await
+        .expect("configured");
+}
+
+#[tokio::test]
+async fn a_public_post_held_back_by_a_rate_limit_is_not_sent_after_the_admin_turns_it_off_or_moves_it(
+) {
+    for (channel, enabled) in [(88, false), (99, true)] {
+        let w = world().await;
+        configure_post(&w, 88, true, utc(2026, 6, 1, 0, 0)).await;
+        rate_limited_all_run(&w);
+        let held = w.run(utc(2026, 6, 1, 9, 30)).await;
+        assert_eq!((held.queued, held.deferred), (1, 1), "{held:?}");
+        configure_post(&w, channel, enabled, utc(2026, 6, 1, 9, 31)).await;
+        w.run(utc(2026, 6, 1, 9, 32)).await;
+        assert!(
+            w.recorder.sent().is_empty(),
+            "channel {channel}, enabled {enabled}: {:?}",
+            w.recorder.sent()
+        );
+    }
+}

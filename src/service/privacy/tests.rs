@@ -251,3 +251,95 @@ async fn deleting_leaves_no_trace_of_the_member_and_spares_everyone_else() {
         "other members keep everything"
     );
 }
+
+/// Keeps the export files it is asked to send.
+#[derive(Default)]
+struct ExportCatcher {
+    files: std::sync::Mutex<Vec<String>>,
+}
+
+impl crate::service::messages::Messenger for ExportCatcher {
+    fn send<'a>(
+        &'a self,
+        _to: crate::service::messages::Destination,
+        message: &'a Outgoing,
+        _lane: Lane,
+        _nonce: Option<&'a str>,
+    ) -> crate::service::messages::BoxFuture<
+        'a,
+        Result<crate::domain::ids::ChannelId, crate::delivery::SendError>,
+    > {
+        Box::pin(async move {
+            if let Outgoing::Export { json } = message {
+                self.files
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(String::from_utf8_lossy(json).into_owned());
+            }
+            Ok(crate::domain::ids::ChannelId::new(1))
+        })
+    }
+
+    fn channel_guild(
+        &self,
+        _channel: crate::domain::ids::ChannelId,
+    ) -> crate::service::messages::BoxFuture<
+        '_,
+        Result<Option<crate::domain::ids::GuildId>, crate::delivery::SendError>,
+    > {
+        Box::pin(async { Ok(None) })
+    }
+}
+
+#[tokio::test]
+async fn an_export_racing_an_erasure_and_a_new_start_sends_none_of_the_erased_words() {
+    // The member asks for their export, erases everything while it is on its way, and
+    // starts again at once: the file that arrives is about the new start, not the words
+    // they erased.
+    let (store, _dir) = temp_store().await;
+    let settings = settings();
+    let content = content(&settings);
+    journey(&store, &content, &settings, ALICE).await;
+    let guards = crate::service::guards::Guards::new();
+    let catcher = ExportCatcher::default();
+    let now = Utc
+        .with_ymd_and_hms(2026, 2, 2, 0, 0, 0)
+        .single()
+        .expect("valid");
+    let ctx = Ctx {
+        store: &store,
+        content: &content,
+        now,
+        settings: &settings,
+        messenger: &catcher,
+        guards: &guards,
+    };
+    // The erasure holds the member's lock while it deletes (as `delete` does).
+    let erasing = guards.lock(ALICE).await;
+    let exporting = export_to_dm(ctx, ALICE);
+    tokio::pin!(exporting);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while guards.holders_and_waiters(ALICE) < 2 {
+        assert!(tokio::time::Instant::now() < deadline, "the export waits");
+        tokio::select! {
+            _ = &mut exporting => panic!("the export went out under the erasure's lock"),
+            () = tokio::time::sleep(std::time::Duration::from_millis(1)) => {}
+        }
+    }
+    store.delete_member(ALICE).await.expect("erased");
+    program::begin(ctx, ALICE).await.expect("a new start");
+    drop(erasing);
+    exporting.await.expect("exported");
+    let files = catcher
+        .files
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    assert_eq!(files.len(), 1);
+    assert!(
+        !files[0].contains("I miss the walks we took"),
+        "{}",
+        files[0]
+    );
+    assert!(!files[0].contains("a journal line"), "{}", files[0]);
+}

@@ -517,3 +517,31 @@ async fn a_full_journal_refuses_more_words_kindly_and_keeps_what_it_has() {
         crate::domain::checkin::MAX_ENTRIES
     );
 }
+
+#[tokio::test]
+async fn dms_that_work_again_do_not_restart_a_schedule_paused_meanwhile() {
+    // A DM reaches a member whose DMs were closed: their schedule is planned from a read
+    // of their program made just before they pressed Pause in another window.
+    let (store, _dir) = temp_store().await;
+    let content = content();
+    let now = t0();
+    begin(ctx(&store, &content, now), ALICE)
+        .await
+        .expect("enrolled");
+    store.mark_unreachable(ALICE).await.expect("unreachable");
+    let plan = schedule::plan(&defaults(), now, &settings().policy());
+    pause(ctx(&store, &content, now), ALICE)
+        .await
+        .expect("paused");
+    store
+        .mark_reachable(ALICE, Some(plan))
+        .await
+        .expect("reachable");
+    let scheduled: Option<i64> =
+        sqlx::query_scalar("SELECT next_checkin_at FROM programs WHERE member_id = ?1")
+            .bind(ALICE)
+            .fetch_one(store.pool())
+            .await
+            .expect("the program");
+    assert_eq!(scheduled, None, "paused: nothing scheduled");
+}

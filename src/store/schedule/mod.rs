@@ -16,10 +16,12 @@ pub use encouragement::{DueEncouragement, PlannedEncouragement};
 pub use reminders::ReminderCandidate;
 
 use anyhow::Context as _;
+use chrono::{DateTime, Utc};
 
+use super::members::{MemberRow, MEMBER_COLUMNS};
 use super::types::UnixTime;
 use super::Store;
-use crate::domain::member::MemberId;
+use crate::domain::member::{MemberId, MemberSettings};
 use crate::domain::schedule::{Plan, ScheduleChange, Slot};
 
 /// Writes `change` for `member` on `conn` (inside the caller's transaction).
@@ -98,6 +100,40 @@ fn set(
 }
 
 impl Store {
+    /// Plans again, with `plan`, up to `limit` running members whose next check-in or
+    /// encouragement lies after `beyond`: planned by a clock that ran ahead and was set back
+    /// (see [`crate::domain::schedule::horizon`]). Returns how many; in one transaction.
+    pub async fn replan_beyond(
+        &self,
+        beyond: DateTime<Utc>,
+        limit: u32,
+        plan: impl Fn(&MemberSettings) -> Plan,
+    ) -> anyhow::Result<usize> {
+        let mut tx = self.begin().await?;
+        let members: Vec<MemberRow> = sqlx::query_as(&format!(
+            "SELECT {MEMBER_COLUMNS} FROM members WHERE id IN
+                 (SELECT member_id FROM programs WHERE next_checkin_at > ?1
+                  UNION SELECT member_id FROM programs WHERE next_encouragement_at > ?1)
+             LIMIT ?2"
+        ))
+        .bind(UnixTime(beyond))
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await
+        .context("cannot read schedules from the future")?;
+        for member in &members {
+            // A schedule is only ever far ahead while it runs, so this always moves it.
+            set(member.id, plan(&member.settings), false)
+                .execute(&mut *tx)
+                .await
+                .context("cannot plan a schedule again")?;
+        }
+        tx.commit()
+            .await
+            .context("cannot commit schedules planned again")?;
+        Ok(members.len())
+    }
+
     /// Moves the member's next check-in to `slot` if one is scheduled later than it.
     pub async fn bring_checkin_forward(&self, member: MemberId, slot: Slot) -> anyhow::Result<()> {
         sqlx::query(

@@ -115,6 +115,17 @@ impl FakeDiscord {
                 .push((method.to_owned(), fragment.to_owned(), delay));
         }
     }
+    /// The next `count` `method` requests whose path contains `fragment` take effect at once
+    /// (a message is created) but are answered only after `delay`: a response lost or slow on
+    /// its way back, which the bot sees as a timeout although Discord acted.
+    pub fn answer_late(&self, method: &str, fragment: &str, count: usize, delay: Duration) {
+        self.shared.lock().late_answers.push((
+            method.to_owned(),
+            fragment.to_owned(),
+            count,
+            delay,
+        ));
+    }
     /// Answers every request 401, as after the token was reset (`false`: a good token again).
     pub fn revoke_token(&self, revoked: bool) {
         self.shared.lock().token_revoked = revoked;

@@ -4,7 +4,7 @@
 //! live in `messages.rs` and `webhooks.rs`.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::State as AxumState;
@@ -102,6 +102,22 @@ async fn handle(
     headers: HeaderMap,
     raw: Bytes,
 ) -> Response {
+    let (response, late) = answer(shared, method, uri, headers, raw).await;
+    if let Some(late) = late {
+        tokio::time::sleep(late).await;
+    }
+    response
+}
+
+/// Handles a request; returns the response and how long to hold it back (see
+/// [`FakeDiscord::answer_late`](super::FakeDiscord::answer_late)).
+async fn answer(
+    shared: Arc<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    raw: Bytes,
+) -> (Response, Option<Duration>) {
     let arrived = Instant::now();
     let full_path = uri.path().to_string();
     let path = full_path
@@ -156,6 +172,7 @@ async fn handle(
     };
     let (reply, recorded_body) = reply;
     let probed = shared.probes.callback_id(method.as_str(), &path);
+    let late = st.take_late_answer(method.as_str(), &path);
     st.requests.push(Recorded {
         method: method.to_string(),
         path,
@@ -183,7 +200,7 @@ async fn handle(
             .headers_mut()
             .insert(name, HeaderValue::from_str(&value).unwrap());
     }
-    response
+    (response, late)
 }
 
 fn parse_body(content_type: &str, raw: &[u8]) -> Result<Body, String> {

@@ -118,6 +118,8 @@ pub(crate) struct State {
     pub storm_seen: u64,
     /// Added before answering requests: (method, path fragment, delay).
     pub delays: Vec<(String, String, std::time::Duration)>,
+    /// Done at once, answered late: (method, path fragment, requests left, delay).
+    pub late_answers: Vec<(String, String, usize, std::time::Duration)>,
     /// Every request is answered 401, as Discord does for a reset token.
     pub token_revoked: bool,
     /// The server of each guild channel that is not in the default guild.
@@ -146,6 +148,18 @@ impl State {
             .iter()
             .find(|(m, fragment, _)| m == method && path.contains(fragment.as_str()))
             .map(|(_, _, delay)| *delay)
+    }
+
+    /// The late-answer delay for this request, if one is set (and counts it off).
+    pub fn take_late_answer(&mut self, method: &str, path: &str) -> Option<std::time::Duration> {
+        let late = self
+            .late_answers
+            .iter_mut()
+            .find(|(m, fragment, left, _)| {
+                m == method && path.contains(fragment.as_str()) && *left > 0
+            })?;
+        late.2 -= 1;
+        Some(late.3)
     }
 
     pub fn new(port: u16) -> State {
@@ -193,6 +207,7 @@ impl State {
             storm: None,
             storm_seen: 0,
             delays: Vec::new(),
+            late_answers: Vec::new(),
             token_revoked: false,
             channel_guilds: HashMap::new(),
             left_guilds: Vec::new(),
