@@ -207,6 +207,8 @@ pub async fn pause_until(
     member: MemberId,
     until: &str,
 ) -> Result<NaiveDate, ServiceError> {
+    // Under the member's lock, like `pause`: a message on its way arrives first.
+    let _held = ctx.guards.lock(member).await;
     let row = ctx
         .store
         .member(member)
@@ -246,12 +248,16 @@ pub async fn pause_until(
     }
 }
 
+/// Schedules again from now. Under the member's lock, like every change to their program.
 pub async fn resume(ctx: Ctx<'_>, member: MemberId) -> Result<(), ServiceError> {
+    let _held = ctx.guards.lock(member).await;
     change(ctx, member, Command::Resume).await.map(|_| ())
 }
 
-/// Back to step 1; the history stays.
+/// Back to step 1; the history stays. Under the member's lock: a check-in of the old step
+/// already on its way arrives before the restart is answered, none after it.
 pub async fn restart(ctx: Ctx<'_>, member: MemberId) -> Result<StepNumber, ServiceError> {
+    let _held = ctx.guards.lock(member).await;
     change(ctx, member, Command::Restart).await?;
     Ok(StepNumber::FIRST)
 }
@@ -443,6 +449,8 @@ pub async fn finish(
     member: MemberId,
     outcome: Outcome,
 ) -> Result<Outcome, ServiceError> {
+    // Under the member's lock: nothing scheduled arrives after "finished".
+    let _held = ctx.guards.lock(member).await;
     ctx.store
         .transition(member, ctx.now, |standing| match standing.program {
             Some(Program::Finished { outcome: done, .. }) if done == outcome => Ok((None, outcome)),

@@ -292,40 +292,63 @@ impl crate::service::messages::Messenger for Gate {
     }
 }
 
+/// What a member may do while a check-in is on its way to them.
+#[derive(Debug, Clone, Copy)]
+enum Stop {
+    Pause,
+    PauseUntil,
+    Restart,
+}
+
 #[tokio::test]
-async fn a_pause_waits_for_a_check_in_already_on_its_way_so_nothing_arrives_after_it() {
+async fn a_pause_or_restart_waits_for_a_check_in_already_on_its_way_so_nothing_arrives_after_it() {
     // "I won't send you anything until you say so" must hold from the moment it is said:
-    // a check-in already on its way arrives first, then the pause is answered.
-    let w = world().await;
-    let member = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
-    let gate = Arc::new(Gate::default());
-    let services = Services {
-        store: w.store.clone(),
-        content: SharedContent::new(w.content.clone()),
-        settings: w.settings.clone(),
-        clock: Arc::new(crate::clock::ManualClock::new(utc(2026, 6, 1, 17, 0))),
-        messenger: gate.clone(),
-        guards: w.guards.clone(),
-        safety: Arc::new(SafetyNet::new()),
-        telemetry: Arc::new(crate::telemetry::Telemetry::new(
-            crate::telemetry::Status::new(Utc::now(), Tuning::default().max_sleep),
-        )),
-    };
-    let scheduler = Scheduler::new(services, Tuning::default());
-    let run = tokio::spawn(async move { scheduler.run_due(utc(2026, 6, 1, 17, 0)).await });
-    gate.begun.notified().await;
-    let pausing = service::program::pause(w.ctx(utc(2026, 6, 1, 17, 0)), member);
-    tokio::pin!(pausing);
-    let deadline = tokio::time::Instant::now() + StdDuration::from_secs(10);
-    while w.guards.holders_and_waiters(member) < 2 {
-        assert!(tokio::time::Instant::now() < deadline, "the pause waits");
-        tokio::select! {
-            _ = &mut pausing => panic!("paused while a check-in was still on its way"),
-            () = tokio::time::sleep(StdDuration::from_millis(1)) => {}
+    // a check-in already on its way arrives first, then the pause (or restart) is answered.
+    for stop in [Stop::Pause, Stop::PauseUntil, Stop::Restart] {
+        let w = world().await;
+        let member = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+        let gate = Arc::new(Gate::default());
+        let services = Services {
+            store: w.store.clone(),
+            content: SharedContent::new(w.content.clone()),
+            settings: w.settings.clone(),
+            clock: Arc::new(crate::clock::ManualClock::new(utc(2026, 6, 1, 17, 0))),
+            messenger: gate.clone(),
+            guards: w.guards.clone(),
+            safety: Arc::new(SafetyNet::new()),
+            telemetry: Arc::new(crate::telemetry::Telemetry::new(
+                crate::telemetry::Status::new(Utc::now(), Tuning::default().max_sleep),
+            )),
+        };
+        let scheduler = Scheduler::new(services, Tuning::default());
+        let run = tokio::spawn(async move { scheduler.run_due(utc(2026, 6, 1, 17, 0)).await });
+        gate.begun.notified().await;
+        let ctx = w.ctx(utc(2026, 6, 1, 17, 0));
+        let stopping: std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<(), crate::service::ServiceError>>>,
+        > = match stop {
+            Stop::Pause => Box::pin(service::program::pause(ctx, member)),
+            Stop::PauseUntil => Box::pin(async move {
+                service::program::pause_until(ctx, member, "3")
+                    .await
+                    .map(|_| ())
+            }),
+            Stop::Restart => {
+                Box::pin(async move { service::program::restart(ctx, member).await.map(|_| ()) })
+            }
+        };
+        tokio::pin!(stopping);
+        let deadline = tokio::time::Instant::now() + StdDuration::from_secs(10);
+        while w.guards.holders_and_waiters(member) < 2 {
+            assert!(tokio::time::Instant::now() < deadline, "{stop:?} waits");
+            tokio::select! {
+                _ = &mut stopping => panic!("{stop:?} answered while a check-in was still on its way"),
+                () = tokio::time::sleep(StdDuration::from_millis(1)) => {}
+            }
         }
+        gate.release.add_permits(1);
+        stopping.await.unwrap_or_else(|e| panic!("{stop:?}: {e}"));
+        let report = run.await.expect("the run").expect("a scheduler run");
+        assert_eq!(report.sent, 1, "{stop:?}");
     }
-    gate.release.add_permits(1);
-    pausing.await.expect("paused");
-    let report = run.await.expect("the run").expect("a scheduler run");
-    assert_eq!(report.sent, 1);
 }
