@@ -296,11 +296,14 @@ impl Scheduler {
             } else {
                 post.next_index
             };
-            queued += usize::from(send.is_some());
-            self.services
+            let will_send = send.is_some();
+            let planned = self
+                .services
                 .store
-                .plan_public_post(post.guild, send, result.next, next_index, now)
+                .plan_public_post(&post, send, result.next, next_index, now)
                 .await?;
+            // Not planned: an admin changed the post meanwhile, and their settings stand.
+            queued += usize::from(planned && will_send);
         }
         Ok(queued)
     }

@@ -173,16 +173,38 @@ impl Store {
     }
 
     /// Queues a server's post (if `send`: channel, message index, nonce) and moves its
-    /// schedule and cycle on, in one go.
+    /// schedule and cycle on, in one go, provided the settings are still those `planned`
+    /// was read with. An admin who changed them meanwhile (turned the post off, moved it)
+    /// wins: nothing is queued or moved, and `false` is returned.
     pub async fn plan_public_post(
         &self,
-        guild: GuildId,
+        planned: &PublicPost,
         send: Option<(ChannelId, usize, String)>,
         next: Slot,
         next_index: usize,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<bool> {
         let mut tx = self.begin().await?;
+        let moved = sqlx::query(
+            "UPDATE public_encouragement SET next_post_date = ?2, next_post_at = ?3, next_index = ?4
+             WHERE guild_id = ?1 AND channel_id = ?5 AND enabled = ?6 AND next_post_at IS ?7
+               AND next_index = ?8",
+        )
+        .bind(planned.guild)
+        .bind(next.date.to_string())
+        .bind(UnixTime(next.at))
+        .bind(index_to_db(next_index)?)
+        .bind(planned.channel)
+        .bind(planned.enabled)
+        .bind(planned.next.map(|s| UnixTime(s.at)))
+        .bind(index_to_db(planned.next_index)?)
+        .execute(&mut *tx)
+        .await
+        .context("cannot move a public post on")?
+        .rows_affected();
+        if moved == 0 {
+            return Ok(false);
+        }
         if let Some((channel, message, nonce)) = send {
             sqlx::query(
                 "INSERT INTO outbox (kind, channel_id, message_index, nonce, due_at) VALUES ('public', ?1, ?2, ?3, ?4)
@@ -196,17 +218,98 @@ impl Store {
             .await
             .context("cannot queue a public post")?;
         }
-        sqlx::query(
-            "UPDATE public_encouragement SET next_post_date = ?2, next_post_at = ?3, next_index = ?4 WHERE guild_id = ?1",
-        )
-        .bind(guild)
-        .bind(next.date.to_string())
-        .bind(UnixTime(next.at))
-        .bind(index_to_db(next_index)?)
-        .execute(&mut *tx)
-        .await
-        .context("cannot move a public post on")?;
         tx.commit().await.context("cannot commit a public post")?;
-        Ok(())
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone as _;
+
+    use super::*;
+    use crate::store::test_support::temp_store;
+
+    fn at(h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 6, 1, h, 0, 0)
+            .single()
+            .expect("a valid instant")
+    }
+
+    fn slot(day: u32) -> Slot {
+        let date = NaiveDate::from_ymd_opt(2026, 6, day).expect("a valid date");
+        Slot {
+            date,
+            at: Utc
+                .with_ymd_and_hms(2026, 6, day, 9, 30, 0)
+                .single()
+                .expect("a valid instant"),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_admin_change_made_while_the_post_was_being_planned_wins() {
+        let (store, _dir) = temp_store().await;
+        let post = PublicPost {
+            guild: GuildId::new(77),
+            channel: ChannelId::new(88),
+            time: LocalTime::from_hm(9, 30).expect("a valid time"),
+            timezone: Timezone::parse("UTC").expect("a known zone"),
+            enabled: true,
+            next: Some(slot(1)),
+            next_index: 0,
+            last_failure: None,
+        };
+        store.save_public_post(&post).await.expect("saved");
+        let planned = store
+            .public_post(post.guild)
+            .await
+            .expect("reads")
+            .expect("a post");
+        // The admin turns it off (or moves it) between the planner's read and its write.
+        for change in [
+            PublicPost {
+                enabled: false,
+                next: None,
+                ..post.clone()
+            },
+            PublicPost {
+                channel: ChannelId::new(99),
+                ..post.clone()
+            },
+        ] {
+            store.save_public_post(&change).await.expect("saved");
+            let send = Some((planned.channel, 0, "p-77-1".to_owned()));
+            let moved = store
+                .plan_public_post(&planned, send, slot(2), 1, at(9))
+                .await
+                .expect("plans");
+            assert!(!moved, "{change:?}");
+            let now = store
+                .public_post(post.guild)
+                .await
+                .expect("reads")
+                .expect("a post");
+            assert_eq!(now.enabled, change.enabled);
+            assert_eq!(now.channel, change.channel);
+            assert_eq!(now.next, change.next);
+            let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+                .fetch_one(store.pool())
+                .await
+                .expect("counts");
+            assert_eq!(queued, 0, "nothing queued for a post changed meanwhile");
+        }
+        // Unchanged since it was read: planned as usual.
+        store.save_public_post(&post).await.expect("saved");
+        let planned = store
+            .public_post(post.guild)
+            .await
+            .expect("reads")
+            .expect("a post");
+        let send = Some((planned.channel, 0, "p-77-1".to_owned()));
+        assert!(store
+            .plan_public_post(&planned, send, slot(2), 1, at(9))
+            .await
+            .expect("plans"));
     }
 }
