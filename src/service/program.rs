@@ -202,11 +202,14 @@ pub async fn pause(ctx: Ctx<'_>, member: MemberId) -> Result<(), ServiceError> {
 /// `/program pause until:`: pauses until a date in the member's calendar, or for a number of
 /// days; the program resumes by itself that morning (see [`crate::domain::pause`]). A pause
 /// already running gets that end. Returns the end date; a bad `until` changes nothing.
+/// Under the member's lock, like [`pause`]: a check-in already on its way arrives before the
+/// answer, none after it; and two presses with different dates take turns.
 pub async fn pause_until(
     ctx: Ctx<'_>,
     member: MemberId,
     until: &str,
 ) -> Result<NaiveDate, ServiceError> {
+    let _held = ctx.guards.lock(member).await;
     let row = ctx
         .store
         .member(member)

@@ -298,6 +298,31 @@ async fn a_pause_waits_for_a_check_in_already_on_its_way_so_nothing_arrives_afte
     // a check-in already on its way arrives first, then the pause is answered.
     let w = world().await;
     let member = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    let (gate, run) = a_check_in_on_its_way(&w).await;
+    let pausing = service::program::pause(w.ctx(utc(2026, 6, 1, 17, 0)), member);
+    tokio::pin!(pausing);
+    let deadline = tokio::time::Instant::now() + StdDuration::from_secs(10);
+    while w.guards.holders_and_waiters(member) < 2 {
+        assert!(tokio::time::Instant::now() < deadline, "the pause waits");
+        tokio::select! {
+            _ = &mut pausing => panic!("paused while a check-in was still on its way"),
+            () = tokio::time::sleep(StdDuration::from_millis(1)) => {}
+        }
+    }
+    gate.release.add_permits(1);
+    pausing.await.expect("paused");
+    let report = run.await.expect("the run").expect("a scheduler run");
+    assert_eq!(report.sent, 1);
+}
+
+/// A scheduler run at 17:00 UTC (the member's 19:00 check-in) whose send is held open by a
+/// [`Gate`]; returns once the send has begun.
+async fn a_check_in_on_its_way(
+    w: &World,
+) -> (
+    Arc<Gate>,
+    tokio::task::JoinHandle<Result<RunReport, Stopped>>,
+) {
     let gate = Arc::new(Gate::default());
     let services = Services {
         store: w.store.clone(),
@@ -314,13 +339,25 @@ async fn a_pause_waits_for_a_check_in_already_on_its_way_so_nothing_arrives_afte
     let scheduler = Scheduler::new(services, Tuning::default());
     let run = tokio::spawn(async move { scheduler.run_due(utc(2026, 6, 1, 17, 0)).await });
     gate.begun.notified().await;
-    let pausing = service::program::pause(w.ctx(utc(2026, 6, 1, 17, 0)), member);
+    (gate, run)
+}
+
+#[tokio::test]
+async fn a_pause_until_a_date_waits_for_a_check_in_already_on_its_way_so_nothing_arrives_after_it()
+{
+    // "Your check-ins are paused until …" holds from the moment it is said, as for a pause
+    // without an end.
+    let w = world().await;
+    let member = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    let (gate, run) = a_check_in_on_its_way(&w).await;
+    let pausing =
+        service::program::pause_until(w.ctx(utc(2026, 6, 1, 17, 0)), member, "2026-06-05");
     tokio::pin!(pausing);
     let deadline = tokio::time::Instant::now() + StdDuration::from_secs(10);
     while w.guards.holders_and_waiters(member) < 2 {
         assert!(tokio::time::Instant::now() < deadline, "the pause waits");
         tokio::select! {
-            _ = &mut pausing => panic!("paused while a check-in was still on its way"),
+            _ = &mut pausing => panic!("paused until a date while a check-in was still on its way"),
             () = tokio::time::sleep(StdDuration::from_millis(1)) => {}
         }
     }
