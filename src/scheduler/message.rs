@@ -7,6 +7,7 @@ use crate::content::Content;
 use crate::domain::checkin::CheckinStatus;
 use crate::domain::outbox::Kind;
 use crate::domain::program::may_move_on;
+use crate::domain::schedule::local_date;
 use crate::service::checkin::Prepared;
 use crate::service::messages::{Destination, Outgoing};
 use crate::store::{NotSent, OutboxRow};
@@ -52,6 +53,12 @@ pub fn decide(
         Kind::Checkin => {
             running()?;
             open_checkin()?;
+            // Queued for a day the member has since taken off their days: not sent.
+            if let (Some(days), Some(timezone)) = (row.member_days, row.member_timezone) {
+                if !days.allows(local_date(timezone.tz(), row.due_at)) {
+                    return Err(NotSent::Cancelled("no longer one of the member's days"));
+                }
+            }
             let step = row.checkin_step.ok_or(NotSent::Cancelled("no check-in"))?;
             let id = row.checkin.ok_or(NotSent::Cancelled("no check-in"))?;
             // "Ready for the next step" only on a check-in of the step the member is in,

@@ -168,3 +168,31 @@ async fn a_clock_that_ran_a_month_ahead_and_was_set_back_silences_nobody_for_a_m
         "{kinds:?}"
     );
 }
+
+#[tokio::test]
+async fn a_check_in_queued_for_a_day_the_member_has_just_taken_off_their_days_is_not_sent() {
+    // Saturday 6 June 2026, 19:00 in Berlin: the check-in is queued (the sender is behind,
+    // or the bot stopped between queuing and sending), then the member says weekdays only.
+    let w = world().await;
+    let member = w.enrol(1, utc(2026, 6, 6, 9, 0)).await;
+    let saturday = utc(2026, 6, 6, 17, 0);
+    assert_eq!(w.scheduler.plan(saturday).await.expect("planned"), 1);
+    let change = service::settings::RawChange {
+        days: Some("weekdays"),
+        ..Default::default()
+    };
+    service::settings::update(w.ctx(saturday), member, change)
+        .await
+        .expect("updated");
+    let report = w.run(saturday).await;
+    assert_eq!(report.sent, 0, "nothing on a Saturday now: {report:?}");
+    assert!(w.recorder.sent_kinds().is_empty());
+    assert_eq!(
+        w.count("SELECT COUNT(*) FROM checkins WHERE status = 'open'")
+            .await,
+        0,
+        "the check-in that never went out is not left open"
+    );
+    // Monday's comes as usual.
+    assert_eq!(w.run(utc(2026, 6, 8, 17, 0)).await.sent, 1);
+}
