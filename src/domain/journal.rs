@@ -144,7 +144,8 @@ impl Placement {
 }
 
 /// `text` folded for search: decomposed, accents dropped, lower case, a few letters that do
-/// not decompose spelled out (ß, æ, œ, ø, ł, đ), runs of white space made one.
+/// not decompose spelled out (ß, æ, œ, ø, ł, đ), Greek's final ς as σ, runs of white space
+/// made one.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
@@ -165,6 +166,8 @@ pub fn fold(text: &str) -> String {
             'ł' | 'Ł' => out.push('l'),
             'đ' | 'Đ' => out.push('d'),
             'ı' => out.push('i'),
+            // Greek has two lower-case sigmas: a capital Σ lowers to σ, a word ends in ς.
+            'ς' => out.push('σ'),
             other => out.extend(other.to_lowercase()),
         }
     }
@@ -379,6 +382,22 @@ mod tests {
         assert_eq!(EntryId::parse("42").map(EntryId::get), Some(42));
         for bad in ["", "0", "-4", "4.0", "x", "99999999999999999999", " 1 2"] {
             assert_eq!(EntryId::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_search_is_case_insensitive_in_greek_turkish_and_with_ligatures() {
+        // Greek capitals lower to σ; a word written in lower case ends in ς.
+        for (query, entry) in [
+            ("οδός", "ΣΤΟΝ ΙΔΙΟ ΔΡΟΜΟ, ΣΤΗΝ ΙΔΙΑ ΟΔΟΣ"),
+            ("ΟΔΟΣ", "περπάτησα στην ίδια οδός"),
+            ("KIRMIZI", "kırmızı bir gün"),
+            ("İstanbul", "istanbul'da bir akşam"),
+            ("office", "the oﬃce was quiet"),
+            ("ﬁne", "I am FINE"),
+        ] {
+            let search = SearchQuery::parse(query).expect("valid");
+            assert!(search.matches(entry), "{query:?} finds {entry:?}");
         }
     }
 }
