@@ -144,8 +144,8 @@ impl Placement {
 }
 
 /// `text` folded for search: decomposed, accents dropped, lower case, a few letters that do
-/// not decompose spelled out (ß, æ, œ, ø, ł, đ), Greek's final ς as σ, runs of white space
-/// made one.
+/// not decompose spelled out (ß, æ, œ, ø, ł, đ), Greek's final ς as σ, curly apostrophes
+/// straight, runs of white space made one.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
@@ -168,13 +168,16 @@ pub fn fold(text: &str) -> String {
             'ı' => out.push('i'),
             // Greek has two lower-case sigmas: a capital Σ lowers to σ, a word ends in ς.
             'ς' => out.push('σ'),
+            // A phone's curly apostrophe and a keyboard's straight one are the same.
+            '’' | 'ʼ' | '‘' => out.push('\''),
             other => out.extend(other.to_lowercase()),
         }
     }
     out
 }
 
-/// A search: every word must appear in an entry (in any order), case and accents aside.
+/// A search: every word must appear in an entry (in any order), case and accents aside, and
+/// the punctuation typed around it too.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SearchQuery {
     words: Vec<String>,
@@ -189,7 +192,11 @@ impl SearchQuery {
         let words: Vec<String> = fold(text)
             .split(' ')
             .filter(|w| w.chars().any(super::text::is_visible))
-            .map(str::to_owned)
+            .map(|w| {
+                // "sea," and "(home)?" look for sea and home; punctuation alone is kept.
+                let bare = w.trim_matches(is_punctuation);
+                if bare.is_empty() { w } else { bare }.to_owned()
+            })
             .collect();
         if words.is_empty() {
             return Err(JournalError::EmptySearch);
@@ -202,6 +209,28 @@ impl SearchQuery {
         let folded = fold(entry);
         self.words.iter().all(|word| folded.contains(word.as_str()))
     }
+}
+
+/// Punctuation a member may type around a word: commas, stops, quotes, brackets, the
+/// Spanish marks.
+fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(
+            c,
+            '…' | '“'
+                | '”'
+                | '‘'
+                | '’'
+                | '«'
+                | '»'
+                | '„'
+                | '¿'
+                | '¡'
+                | '–'
+                | '—'
+                | '。'
+                | '、'
+        )
 }
 
 /// A search is the member's words: `Debug` shows only how many.
@@ -399,5 +428,32 @@ mod tests {
             let search = SearchQuery::parse(query).expect("valid");
             assert!(search.matches(entry), "{query:?} finds {entry:?}");
         }
+    }
+
+    #[test]
+    fn punctuation_typed_around_a_word_does_not_hide_the_entry() {
+        let search = SearchQuery::parse("sea, calm. \"walk\" (home)? ¿qué?").expect("valid");
+        assert!(search.matches("A calm walk home by the sea. ¿Qué más?"));
+        // Inside a word it stays, and a search of punctuation alone looks for it.
+        assert!(!SearchQuery::parse("l'été")
+            .expect("valid")
+            .matches("le tété"));
+        assert!(SearchQuery::parse("l’été")
+            .expect("valid")
+            .matches("Nous, l'été"));
+        assert!(SearchQuery::parse("don't")
+            .expect("valid")
+            .matches("I DON’T know"));
+        assert!(SearchQuery::parse("100%")
+            .expect("valid")
+            .matches("100% sure"));
+        assert!(SearchQuery::parse("?!").expect("valid").matches("what?!"));
+        assert!(!SearchQuery::parse("?!").expect("valid").matches("what"));
+        assert!(SearchQuery::parse("%_\\")
+            .expect("valid")
+            .matches("odd %_\\ text"));
+        assert!(!SearchQuery::parse("%")
+            .expect("valid")
+            .matches("no wildcard here"));
     }
 }
