@@ -274,8 +274,43 @@ pub fn cut(text: &str, most: usize) -> String {
     if shown.chars().count() <= most {
         return shown;
     }
-    let kept: String = shown.chars().take(most.saturating_sub(1)).collect();
+    let chars: Vec<char> = shown.chars().collect();
+    let end = most.saturating_sub(1);
+    // Back to where one character cluster (a flag, an emoji with its skin tone or family, a
+    // letter with its accents) ends; a single cluster longer than the room is cut anyway.
+    let end = (1..=end)
+        .rev()
+        .find(|&at| breaks_between(&chars, at))
+        .unwrap_or(end);
+    let kept: String = chars[..end].iter().collect();
     format!("{}…", kept.trim_end())
+}
+
+/// Whether a cut between `chars[at - 1]` and `chars[at]` leaves every character cluster
+/// whole: not before an accent, a zero-width joiner, a variation selector, a skin tone or a
+/// flag's tag; not after a joiner; not inside a flag's pair of regional indicators.
+fn breaks_between(chars: &[char], at: usize) -> bool {
+    let (Some(&before), Some(&after)) = (chars.get(at.wrapping_sub(1)), chars.get(at)) else {
+        return true;
+    };
+    let extends = |c: char| {
+        is_combining_mark(c)
+            || matches!(c, '\u{200D}' | '\u{FE00}'..='\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}' | '\u{E0020}'..='\u{E007F}')
+    };
+    let regional = |c: char| matches!(c, '\u{1F1E6}'..='\u{1F1FF}');
+    if extends(after) || before == '\u{200D}' {
+        return false;
+    }
+    if regional(before) && regional(after) {
+        // Pairs count from the start of the run: an odd number before the cut splits one.
+        let run = chars[..at]
+            .iter()
+            .rev()
+            .take_while(|c| regional(**c))
+            .count();
+        return run % 2 == 0;
+    }
+    true
 }
 
 #[cfg(test)]
@@ -455,5 +490,26 @@ mod tests {
         assert!(!SearchQuery::parse("%")
             .expect("valid")
             .matches("no wildcard here"));
+    }
+
+    #[test]
+    fn a_preview_never_cuts_a_flag_an_emoji_or_an_accent_in_half() {
+        let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}";
+        for (unit, text) in [
+            ("\u{1F1EB}\u{1F1F7}", "\u{1F1EB}\u{1F1F7}".repeat(200)),
+            (family, family.repeat(80)),
+            ("e\u{301}", "e\u{301}".repeat(200)),
+            ("\u{1F44D}\u{1F3FD}", "\u{1F44D}\u{1F3FD}".repeat(200)),
+            ("\u{2764}\u{FE0F}", "\u{2764}\u{FE0F}".repeat(200)),
+        ] {
+            let shown = preview(&text);
+            assert!(shown.chars().count() <= PREVIEW_CHARS, "{shown}");
+            let kept = shown.strip_suffix('…').expect("cut");
+            assert!(!kept.is_empty());
+            assert_eq!(kept.replace(unit, ""), "", "whole {unit:?} only: {kept:?}");
+        }
+        // One endless cluster (a thousand accents on one letter) is still cut to size.
+        let zalgo = format!("a{}", "\u{301}".repeat(1000));
+        assert_eq!(preview(&zalgo).chars().count(), PREVIEW_CHARS);
     }
 }
