@@ -548,3 +548,54 @@ async fn a_timezone_change_during_a_pause_keeps_the_date_in_utc_plus_14_and_utc_
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn pausing_without_an_end_during_a_pause_with_one_keeps_its_word_until_resume() {
+    // "Without it the pause lasts until /program resume": the member paused until Thursday,
+    // then asks for a pause with no end (the command, or a check-in's Pause button, which
+    // says "I won't send you anything until you say so"). Thursday must bring nothing.
+    let mut bot = TestBot::start().await;
+    let by_command = Member::new(9550);
+    let by_button = Member::new(9551);
+    enrol(&bot, &by_command).await;
+    enrol(&bot, &by_button).await;
+    let old_checkin = crate::member::checkin(&bot, &by_button).await;
+    for member in [&by_command, &by_button] {
+        let paused = pause_until(&bot, member, "2026-03-05").await;
+        assert_private_reply(&paused, "paused until Thursday 5 March");
+    }
+    let (_, open_ended) = program(&bot, &by_command.guild, "pause").await;
+    assert_private_reply(&open_ended, "until you say so");
+    let pressed = crate::member::press(
+        &bot,
+        &by_button.dm,
+        &format!("ci:pause:{}", old_checkin.id),
+        &old_checkin.message,
+    )
+    .await;
+    assert!(words(&pressed).contains("until you say so"), "{pressed}");
+    for member in [&by_command, &by_button] {
+        assert_eq!(pause_row(&bot, member).await, (None, None));
+        let (_, status) = program(&bot, &member.guild, "status").await;
+        assert!(
+            words(&status).contains("paused (`/program resume`"),
+            "{status}"
+        );
+    }
+    let dms = |m: &Member| bot.fake.dm_messages_to(m.id).len();
+    let before = (dms(&by_command), dms(&by_button));
+    for at in [
+        utc(2026, 3, 5, 8, 0),
+        utc(2026, 3, 5, 19, 0),
+        utc(2026, 3, 9, 19, 0),
+    ] {
+        assert_eq!(run_due(&bot, at).await.sent, 0, "{at}");
+    }
+    assert_eq!((dms(&by_command), dms(&by_button)), before);
+    assert_eq!(program_row(&bot, &by_command).await, Some((1, 1, None)));
+    // A second open-ended pause is the refusal it always was.
+    let (_, again) = program(&bot, &by_command.guild, "pause").await;
+    assert_private_reply(&again, "already paused");
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
