@@ -196,3 +196,84 @@ async fn a_check_in_queued_for_a_day_the_member_has_just_taken_off_their_days_is
     // Monday's comes as usual.
     assert_eq!(w.run(utc(2026, 6, 8, 17, 0)).await.sent, 1);
 }
+
+#[tokio::test]
+async fn snoozing_on_a_friday_with_weekdays_only_brings_the_next_check_in_to_monday() {
+    let w = world().await;
+    let mut settings = w.settings.as_ref().clone();
+    settings.defaults.frequency = crate::domain::timing::Frequency::Weekly;
+    let w = World {
+        settings: Arc::new(settings),
+        ..w
+    };
+    // Friday 5 June 2026.
+    let member = w.enrol(1, utc(2026, 6, 5, 9, 0)).await;
+    let change = service::settings::RawChange {
+        days: Some("weekdays"),
+        ..Default::default()
+    };
+    service::settings::update(w.ctx(utc(2026, 6, 5, 9, 0)), member, change)
+        .await
+        .expect("updated");
+    assert_eq!(w.run(utc(2026, 6, 5, 17, 0)).await.sent, 1);
+    let checkin = w
+        .store
+        .latest_checkin(member)
+        .await
+        .expect("read")
+        .expect("a check-in");
+    service::checkin::snooze(w.ctx(utc(2026, 6, 5, 18, 0)), member, checkin.id)
+        .await
+        .expect("snoozed");
+    // Encouragement keeps its own rhythm; only check-ins are counted.
+    w.run(utc(2026, 6, 6, 17, 0)).await;
+    w.run(utc(2026, 6, 7, 17, 0)).await;
+    assert_eq!(
+        w.recorder
+            .sent_kinds()
+            .iter()
+            .filter(|k| *k == "checkin")
+            .count(),
+        1,
+        "nothing on Saturday or Sunday"
+    );
+    w.run(utc(2026, 6, 8, 17, 0)).await;
+    let checkins: Vec<String> = w
+        .recorder
+        .sent_kinds()
+        .into_iter()
+        .filter(|kind| kind == "checkin")
+        .collect();
+    assert_eq!(checkins, ["checkin"; 2], "Friday and Monday");
+}
+
+#[tokio::test]
+async fn days_changed_during_a_pause_with_an_end_shape_the_check_ins_after_it() {
+    let w = world().await;
+    // Monday 1 June 2026; paused until Wednesday, then weekends only.
+    let member = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    service::program::pause_until(w.ctx(utc(2026, 6, 1, 10, 0)), member, "2026-06-03")
+        .await
+        .expect("paused");
+    let change = service::settings::RawChange {
+        days: Some("weekends"),
+        ..Default::default()
+    };
+    service::settings::update(w.ctx(utc(2026, 6, 1, 11, 0)), member, change)
+        .await
+        .expect("updated");
+    // Wednesday 08:00 in Berlin: resumed with its hello; no check-in until Saturday.
+    w.run(utc(2026, 6, 3, 6, 0)).await;
+    assert_eq!(w.recorder.sent_kinds(), ["resumed"]);
+    for day in 3..=5 {
+        w.run(utc(2026, 6, day, 17, 0)).await;
+    }
+    w.run(utc(2026, 6, 6, 17, 0)).await;
+    let checkins: Vec<String> = w
+        .recorder
+        .sent_kinds()
+        .into_iter()
+        .filter(|kind| kind != "encouragement")
+        .collect();
+    assert_eq!(checkins, ["resumed", "checkin"]);
+}
