@@ -599,3 +599,67 @@ async fn pausing_without_an_end_during_a_pause_with_one_keeps_its_word_until_res
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn deleting_an_entry_racing_an_erasure_answers_both_kindly_and_leaves_nothing() {
+    let mut bot = TestBot::start().await;
+    for round in 0..4u64 {
+        let member = Member::new(9560 + round);
+        enrol(&bot, &member).await;
+        write(&bot, &member, "words to be deleted twice over").await;
+        let choices = suggestions(&bot, &member.guild, "").await;
+        let id = choices[0]["value"].as_str().expect("an id").to_owned();
+        let confirm = format!("jn:delok:{}:{id}", member.id);
+        let (delete, erase) = tokio::join!(
+            bot.fake.component(&member.guild, &confirm, 2, &[], None),
+            bot.fake.component(&member.guild, "pv:delete", 2, &[], None),
+        );
+        let deleted = words(&bot.fake.wait_answer(&delete, WAIT).await);
+        let erased = words(&bot.fake.wait_answer(&erase, WAIT).await);
+        assert!(
+            deleted.contains("Deleted.")
+                || deleted.contains("already gone")
+                || deleted.contains("haven't started"),
+            "round {round}: {deleted}"
+        );
+        assert!(erased.contains("deleted"), "round {round}: {erased}");
+        assert!(!deleted.contains("went wrong") && !erased.contains("went wrong"));
+        assert!(reflections(&bot, &member).await.is_empty());
+        assert_eq!(program_row(&bot, &member).await, None);
+    }
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn the_chart_counts_every_mood_of_the_window_in_utc_plus_14_and_utc_minus_12() {
+    let mut bot = TestBot::start().await;
+    for (n, zone) in [(0u64, "Pacific/Kiritimati"), (1, "Etc/GMT+12")] {
+        let member = Member::new(9570 + n);
+        enrol(&bot, &member).await;
+        let saved = command(
+            &bot,
+            &member.guild,
+            "settings",
+            json!([{"type": 3, "name": "timezone", "value": zone}]),
+        )
+        .await;
+        assert!(words(&saved).contains("Settings saved"), "{saved}");
+        // Late evening UTC: already tomorrow at UTC+14, still today at UTC-12.
+        bot.clock.set(utc(2026, 3, 2, 23, 30));
+        three_moods(&bot, &member).await;
+        let (_, status) = program(&bot, &member.guild, "status").await;
+        let ((width, height), alt) = chart_of(&status["data"], &status["files"]);
+        assert_eq!((width, height), (800, 400));
+        assert!(
+            alt.starts_with(
+                "Mood over the last 90 days: 3 check-ins, between 2 (low) and 4 (good)"
+            ),
+            "{zone}: {alt}"
+        );
+        assert!(alt.contains("the latest is 3 (okay)"), "{zone}: {alt}");
+        assert!(alt.chars().count() <= 1024);
+    }
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
