@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::nonce::slot_date;
 use crate::content::Content;
 use crate::domain::checkin::CheckinStatus;
 use crate::domain::outbox::Kind;
 use crate::domain::program::may_move_on;
-use crate::domain::schedule::local_date;
 use crate::service::checkin::Prepared;
 use crate::service::messages::{Destination, Outgoing};
 use crate::store::{NotSent, OutboxRow};
@@ -53,9 +53,11 @@ pub fn decide(
         Kind::Checkin => {
             running()?;
             open_checkin()?;
-            // Queued for a day the member has since taken off their days: not sent.
-            if let (Some(days), Some(timezone)) = (row.member_days, row.member_timezone) {
-                if !days.allows(local_date(timezone.tz(), row.due_at)) {
+            // Queued for a day the member has since taken off their days: not sent. The
+            // day is the slot's, which the nonce carries (the row is due when it was
+            // queued, which may be after midnight for a slot late the evening before).
+            if let (Some(days), Some(date)) = (row.member_days, slot_date(&row.nonce)) {
+                if !days.allows(date) {
                     return Err(NotSent::Cancelled("no longer one of the member's days"));
                 }
             }

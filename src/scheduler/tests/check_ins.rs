@@ -277,3 +277,21 @@ async fn days_changed_during_a_pause_with_an_end_shape_the_check_ins_after_it() 
         .collect();
     assert_eq!(checkins, ["resumed", "checkin"]);
 }
+
+#[tokio::test]
+async fn a_friday_check_in_sent_a_little_late_after_midnight_still_goes_to_a_weekdays_member() {
+    // Friday 5 June 2026 at 23:30 in Berlin; the scheduler gets to it at 00:10 on Saturday
+    // (it was busy, or restarting): still Friday's check-in, on one of the member's days.
+    let w = world().await;
+    let member = w.enrol(1, utc(2026, 6, 5, 9, 0)).await;
+    let change = service::settings::RawChange {
+        days: Some("weekdays"),
+        checkin_time: Some("23:30"),
+        ..Default::default()
+    };
+    service::settings::update(w.ctx(utc(2026, 6, 5, 9, 0)), member, change)
+        .await
+        .expect("updated");
+    let report = w.run(utc(2026, 6, 5, 22, 10)).await;
+    assert_eq!(report.sent, 1, "{report:?}");
+}
