@@ -663,3 +663,41 @@ async fn the_chart_counts_every_mood_of_the_window_in_utc_plus_14_and_utc_minus_
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn ready_pressed_twice_at_once_after_a_quiet_step_sends_one_recap_without_reproach() {
+    let mut bot = TestBot::start().await;
+    let member = Member::new(9580);
+    enrol(&bot, &member).await;
+    bot.clock.advance(chrono::Duration::days(14));
+    let ready = crate::member::checkin(&bot, &member).await;
+    let before = bot.fake.dm_messages_to(member.id).len();
+    let next = format!("ci:next:{}", ready.id);
+    let (one, two) = tokio::join!(
+        bot.fake
+            .component(&member.dm, &next, 2, &[], Some(ready.message.clone())),
+        bot.fake
+            .component(&member.dm, &next, 2, &[], Some(ready.message.clone())),
+    );
+    for pressed in [&one, &two] {
+        let answer = bot.fake.wait_answer(pressed, WAIT).await;
+        assert!(words(&answer).contains("step 2"), "{answer}");
+    }
+    let intro = new_dms(&bot, &member, before, 1).await.remove(0);
+    assert_eq!(
+        intro["content"],
+        "Looking back on step 1: 14 days, no check-ins answered, and that's okay. 🌱"
+    );
+    // Only one introduction, whatever comes after.
+    run_due(&bot, utc(2026, 3, 16, 19, 0)).await;
+    let intros = bot
+        .fake
+        .dm_messages_to(member.id)
+        .iter()
+        .filter(|m| words(m).contains("Looking back on step 1"))
+        .count();
+    assert_eq!(intros, 1);
+    assert_eq!(history_count(&bot, &member, "advanced").await, 1);
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
