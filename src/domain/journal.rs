@@ -144,7 +144,8 @@ impl Placement {
 }
 
 /// `text` folded for search: decomposed, accents dropped, lower case, a few letters that do
-/// not decompose spelled out (ß, æ, œ, ø, ł, đ), runs of white space made one.
+/// not decompose spelled out (ß, æ, œ, ø, ł, đ), Greek's final ς as σ, curly apostrophes
+/// straight, runs of white space made one.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
@@ -165,13 +166,18 @@ pub fn fold(text: &str) -> String {
             'ł' | 'Ł' => out.push('l'),
             'đ' | 'Đ' => out.push('d'),
             'ı' => out.push('i'),
+            // Greek has two lower-case sigmas: a capital Σ lowers to σ, a word ends in ς.
+            'ς' => out.push('σ'),
+            // A phone's curly apostrophe and a keyboard's straight one are the same.
+            '’' | 'ʼ' | '‘' => out.push('\''),
             other => out.extend(other.to_lowercase()),
         }
     }
     out
 }
 
-/// A search: every word must appear in an entry (in any order), case and accents aside.
+/// A search: every word must appear in an entry (in any order), case and accents aside, and
+/// the punctuation typed around it too.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SearchQuery {
     words: Vec<String>,
@@ -186,7 +192,11 @@ impl SearchQuery {
         let words: Vec<String> = fold(text)
             .split(' ')
             .filter(|w| w.chars().any(super::text::is_visible))
-            .map(str::to_owned)
+            .map(|w| {
+                // "sea," and "(home)?" look for sea and home; punctuation alone is kept.
+                let bare = w.trim_matches(is_punctuation);
+                if bare.is_empty() { w } else { bare }.to_owned()
+            })
             .collect();
         if words.is_empty() {
             return Err(JournalError::EmptySearch);
@@ -199,6 +209,28 @@ impl SearchQuery {
         let folded = fold(entry);
         self.words.iter().all(|word| folded.contains(word.as_str()))
     }
+}
+
+/// Punctuation a member may type around a word: commas, stops, quotes, brackets, the
+/// Spanish marks.
+fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(
+            c,
+            '…' | '“'
+                | '”'
+                | '‘'
+                | '’'
+                | '«'
+                | '»'
+                | '„'
+                | '¿'
+                | '¡'
+                | '–'
+                | '—'
+                | '。'
+                | '、'
+        )
 }
 
 /// A search is the member's words: `Debug` shows only how many.
@@ -242,8 +274,43 @@ pub fn cut(text: &str, most: usize) -> String {
     if shown.chars().count() <= most {
         return shown;
     }
-    let kept: String = shown.chars().take(most.saturating_sub(1)).collect();
+    let chars: Vec<char> = shown.chars().collect();
+    let end = most.saturating_sub(1);
+    // Back to where one character cluster (a flag, an emoji with its skin tone or family, a
+    // letter with its accents) ends; a single cluster longer than the room is cut anyway.
+    let end = (1..=end)
+        .rev()
+        .find(|&at| breaks_between(&chars, at))
+        .unwrap_or(end);
+    let kept: String = chars[..end].iter().collect();
     format!("{}…", kept.trim_end())
+}
+
+/// Whether a cut between `chars[at - 1]` and `chars[at]` leaves every character cluster
+/// whole: not before an accent, a zero-width joiner, a variation selector, a skin tone or a
+/// flag's tag; not after a joiner; not inside a flag's pair of regional indicators.
+fn breaks_between(chars: &[char], at: usize) -> bool {
+    let (Some(&before), Some(&after)) = (chars.get(at.wrapping_sub(1)), chars.get(at)) else {
+        return true;
+    };
+    let extends = |c: char| {
+        is_combining_mark(c)
+            || matches!(c, '\u{200D}' | '\u{FE00}'..='\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}' | '\u{E0020}'..='\u{E007F}')
+    };
+    let regional = |c: char| matches!(c, '\u{1F1E6}'..='\u{1F1FF}');
+    if extends(after) || before == '\u{200D}' {
+        return false;
+    }
+    if regional(before) && regional(after) {
+        // Pairs count from the start of the run: an odd number before the cut splits one.
+        let run = chars[..at]
+            .iter()
+            .rev()
+            .take_while(|c| regional(**c))
+            .count();
+        return run % 2 == 0;
+    }
+    true
 }
 
 #[cfg(test)]
@@ -380,5 +447,69 @@ mod tests {
         for bad in ["", "0", "-4", "4.0", "x", "99999999999999999999", " 1 2"] {
             assert_eq!(EntryId::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_search_is_case_insensitive_in_greek_turkish_and_with_ligatures() {
+        // Greek capitals lower to σ; a word written in lower case ends in ς.
+        for (query, entry) in [
+            ("οδός", "ΣΤΟΝ ΙΔΙΟ ΔΡΟΜΟ, ΣΤΗΝ ΙΔΙΑ ΟΔΟΣ"),
+            ("ΟΔΟΣ", "περπάτησα στην ίδια οδός"),
+            ("KIRMIZI", "kırmızı bir gün"),
+            ("İstanbul", "istanbul'da bir akşam"),
+            ("office", "the oﬃce was quiet"),
+            ("ﬁne", "I am FINE"),
+        ] {
+            let search = SearchQuery::parse(query).expect("valid");
+            assert!(search.matches(entry), "{query:?} finds {entry:?}");
+        }
+    }
+
+    #[test]
+    fn punctuation_typed_around_a_word_does_not_hide_the_entry() {
+        let search = SearchQuery::parse("sea, calm. \"walk\" (home)? ¿qué?").expect("valid");
+        assert!(search.matches("A calm walk home by the sea. ¿Qué más?"));
+        // Inside a word it stays, and a search of punctuation alone looks for it.
+        assert!(!SearchQuery::parse("l'été")
+            .expect("valid")
+            .matches("le tété"));
+        assert!(SearchQuery::parse("l’été")
+            .expect("valid")
+            .matches("Nous, l'été"));
+        assert!(SearchQuery::parse("don't")
+            .expect("valid")
+            .matches("I DON’T know"));
+        assert!(SearchQuery::parse("100%")
+            .expect("valid")
+            .matches("100% sure"));
+        assert!(SearchQuery::parse("?!").expect("valid").matches("what?!"));
+        assert!(!SearchQuery::parse("?!").expect("valid").matches("what"));
+        assert!(SearchQuery::parse("%_\\")
+            .expect("valid")
+            .matches("odd %_\\ text"));
+        assert!(!SearchQuery::parse("%")
+            .expect("valid")
+            .matches("no wildcard here"));
+    }
+
+    #[test]
+    fn a_preview_never_cuts_a_flag_an_emoji_or_an_accent_in_half() {
+        let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}";
+        for (unit, text) in [
+            ("\u{1F1EB}\u{1F1F7}", "\u{1F1EB}\u{1F1F7}".repeat(200)),
+            (family, family.repeat(80)),
+            ("e\u{301}", "e\u{301}".repeat(200)),
+            ("\u{1F44D}\u{1F3FD}", "\u{1F44D}\u{1F3FD}".repeat(200)),
+            ("\u{2764}\u{FE0F}", "\u{2764}\u{FE0F}".repeat(200)),
+        ] {
+            let shown = preview(&text);
+            assert!(shown.chars().count() <= PREVIEW_CHARS, "{shown}");
+            let kept = shown.strip_suffix('…').expect("cut");
+            assert!(!kept.is_empty());
+            assert_eq!(kept.replace(unit, ""), "", "whole {unit:?} only: {kept:?}");
+        }
+        // One endless cluster (a thousand accents on one letter) is still cut to size.
+        let zalgo = format!("a{}", "\u{301}".repeat(1000));
+        assert_eq!(preview(&zalgo).chars().count(), PREVIEW_CHARS);
     }
 }

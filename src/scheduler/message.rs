@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::nonce::slot_date;
 use crate::content::Content;
 use crate::domain::checkin::CheckinStatus;
 use crate::domain::outbox::Kind;
@@ -52,6 +53,14 @@ pub fn decide(
         Kind::Checkin => {
             running()?;
             open_checkin()?;
+            // Queued for a day the member has since taken off their days: not sent. The
+            // day is the slot's, which the nonce carries (the row is due when it was
+            // queued, which may be after midnight for a slot late the evening before).
+            if let (Some(days), Some(date)) = (row.member_days, slot_date(&row.nonce)) {
+                if !days.allows(date) {
+                    return Err(NotSent::Cancelled("no longer one of the member's days"));
+                }
+            }
             let step = row.checkin_step.ok_or(NotSent::Cancelled("no check-in"))?;
             let id = row.checkin.ok_or(NotSent::Cancelled("no check-in"))?;
             // "Ready for the next step" only on a check-in of the step the member is in,

@@ -31,6 +31,15 @@ pub fn day_number(date: NaiveDate) -> u64 {
     u64::try_from((date - epoch).num_days()).unwrap_or_default()
 }
 
+/// The local date a dated nonce (check-in, encouragement, public post, resumed) was made
+/// for: what [`nonce`] put in with [`day_number`]. `None` for anything else.
+pub fn slot_date(nonce: &str) -> Option<NaiveDate> {
+    let (_, slot) = nonce.get(1..)?.split_once('.')?;
+    let days = u64::from_str_radix(slot, 36).ok()?;
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1)?;
+    epoch.checked_add_days(chrono::Days::new(days))
+}
+
 fn base36(mut value: u64) -> String {
     const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
     let mut out = Vec::with_capacity(13);
@@ -57,6 +66,21 @@ mod tests {
         assert_eq!(bound.len(), 25, "{bound}");
         let date = nonce(Kind::Checkin, i64::MAX as u64, day_number(NaiveDate::MAX));
         assert!(date.len() <= 25, "{date}");
+    }
+
+    #[test]
+    fn a_dated_nonce_gives_its_date_back() {
+        for date in [
+            NaiveDate::from_ymd_opt(2026, 3, 29).expect("valid"),
+            NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid"),
+            NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid"),
+        ] {
+            let made = nonce(Kind::Checkin, i64::MAX as u64, day_number(date));
+            assert_eq!(slot_date(&made), Some(date), "{made}");
+        }
+        for bad in ["", "c", "c12", "c12.", "c12.!", "c.zzzzzzzzzzzzzzzzz"] {
+            assert_eq!(slot_date(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -1,7 +1,8 @@
-//! One lock per member, held while something is sent to them, while their data is erased
-//! and while their schedule is paused: a DM that has begun finishes before the erasure (or
-//! the pause) commits, and none begins after (each send checks, under the lock, that the
-//! member still exists and, for a scheduled message, that their schedule still runs).
+//! One lock per member, held while something is sent to them, while their data is erased,
+//! while their schedule is paused and while their settings change: a DM that has begun
+//! finishes before the erasure (or the pause) commits, and none begins after (each send
+//! checks, under the lock, that the member still exists and, for a scheduled message, that
+//! their schedule still runs); a pause until a date and a new timezone take turns.
 //!
 //! In memory and per process: Rekindle runs as one process per database.
 

@@ -193,15 +193,25 @@ pub async fn start(ctx: Ctx<'_>, member: MemberId) -> Result<Start, ServiceError
 }
 
 /// Stops everything scheduled for the member. Under their lock, like an erasure: a
-/// message already on its way arrives before the pause is answered, none after it.
+/// message already on its way arrives before the pause is answered, none after it. Over a
+/// pause with an end, it takes the end away: a pause without one lasts until they resume.
 pub async fn pause(ctx: Ctx<'_>, member: MemberId) -> Result<(), ServiceError> {
     let _held = ctx.guards.lock(member).await;
-    change(ctx, member, Command::Pause).await.map(|_| ())
+    match change(ctx, member, Command::Pause).await {
+        Err(ServiceError::Refused(Refusal::AlreadyPaused))
+            if ctx.store.clear_pause_end(member).await? =>
+        {
+            Ok(())
+        }
+        other => other.map(|_| ()),
+    }
 }
 
 /// `/program pause until:`: pauses until a date in the member's calendar, or for a number of
 /// days; the program resumes by itself that morning (see [`crate::domain::pause`]). A pause
 /// already running gets that end. Returns the end date; a bad `until` changes nothing.
+/// Under the member's lock, like [`pause`]: a check-in already on its way arrives before the
+/// answer, none after it; and two presses with different dates take turns.
 pub async fn pause_until(
     ctx: Ctx<'_>,
     member: MemberId,

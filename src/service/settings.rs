@@ -51,7 +51,10 @@ impl RawChange<'_> {
 }
 
 /// Applies the change (an empty one only reads) and returns the settings now in force. A
-/// bad option is refused with nothing changed.
+/// bad option is refused with nothing changed. A change is made under the member's lock,
+/// like a pause: a pause until a date reads the timezone and stores its morning in one
+/// turn, so a new timezone set at the same moment cannot leave the end at the old one's
+/// morning.
 pub async fn update(
     ctx: Ctx<'_>,
     member: MemberId,
@@ -59,6 +62,11 @@ pub async fn update(
 ) -> Result<Shown, ServiceError> {
     let change = raw.parse()?;
     let region = raw.region.map(parse_region).transpose()?;
+    let _held = if change.is_empty() {
+        None
+    } else {
+        Some(ctx.guards.lock(member).await)
+    };
     let row = ctx
         .store
         .member(member)

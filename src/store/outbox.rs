@@ -11,6 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::types::UnixTime;
 use super::Store;
 use crate::domain::checkin::CheckinStatus;
+use crate::domain::days::Days;
 use crate::domain::ids::{ChannelId, CheckinId};
 use crate::domain::member::MemberId;
 use crate::domain::outbox::{Kind, Status};
@@ -45,6 +46,9 @@ pub struct OutboxRow {
     pub program_running: Option<bool>,
     /// Whether the member still wants private encouragement.
     pub encouragement_wanted: Option<bool>,
+    /// The member's days as they are now: a check-in queued for a day they have since
+    /// taken off their days is not sent.
+    pub member_days: Option<Days>,
     /// Whether a public post's channel is still where its server posts, and posting is on.
     pub channel_posting: bool,
     /// An encouragement's step and index, or a public post's index.
@@ -60,7 +64,7 @@ const CLAIM: &str = "SELECT o.id, o.kind, o.member_id, o.channel_id, m.dm_channe
         c.step AS checkin_step, c.prompt_index AS checkin_prompt, c.status AS checkin_status,
         p.step AS program_step, p.step_since AS program_since,
         (p.paused = 0 AND p.finished_at IS NULL AND p.next_checkin_at IS NOT NULL) AS program_running,
-        m.encouragement AS encouragement_wanted,
+        m.encouragement AS encouragement_wanted, m.days AS member_days,
         EXISTS (SELECT 1 FROM public_encouragement pe WHERE pe.channel_id = o.channel_id AND pe.enabled = 1)
             AS channel_posting,
         o.step, o.message_index, o.nonce, o.attempts, o.due_at

@@ -77,6 +77,21 @@ impl Store {
         Ok(changed == 1)
     }
 
+    /// Takes the end away from a running pause with one (the member asked for a pause
+    /// without an end); false when there was none (not paused, or open-ended already).
+    pub async fn clear_pause_end(&self, member: MemberId) -> anyhow::Result<bool> {
+        let changed = sqlx::query(
+            "UPDATE programs SET paused_until = NULL, resume_at = NULL
+             WHERE member_id = ?1 AND paused = 1 AND resume_at IS NOT NULL",
+        )
+        .bind(member)
+        .execute(self.pool())
+        .await
+        .context("cannot make a pause open-ended")?
+        .rows_affected();
+        Ok(changed == 1)
+    }
+
     /// Paused members whose pause ends at or before `now`, oldest first.
     pub async fn due_resumes(
         &self,

@@ -33,7 +33,7 @@ pub async fn journal(
 
 /// Presses `custom_id` on `message`: the interaction (whose response message is the updated
 /// one) and the callback.
-async fn press_on(
+pub async fn press_on(
     bot: &TestBot,
     who: &Actor,
     custom_id: &str,
@@ -48,14 +48,14 @@ async fn press_on(
 }
 
 /// The message a press updated (or a command answered), as it now stands.
-fn shown(bot: &TestBot, interaction: &Interaction) -> Value {
+pub fn shown(bot: &TestBot, interaction: &Interaction) -> Value {
     bot.fake
         .original_response(interaction)
         .expect("the interaction has a response message")
 }
 
 /// The entries a page shows: each field's name and value.
-fn fields(answer: &Value) -> Vec<(String, String)> {
+pub fn fields(answer: &Value) -> Vec<(String, String)> {
     answer["data"]["embeds"][0]["fields"]
         .as_array()
         .into_iter()
@@ -69,7 +69,7 @@ fn fields(answer: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-fn footer(answer: &Value) -> String {
+pub fn footer(answer: &Value) -> String {
     answer["data"]["embeds"][0]["footer"]["text"]
         .as_str()
         .unwrap_or("")
@@ -77,7 +77,7 @@ fn footer(answer: &Value) -> String {
 }
 
 /// The button whose `custom_id` starts with `prefix`: its id and whether it is disabled.
-fn button(answer: &Value, prefix: &str) -> (String, bool) {
+pub fn button(answer: &Value, prefix: &str) -> (String, bool) {
     answer["data"]["components"]
         .as_array()
         .into_iter()
@@ -280,7 +280,7 @@ async fn search_finds_an_entry_whatever_its_accents_and_case() {
 }
 
 /// Autocomplete for `/journal read` as `who` types `partial`: the choices offered.
-async fn suggestions(bot: &TestBot, who: &Actor, partial: &str) -> Vec<Value> {
+pub async fn suggestions(bot: &TestBot, who: &Actor, partial: &str) -> Vec<Value> {
     let interaction = bot
         .fake
         .autocomplete(

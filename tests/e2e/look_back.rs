@@ -11,13 +11,13 @@ use crate::member::{
 };
 use crate::support::TestBot;
 
-fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+pub fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, mo, d, h, mi, 0)
         .single()
         .expect("a valid instant")
 }
 
-async fn run_due(bot: &TestBot, at: DateTime<Utc>) -> rekindle::scheduler::RunReport {
+pub async fn run_due(bot: &TestBot, at: DateTime<Utc>) -> rekindle::scheduler::RunReport {
     bot.clock.set(at);
     bot.running()
         .scheduler
@@ -27,7 +27,7 @@ async fn run_due(bot: &TestBot, at: DateTime<Utc>) -> rekindle::scheduler::RunRe
 }
 
 /// The scheduled check-in DMs the member received.
-fn checkin_dms(bot: &TestBot, member: &Member) -> usize {
+pub fn checkin_dms(bot: &TestBot, member: &Member) -> usize {
     bot.fake
         .dm_messages_to(member.id)
         .iter()
@@ -40,7 +40,7 @@ fn checkin_dms(bot: &TestBot, member: &Member) -> usize {
 }
 
 /// `/checkin`, then the mood `mood` on it.
-async fn answer_with_mood(bot: &TestBot, member: &Member, mood: &str) {
+pub async fn answer_with_mood(bot: &TestBot, member: &Member, mood: &str) {
     let dm = checkin(bot, member).await;
     let noted = select(
         bot,
@@ -54,7 +54,7 @@ async fn answer_with_mood(bot: &TestBot, member: &Member, mood: &str) {
 }
 
 /// `/program pause until:{until}` and the bot's answer.
-async fn pause_until(bot: &TestBot, member: &Member, until: &str) -> Value {
+pub async fn pause_until(bot: &TestBot, member: &Member, until: &str) -> Value {
     command(
         bot,
         &member.guild,
@@ -67,7 +67,7 @@ async fn pause_until(bot: &TestBot, member: &Member, until: &str) -> Value {
 }
 
 /// `/settings days:{days}` and the bot's answer.
-async fn set_days(bot: &TestBot, member: &Member, days: &str) -> Value {
+pub async fn set_days(bot: &TestBot, member: &Member, days: &str) -> Value {
     command(
         bot,
         &member.guild,
@@ -78,7 +78,7 @@ async fn set_days(bot: &TestBot, member: &Member, days: &str) -> Value {
 }
 
 /// `/privacy export`, and the JSON file it sent by DM.
-async fn export(bot: &TestBot, member: &Member) -> Value {
+pub async fn export(bot: &TestBot, member: &Member) -> Value {
     let before = bot.fake.dm_messages_to(member.id).len();
     let reply = command(
         bot,
@@ -93,7 +93,7 @@ async fn export(bot: &TestBot, member: &Member) -> Value {
         .expect("valid JSON")
 }
 
-fn hex_bytes(hex: &str) -> Vec<u8> {
+pub fn hex_bytes(hex: &str) -> Vec<u8> {
     (0..hex.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))

@@ -9,6 +9,7 @@ mod faq_admin;
 mod foundation;
 mod journal;
 mod look_back;
+mod look_back_attacked;
 mod member;
 mod operations;
 mod privacy;

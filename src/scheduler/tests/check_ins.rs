@@ -168,3 +168,130 @@ async fn a_clock_that_ran_a_month_ahead_and_was_set_back_silences_nobody_for_a_m
         "{kinds:?}"
     );
 }
+
+#[tokio::test]
+async fn a_check_in_queued_for_a_day_the_member_has_just_taken_off_their_days_is_not_sent() {
+    // Saturday 6 June 2026, 19:00 in Berlin: the check-in is queued (the sender is behind,
+    // or the bot stopped between queuing and sending), then the member says weekdays only.
+    let w = world().await;
+    let member = w.enrol(1, utc(2026, 6, 6, 9, 0)).await;
+    let saturday = utc(2026, 6, 6, 17, 0);
+    assert_eq!(w.scheduler.plan(saturday).await.expect("planned"), 1);
+    let change = service::settings::RawChange {
+        days: Some("weekdays"),
+        ..Default::default()
+    };
+    service::settings::update(w.ctx(saturday), member, change)
+        .await
+        .expect("updated");
+    let report = w.run(saturday).await;
+    assert_eq!(report.sent, 0, "nothing on a Saturday now: {report:?}");
+    assert!(w.recorder.sent_kinds().is_empty());
+    assert_eq!(
+        w.count("SELECT COUNT(*) FROM checkins WHERE status = 'open'")
+            .await,
+        0,
+        "the check-in that never went out is not left open"
+    );
+    // Monday's comes as usual.
+    assert_eq!(w.run(utc(2026, 6, 8, 17, 0)).await.sent, 1);
+}
+
+#[tokio::test]
+async fn snoozing_on_a_friday_with_weekdays_only_brings_the_next_check_in_to_monday() {
+    let w = world().await;
+    let mut settings = w.settings.as_ref().clone();
+    settings.defaults.frequency = crate::domain::timing::Frequency::Weekly;
+    let w = World {
+        settings: Arc::new(settings),
+        ..w
+    };
+    // Friday 5 June 2026.
+    let member = w.enrol(1, utc(2026, 6, 5, 9, 0)).await;
+    let change = service::settings::RawChange {
+        days: Some("weekdays"),
+        ..Default::default()
+    };
+    service::settings::update(w.ctx(utc(2026, 6, 5, 9, 0)), member, change)
+        .await
+        .expect("updated");
+    assert_eq!(w.run(utc(2026, 6, 5, 17, 0)).await.sent, 1);
+    let checkin = w
+        .store
+        .latest_checkin(member)
+        .await
+        .expect("read")
+        .expect("a check-in");
+    service::checkin::snooze(w.ctx(utc(2026, 6, 5, 18, 0)), member, checkin.id)
+        .await
+        .expect("snoozed");
+    // Encouragement keeps its own rhythm; only check-ins are counted.
+    w.run(utc(2026, 6, 6, 17, 0)).await;
+    w.run(utc(2026, 6, 7, 17, 0)).await;
+    assert_eq!(
+        w.recorder
+            .sent_kinds()
+            .iter()
+            .filter(|k| *k == "checkin")
+            .count(),
+        1,
+        "nothing on Saturday or Sunday"
+    );
+    w.run(utc(2026, 6, 8, 17, 0)).await;
+    let checkins: Vec<String> = w
+        .recorder
+        .sent_kinds()
+        .into_iter()
+        .filter(|kind| kind == "checkin")
+        .collect();
+    assert_eq!(checkins, ["checkin"; 2], "Friday and Monday");
+}
+
+#[tokio::test]
+async fn days_changed_during_a_pause_with_an_end_shape_the_check_ins_after_it() {
+    let w = world().await;
+    // Monday 1 June 2026; paused until Wednesday, then weekends only.
+    let member = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    service::program::pause_until(w.ctx(utc(2026, 6, 1, 10, 0)), member, "2026-06-03")
+        .await
+        .expect("paused");
+    let change = service::settings::RawChange {
+        days: Some("weekends"),
+        ..Default::default()
+    };
+    service::settings::update(w.ctx(utc(2026, 6, 1, 11, 0)), member, change)
+        .await
+        .expect("updated");
+    // Wednesday 08:00 in Berlin: resumed with its hello; no check-in until Saturday.
+    w.run(utc(2026, 6, 3, 6, 0)).await;
+    assert_eq!(w.recorder.sent_kinds(), ["resumed"]);
+    for day in 3..=5 {
+        w.run(utc(2026, 6, day, 17, 0)).await;
+    }
+    w.run(utc(2026, 6, 6, 17, 0)).await;
+    let checkins: Vec<String> = w
+        .recorder
+        .sent_kinds()
+        .into_iter()
+        .filter(|kind| kind != "encouragement")
+        .collect();
+    assert_eq!(checkins, ["resumed", "checkin"]);
+}
+
+#[tokio::test]
+async fn a_friday_check_in_sent_a_little_late_after_midnight_still_goes_to_a_weekdays_member() {
+    // Friday 5 June 2026 at 23:30 in Berlin; the scheduler gets to it at 00:10 on Saturday
+    // (it was busy, or restarting): still Friday's check-in, on one of the member's days.
+    let w = world().await;
+    let member = w.enrol(1, utc(2026, 6, 5, 9, 0)).await;
+    let change = service::settings::RawChange {
+        days: Some("weekdays"),
+        checkin_time: Some("23:30"),
+        ..Default::default()
+    };
+    service::settings::update(w.ctx(utc(2026, 6, 5, 9, 0)), member, change)
+        .await
+        .expect("updated");
+    let report = w.run(utc(2026, 6, 5, 22, 10)).await;
+    assert_eq!(report.sent, 1, "{report:?}");
+}

@@ -545,3 +545,47 @@ async fn dms_that_work_again_do_not_restart_a_schedule_paused_meanwhile() {
             .expect("the program");
     assert_eq!(scheduled, None, "paused: nothing scheduled");
 }
+
+#[tokio::test]
+async fn a_timezone_changed_at_the_moment_of_a_pause_until_leaves_the_end_in_the_new_timezone() {
+    let (store, _dir) = temp_store().await;
+    let content = content();
+    let now = t0();
+    let mut wrong = Vec::new();
+    for round in 0..40u64 {
+        let member = MemberId::new(5000 + round);
+        begin(ctx(&store, &content, now), member)
+            .await
+            .expect("enrolled");
+        let zone = if round % 2 == 0 {
+            "Pacific/Kiritimati"
+        } else {
+            "Etc/GMT+12"
+        };
+        let change = RawChange {
+            timezone: Some(zone),
+            ..RawChange::default()
+        };
+        let (paused, changed) = tokio::join!(
+            pause_until(ctx(&store, &content, now), member, "2026-01-09"),
+            settings::update(ctx(&store, &content, now), member, change),
+        );
+        let date = paused.expect("paused");
+        changed.expect("updated");
+        let tz: chrono_tz::Tz = zone.parse().expect("known");
+        let expected = crate::domain::pause::resume_at(tz, date, settings().policy().quiet_end);
+        let stored: Option<i64> =
+            sqlx::query_scalar("SELECT resume_at FROM programs WHERE member_id = ?1")
+                .bind(member)
+                .fetch_one(store.pool())
+                .await
+                .expect("read");
+        if stored != Some(expected.timestamp()) {
+            wrong.push(round);
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "the morning of the old timezone in rounds {wrong:?}"
+    );
+}
