@@ -89,7 +89,7 @@ pub(super) fn alt_text(moods: &[DayMood], current_step: Option<u8>) -> String {
         mood_word(latest),
     );
     if let Some(step) = current_step {
-        text.push_str(&format!(" Now in step {step}."));
+        text.push_str(&now_in(step));
     }
     // Cannot happen with the sentences above; a guard so a later edit cannot break the limit.
     if text.chars().count() > MAX_ALT_TEXT_CHARS {
@@ -97,4 +97,16 @@ pub(super) fn alt_text(moods: &[DayMood], current_step: Option<u8>) -> String {
         text.push('…');
     }
     text
+}
+
+fn now_in(step: u8) -> String {
+    format!(" Now in step {step}.")
+}
+
+/// `text` with its last sentence saying the program is complete instead of naming a step.
+pub(super) fn finished(text: &str) -> String {
+    let base = (1..=7)
+        .find_map(|step| text.strip_suffix(now_in(step).as_str()))
+        .unwrap_or(text);
+    format!("{base} All seven steps done.")
 }

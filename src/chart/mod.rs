@@ -66,6 +66,15 @@ impl std::fmt::Debug for Chart {
     }
 }
 
+impl Chart {
+    /// For a member who has finished the program: the description ends by saying so, not
+    /// with the step they were last in.
+    pub fn finished(mut self) -> Chart {
+        self.alt_text = describe::finished(&self.alt_text);
+        self
+    }
+}
+
 /// Why a chart could not be drawn: a defect on our side, never the member's data.
 #[derive(Debug, Error)]
 pub enum ChartError {

@@ -356,3 +356,34 @@ fn the_answers_of_one_day_have_no_direction() {
     let text = chart(&points, &[]).alt_text;
     assert!(text.contains("4 check-ins, between 1 (really struggling) and 5 (really good), up and down; the latest is 2 (low)"), "{text}");
 }
+
+#[test]
+fn a_finished_programs_description_says_so_instead_of_naming_step_seven() {
+    let today = NaiveDate::from_ymd_opt(2026, 6, 1).expect("a valid date");
+    let points: Vec<MoodPoint> = (0..5)
+        .map(|i| MoodPoint {
+            date: today - chrono::Duration::days(i),
+            mood: 3,
+        })
+        .collect();
+    let steps = [StepSpan {
+        step: 7,
+        from: today - chrono::Duration::days(30),
+    }];
+    let chart = mood_chart(&points, &steps, today)
+        .expect("drawn")
+        .expect("enough moods");
+    assert!(
+        chart.alt_text.ends_with("Now in step 7."),
+        "{}",
+        chart.alt_text
+    );
+    let finished = chart.finished();
+    assert!(
+        finished
+            .alt_text
+            .ends_with("; the latest is 3 (okay). All seven steps done."),
+        "{}",
+        finished.alt_text
+    );
+}

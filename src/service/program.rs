@@ -503,7 +503,10 @@ pub async fn status(ctx: Ctx<'_>, member: MemberId) -> Result<Status, ServiceErr
         .ok_or(Refusal::NotEnrolled)?;
     let summary = ctx.store.checkin_summary(member).await?;
     let paused_until = ctx.store.pause_end(member).await?;
-    let chart = mood_chart(ctx, member).await?;
+    let chart = mood_chart(ctx, member).await?.map(|chart| match program {
+        Program::Finished { .. } => chart.finished(),
+        Program::InStep { .. } => chart,
+    });
     let (step, since) = match program {
         Program::InStep { step, since, .. } => (step, since),
         Program::Finished { at, .. } => (StepNumber::LAST, at),
