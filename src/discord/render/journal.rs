@@ -31,9 +31,9 @@ pub fn short_day(date: NaiveDate) -> String {
     date.format("%a %-d %b %Y").to_string()
 }
 
-/// "Monday 9 March"
+/// "Monday 9 March 2026": with the year, so an end eleven months away is not read as next week
 pub fn long_day(date: NaiveDate) -> String {
-    date.format("%A %-d %B").to_string()
+    date.format("%A %-d %B %Y").to_string()
 }
 
 fn when(written: NaiveDateTime) -> String {
