@@ -11,6 +11,7 @@ mod journal;
 mod look_back;
 mod member;
 mod operations;
+mod operations_attacked;
 mod privacy;
 mod program;
 mod promises;

@@ -165,6 +165,11 @@ impl FakeDiscord {
     pub fn gateway_refusals(&self) -> usize {
         self.shared.lock().gateway_refusals
     }
+    /// The next requests to leave a server fail with these statuses, in order (429 comes
+    /// with Discord's rate-limit body); the one after succeeds.
+    pub fn fail_leaving(&self, statuses: &[u16]) {
+        self.shared.lock().leave_failures.extend(statuses);
+    }
     /// Servers the bot left, in order.
     pub fn left_guilds(&self) -> Vec<u64> {
         self.shared.lock().left_guilds.clone()

@@ -318,6 +318,15 @@ fn route_request(
         },
         ("POST", ["users", "@me", "channels"]) => open_dm(st, &body.json),
         ("DELETE", ["users", "@me", "guilds", g]) => match g.parse::<u64>() {
+            Ok(_) if !st.leave_failures.is_empty() => {
+                match st.leave_failures.pop_front().unwrap_or(500) {
+                    429 => Reply::json(
+                        429,
+                        json!({"message": "You are being rate limited.", "retry_after": 0.2, "global": false}),
+                    ),
+                    status => Reply::error(status, 0, &format!("{status}: forced failure (fake-discord)")),
+                }
+            }
             Ok(g) => {
                 st.left_guilds.push(g);
                 Reply::no_content()
