@@ -155,6 +155,11 @@ async fn register(
 /// command goes on as usual.
 fn before_command(ctx: super::Context<'_>) -> poise::BoxFuture<'_, Result<bool, Error>> {
     Box::pin(async move {
+        // poise runs this check once for each level of a subcommand (`/admin`, `faq`,
+        // `edit`): everything below happens once per interaction, at the first.
+        if ctx.invocation_data::<Started>().await.is_some() {
+            return Ok(true);
+        }
         ctx.set_invocation_data(Started(Instant::now())).await;
         let services = &ctx.data().services;
         let autocomplete = matches!(ctx, poise::Context::Application(app)

@@ -5,7 +5,7 @@
 use rekindle::domain::ids::GuildId;
 use serde_json::json;
 
-use crate::member::{assert_private_reply, command};
+use crate::member::{assert_private_reply, command, words};
 use crate::support::{Actor, TestBot, WAIT};
 
 /// A server that is not on the list, with its text channel.
@@ -74,6 +74,60 @@ async fn a_form_submitted_from_a_server_not_on_the_list_gets_one_private_line_an
         .await
         .expect("a count");
     assert_eq!(rows, 0, "nothing saved for any server");
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
+
+/// `value` of the series `series` (its whole name with labels) in the exposition, 0 if absent.
+fn series(text: &str, series: &str) -> f64 {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or(0.0)
+}
+
+#[tokio::test]
+async fn an_autocomplete_of_a_subcommand_is_counted_once_in_the_metrics() {
+    let mut bot = TestBot::start().await;
+    let admin = Actor::admin(12_201);
+    let autocomplete = "rekindle_interactions_total{kind=\"autocomplete\",outcome=\"ok\"}";
+    let metrics = || bot.running().services.telemetry.metrics.encode();
+    assert_eq!(series(&metrics(), autocomplete), 0.0);
+    // `/admin faq edit topic:` is a subcommand of a subcommand group of `/admin`.
+    let interaction = bot
+        .fake
+        .autocomplete(
+            &admin,
+            "admin",
+            json!([{"type": 2, "name": "faq", "options": [{"type": 1, "name": "edit", "options": [
+                {"type": 3, "name": "topic", "value": "jeal", "focused": true}
+            ]}]}]),
+        )
+        .await;
+    let choices = bot.fake.wait_answer(&interaction, WAIT).await;
+    assert!(words(&choices).is_empty() || choices["data"]["choices"].is_array());
+    assert_eq!(
+        series(&metrics(), autocomplete),
+        1.0,
+        "one autocomplete, counted once:\n{}",
+        metrics()
+    );
+    // And a command of a subcommand: one command, counted once.
+    let reply = command(
+        &bot,
+        &admin,
+        "admin",
+        json!([{"type": 2, "name": "faq", "options": [{"type": 1, "name": "list", "options": []}]}]),
+    )
+    .await;
+    assert_private_reply(&reply, "This server's FAQ");
+    let command_ok = "rekindle_interactions_total{kind=\"command\",outcome=\"ok\"}";
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while series(&metrics(), command_ok) < 1.0 {
+        assert!(tokio::time::Instant::now() < deadline, "{}", metrics());
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    assert_eq!(series(&metrics(), command_ok), 1.0, "{}", metrics());
+    assert_eq!(series(&metrics(), autocomplete), 1.0, "{}", metrics());
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
