@@ -2,7 +2,9 @@
 //! form submitted from a server that is not a home server, a clock set back under the alerts'
 //! hour, and the metrics counting what happened once.
 
+use chrono::{DateTime, Duration as Span, TimeZone, Utc};
 use rekindle::domain::ids::GuildId;
+use rekindle::service::alerts::{self, Alert};
 use serde_json::json;
 
 use crate::member::{assert_private_reply, command, words};
@@ -11,6 +13,14 @@ use crate::support::{Actor, TestBot, WAIT};
 /// A server that is not on the list, with its text channel.
 const STRANGE_GUILD: u64 = 900_000_000_000_000_600;
 const STRANGE_CHANNEL: u64 = 900_000_000_000_000_601;
+/// The test guild's alerts channel.
+const ALERTS: u64 = 900_000_000_000_000_640;
+
+fn at(hour: u32, minute: u32, second: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, hour, minute, second)
+        .single()
+        .expect("a valid instant")
+}
 
 async fn home_only() -> TestBot {
     let home = GuildId::new(crate::support::fake::HOME_GUILD);
@@ -128,6 +138,51 @@ async fn an_autocomplete_of_a_subcommand_is_counted_once_in_the_metrics() {
     }
     assert_eq!(series(&metrics(), command_ok), 1.0, "{}", metrics());
     assert_eq!(series(&metrics(), autocomplete), 1.0, "{}", metrics());
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_clock_set_back_a_few_seconds_does_not_post_the_same_alert_twice_within_the_hour() {
+    let mut bot = TestBot::start().await;
+    let admin = Actor::admin(12_301);
+    bot.fake.add_text_channel(ALERTS);
+    let set = command(
+        &bot,
+        &admin,
+        "admin",
+        json!([{"type": 1, "name": "alerts", "options": [
+            {"type": 7, "name": "channel", "value": ALERTS.to_string()}
+        ]}]),
+    )
+    .await;
+    assert_private_reply(&set, &format!("Operational alerts go to <#{ALERTS}>"));
+    let notes = bot.fake.messages_to_channel(ALERTS).len();
+    let guild = GuildId::new(crate::support::fake::HOME_GUILD);
+    let alert = Alert::Content {
+        problems: 1,
+        first: "faq[3]: `answer` must not be empty".into(),
+    };
+    let raise = |now: DateTime<Utc>| {
+        let bot = &bot;
+        let alert = alert.clone();
+        async move {
+            bot.clock.set(now);
+            let services = &bot.running().services;
+            let content = services.content.get();
+            alerts::raise(services.ctx(&content), &services.telemetry, guild, &alert).await
+        }
+    };
+    assert!(raise(at(10, 0, 0)).await, "the first alert is posted");
+    // NTP steps the clock back two seconds: the same problem again is still within the hour.
+    assert!(!raise(at(9, 59, 58)).await, "not posted again");
+    assert!(!raise(at(10, 30, 0)).await, "not posted again");
+    // The hour is counted from the step back: a wrong clock delays an alert, never silences it.
+    assert!(raise(at(10, 59, 58)).await, "an hour after the step back, posted");
+    // A clock that ran days ahead and is put right: the next alert within the hour after.
+    assert!(!raise(at(10, 59, 58) - Span::days(3)).await);
+    assert!(raise(at(11, 59, 58) - Span::days(3)).await);
+    assert_eq!(bot.fake.messages_to_channel(ALERTS).len(), notes + 3);
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
