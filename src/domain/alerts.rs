@@ -57,7 +57,6 @@ pub fn may_alert(last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
     }
 }
 
-
 /// The latest `last` at which an alert may be posted at `now`: posting claims the hour only
 /// where the stored time is this or older (a time in the future is first brought to `now`).
 pub fn held_back_since(now: DateTime<Utc>) -> DateTime<Utc> {
@@ -118,7 +117,10 @@ mod tests {
         assert!(!may_alert(Some(at(12, 0)), at(10, 0)));
         // The hour restarted from the step back: an hour later at most, it is posted.
         assert!(!may_alert(Some(at(10, 0)), at(10, 59)));
-        assert!(may_alert(Some(at(10, 0)), at(11, 0)), "delayed an hour at most");
+        assert!(
+            may_alert(Some(at(10, 0)), at(11, 0)),
+            "delayed an hour at most"
+        );
     }
 
     #[test]

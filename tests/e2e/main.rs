@@ -6,6 +6,7 @@ mod support;
 
 mod checkins;
 mod faq_admin;
+mod faq_admin_attacked;
 mod foundation;
 mod journal;
 mod look_back;

@@ -31,7 +31,9 @@ async fn home_only() -> TestBot {
 async fn a_server_not_on_the_list_is_still_left_when_leaving_fails_with_a_5xx_then_a_429() {
     let mut bot = home_only().await;
     bot.fake.fail_leaving(&[502, 429]);
-    bot.fake.add_bot_to_guild(STRANGE_GUILD, STRANGE_CHANNEL).await;
+    bot.fake
+        .add_bot_to_guild(STRANGE_GUILD, STRANGE_CHANNEL)
+        .await;
     let path = format!("/users/@me/guilds/{STRANGE_GUILD}");
     bot.fake
         .wait_for_requests("the bot to try leaving three times", 3, WAIT, |r| {
@@ -178,7 +180,10 @@ async fn a_clock_set_back_a_few_seconds_does_not_post_the_same_alert_twice_withi
     assert!(!raise(at(9, 59, 58)).await, "not posted again");
     assert!(!raise(at(10, 30, 0)).await, "not posted again");
     // The hour is counted from the step back: a wrong clock delays an alert, never silences it.
-    assert!(raise(at(10, 59, 58)).await, "an hour after the step back, posted");
+    assert!(
+        raise(at(10, 59, 58)).await,
+        "an hour after the step back, posted"
+    );
     // A clock that ran days ahead and is put right: the next alert within the hour after.
     assert!(!raise(at(10, 59, 58) - Span::days(3)).await);
     assert!(raise(at(11, 59, 58) - Span::days(3)).await);

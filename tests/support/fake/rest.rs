@@ -324,7 +324,11 @@ fn route_request(
                         429,
                         json!({"message": "You are being rate limited.", "retry_after": 0.2, "global": false}),
                     ),
-                    status => Reply::error(status, 0, &format!("{status}: forced failure (fake-discord)")),
+                    status => Reply::error(
+                        status,
+                        0,
+                        &format!("{status}: forced failure (fake-discord)"),
+                    ),
                 }
             }
             Ok(g) => {

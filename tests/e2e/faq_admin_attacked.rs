@@ -1,0 +1,145 @@
+//! Attacks on the FAQ editor (issue 12): two admins racing for the last place, a form of one
+//! server submitted in another.
+
+use rekindle::domain::faq_layer::FaqDraft;
+use rekindle::domain::ids::{GuildId, MemberId};
+use rekindle::service::faq_admin;
+use serde_json::json;
+
+use crate::faq_admin::{admin_faq, ask, faq_rows, open_form, submit, topic};
+use crate::member::{assert_private_reply, words};
+use crate::support::{Actor, TestBot, WAIT};
+
+/// A second server the bot is in.
+const OTHER_SERVER: u64 = 900_000_000_000_000_877;
+
+/// Entries the test guild shows, as its members see them.
+async fn shown(bot: &TestBot) -> usize {
+    let services = &bot.running().services;
+    let content = services.content.get();
+    let guild = GuildId::new(bot.fake.guild_id());
+    faq_admin::overview(services.ctx(&content), guild)
+        .await
+        .expect("the server's FAQ")
+        .faq
+        .len()
+}
+
+#[tokio::test]
+async fn two_admins_adding_the_25th_entry_at_once_add_one_and_the_other_is_told_it_is_full() {
+    let mut bot = TestBot::start().await;
+    let guild = GuildId::new(bot.fake.guild_id());
+    let (first, second) = (Actor::admin(13_001), Actor::admin(13_002));
+    {
+        let services = &bot.running().services;
+        let content = services.content.get();
+        for n in 1..=14 {
+            let draft =
+                FaqDraft::from_fields(&format!("Extra question number {n}?"), "An answer.", "");
+            faq_admin::add(
+                services.ctx(&content),
+                guild,
+                MemberId::new(13_000),
+                Some(&format!("extra-{n}")),
+                &draft,
+            )
+            .await
+            .expect("added");
+        }
+    }
+    assert_eq!(shown(&bot).await, 24);
+    open_form(&bot, &first, "add", json!([])).await;
+    for round in 0..5 {
+        let submit_as = |who: &Actor, key: String| {
+            let bot = &bot;
+            let who = who.clone();
+            async move {
+                let fields = [
+                    ("question", format!("Race {key}?")),
+                    ("answer", "Whoever is first.".to_owned()),
+                    ("key", key),
+                ];
+                let fields: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let interaction = bot.fake.modal_submit(&who, "faq:add", &fields).await;
+                bot.fake.wait_answer(&interaction, WAIT).await
+            }
+        };
+        let (a, b) = tokio::join!(
+            submit_as(&first, format!("race-{round}-a")),
+            submit_as(&second, format!("race-{round}-b"))
+        );
+        let added: Vec<&serde_json::Value> = [&a, &b]
+            .into_iter()
+            .filter(|reply| words(reply).contains("Added to this server's FAQ"))
+            .collect();
+        assert_eq!(added.len(), 1, "round {round}: one of\n{a}\n{b}");
+        let refused = if words(&a).contains("Added") { &b } else { &a };
+        assert!(
+            words(refused).contains("at most 25 FAQ entries"),
+            "round {round}: {refused}"
+        );
+        assert_eq!(shown(&bot).await, 25, "round {round}");
+        let winner = if words(&a).contains("Added") {
+            "a"
+        } else {
+            "b"
+        };
+        let removed = admin_faq(
+            &bot,
+            &first,
+            "remove",
+            topic(&format!("race-{round}-{winner}")),
+        )
+        .await;
+        assert_private_reply(&removed, "Removed");
+        assert_eq!(shown(&bot).await, 24);
+    }
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_form_opened_in_one_server_and_submitted_in_another_cannot_touch_the_first_servers_entry()
+{
+    let mut bot = TestBot::start().await;
+    let ours = Actor::admin(13_101);
+    let theirs = Actor::admin(13_102).in_server(OTHER_SERVER, OTHER_SERVER + 1);
+    open_form(&bot, &ours, "add", json!([])).await;
+    let added = submit(
+        &bot,
+        &ours,
+        "faq:add",
+        &[
+            ("question", "Can we keep the dog?"),
+            ("answer", "Talk it through kindly."),
+            ("key", "the-dog"),
+        ],
+    )
+    .await;
+    assert_private_reply(&added, "under the key `the-dog`");
+    let form = open_form(&bot, &ours, "edit", topic("the-dog")).await;
+    let edit_id = form["custom_id"].as_str().expect("an id").to_owned();
+    let before = faq_rows(&bot).await;
+    // The other server's admin sends the very same form back, from their server.
+    let forged = submit(
+        &bot,
+        &theirs,
+        &edit_id,
+        &[
+            ("question", "Can we keep the dog?"),
+            ("answer", "No. Visit https://example.invalid instead."),
+            ("aliases", "dog"),
+        ],
+    )
+    .await;
+    assert_private_reply(&forged, "There is no entry “the-dog” in this server's FAQ");
+    assert_eq!(faq_rows(&bot).await, before, "nothing stored anywhere");
+    let answer = ask(&bot, &Actor::member(13_103), "the-dog").await;
+    assert!(
+        words(&answer).contains("Talk it through kindly."),
+        "{answer}"
+    );
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
