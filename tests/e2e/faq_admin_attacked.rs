@@ -1,5 +1,5 @@
 //! Attacks on the FAQ editor (issue 12): two admins racing for the last place, a form of one
-//! server submitted in another.
+//! server submitted in another, and text that shows nothing.
 
 use rekindle::domain::faq_layer::FaqDraft;
 use rekindle::domain::ids::{GuildId, MemberId};
@@ -140,6 +140,37 @@ async fn a_form_opened_in_one_server_and_submitted_in_another_cannot_touch_the_f
         words(&answer).contains("Talk it through kindly."),
         "{answer}"
     );
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_question_or_answer_of_only_direction_marks_or_tag_characters_is_refused_as_showing_nothing(
+) {
+    let mut bot = TestBot::start().await;
+    let admin = Actor::admin(13_201);
+    open_form(&bot, &admin, "add", json!([])).await;
+    let before = faq_rows(&bot).await;
+    // A right-to-left override and an isolate; Unicode "tag" letters (invisible ASCII).
+    let invisible_question = "\u{202E}\u{2067} \u{E0041}\u{E0042}";
+    let invisible_answer = "\u{E0068}\u{E0069}\u{202D}";
+    let refused = submit(
+        &bot,
+        &admin,
+        "faq:add",
+        &[
+            ("question", invisible_question),
+            ("answer", invisible_answer),
+            ("key", "nothing-to-see"),
+        ],
+    )
+    .await;
+    let text = words(&refused);
+    assert!(text.contains("Nothing was saved"), "{text}");
+    for field in ["`question` shows nothing", "`answer` shows nothing"] {
+        assert!(text.contains(field), "{field} in {text}");
+    }
+    assert_eq!(faq_rows(&bot).await, before);
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
