@@ -1,13 +1,17 @@
 //! Attacks on the FAQ editor (issue 12): two admins racing for the last place, a form of one
-//! server submitted in another, and text that shows nothing.
+//! server submitted in another, text that shows nothing, and a reload that leaves a server's
+//! FAQ with no entry at all.
+
+use std::path::Path;
 
 use rekindle::domain::faq_layer::FaqDraft;
 use rekindle::domain::ids::{GuildId, MemberId};
 use rekindle::service::faq_admin;
 use serde_json::json;
 
-use crate::faq_admin::{admin_faq, ask, faq_rows, open_form, submit, topic};
-use crate::member::{assert_private_reply, words};
+use crate::faq_admin::{admin_faq, ask, faq_rows, menu_keys, open_form, pick, submit, topic};
+use crate::member::{assert_private_reply, command, enrol, words, Member};
+use crate::support::bot::test_settings;
 use crate::support::{Actor, TestBot, WAIT};
 
 /// A second server the bot is in.
@@ -171,6 +175,66 @@ async fn a_question_or_answer_of_only_direction_marks_or_tag_characters_is_refus
         assert!(text.contains(field), "{field} in {text}");
     }
     assert_eq!(faq_rows(&bot).await, before);
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_reload_that_leaves_a_server_no_entry_still_answers_faq_kindly_in_the_server_and_in_dms()
+{
+    let mut bot = TestBot::start().await;
+    bot.stop().await;
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/content.toml");
+    let copy = bot.dir.path().join("content.toml");
+    let original = std::fs::read_to_string(&shipped).expect("the shipped content");
+    std::fs::write(&copy, &original).expect("a copy");
+    let mut settings = test_settings(&bot.fake, &bot.database_url, &[]);
+    settings.content_path = copy.clone();
+    bot.boot_with(settings).await;
+    let admin = Actor::admin(13_301);
+    let member = Member::new(13_302);
+    enrol(&bot, &member).await;
+
+    // The team keeps one entry of the file's ten (the last one cannot be removed)...
+    let keep = "seeing-someone-else";
+    for key in menu_keys(&bot, &member.guild).await {
+        if key != keep {
+            let removed = admin_faq(&bot, &admin, "remove", topic(&key)).await;
+            assert_private_reply(&removed, "Removed");
+        }
+    }
+    assert_eq!(menu_keys(&bot, &member.guild).await, vec![keep.to_owned()]);
+    // ...and the host's next file no longer has it.
+    let start = original
+        .find("[[faq]]\nkey = \"seeing-someone-else\"")
+        .expect("the entry");
+    let end = start
+        + original[start..]
+            .find("\n# ----")
+            .expect("the next section");
+    std::fs::write(&copy, format!("{}{}", &original[..start], &original[end..]))
+        .expect("the new file");
+    let reloaded = command(
+        &bot,
+        &admin,
+        "admin",
+        json!([{"type": 1, "name": "reload", "options": []}]),
+    )
+    .await;
+    assert_private_reply(&reloaded, "Reloaded: 7 steps, 9 FAQ entries");
+
+    // Every way to the FAQ answers, in the server and in the member's DMs, without a menu
+    // that Discord would refuse (a select needs at least one option).
+    for who in [&member.guild, &member.dm] {
+        let list = command(&bot, who, "faq", json!([])).await;
+        assert_private_reply(&list, "no questions");
+        let asked = ask(&bot, who, "astrology").await;
+        assert_private_reply(&asked, "no questions");
+        let picked = pick(&bot, who, "astrology").await;
+        assert!(words(&picked).contains("no questions"), "{picked}");
+    }
+    let overview = admin_faq(&bot, &admin, "list", json!([])).await;
+    assert_private_reply(&overview, "This server's FAQ: 0 of at most 25 entries");
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
