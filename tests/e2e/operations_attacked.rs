@@ -191,3 +191,84 @@ async fn a_clock_set_back_a_few_seconds_does_not_post_the_same_alert_twice_withi
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
+
+/// A bot serving `/healthz` and `/metrics` on a port the system chose.
+async fn with_listener() -> (TestBot, std::net::SocketAddr) {
+    let bot = TestBot::start_with(|settings| {
+        settings.ops.listen = Some("127.0.0.1:0".parse().expect("an address"));
+    })
+    .await;
+    let address = bot.running().ops_address.expect("the bound address");
+    (bot, address)
+}
+
+#[tokio::test]
+async fn sixteen_silent_connections_cannot_keep_a_scrape_out_for_long() {
+    use tokio::io::AsyncReadExt;
+    let (mut bot, address) = with_listener().await;
+    // Every slot taken by a client that connects and says nothing (slowloris).
+    let mut silent = Vec::new();
+    for _ in 0..16 {
+        silent.push(
+            tokio::net::TcpStream::connect(address)
+                .await
+                .expect("connects"),
+        );
+    }
+    let started = std::time::Instant::now();
+    let answer = tokio::time::timeout(WAIT, reqwest::get(format!("http://{address}/metrics")))
+        .await
+        .expect("a scrape gets through once the silent clients are dropped")
+        .expect("answers");
+    assert_eq!(answer.status().as_u16(), 200);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+    // The silent clients were dropped, not left holding their slots.
+    for mut stream in silent {
+        let mut buffer = [0u8; 64];
+        let read = tokio::time::timeout(WAIT, stream.read(&mut buffer))
+            .await
+            .expect("closed by the listener");
+        assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+    }
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn the_bot_stops_in_time_with_a_scrape_half_sent_and_the_connection_is_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (mut bot, address) = with_listener().await;
+    let mut half = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connects");
+    half.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .expect("writes");
+    let mut kept = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connects");
+    kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("writes");
+    let mut buffer = vec![0u8; 1024];
+    let read = kept.read(&mut buffer).await.expect("an answer");
+    assert!(String::from_utf8_lossy(&buffer[..read]).starts_with("HTTP/1.1 "));
+    let started = std::time::Instant::now();
+    bot.stop().await;
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    // Both connections end with the bot (not when their own timeouts run out).
+    for stream in [&mut half, &mut kept] {
+        let read =
+            tokio::time::timeout(std::time::Duration::from_secs(2), stream.read(&mut buffer))
+                .await
+                .expect("closed with the bot");
+        assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+    }
+}
