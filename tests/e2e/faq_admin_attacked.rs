@@ -238,3 +238,36 @@ async fn a_reload_that_leaves_a_server_no_entry_still_answers_faq_kindly_in_the_
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn a_forged_form_with_more_aliases_than_its_box_holds_is_refused_and_nothing_is_stored() {
+    let mut bot = TestBot::start().await;
+    let admin = Actor::admin(13_401);
+    open_form(&bot, &admin, "add", json!([])).await;
+    let before = faq_rows(&bot).await;
+    // Each alias within its own limit, all of them together past the form's 4000.
+    let aliases: Vec<String> = (0..900).map(|n| format!("w{n}")).collect();
+    let aliases = aliases.join(", ");
+    assert!(aliases.chars().count() > 4000);
+    let interaction = bot
+        .fake
+        .modal_submit_unchecked(
+            &admin,
+            "faq:add",
+            &[
+                ("question", "Is this too much?"),
+                ("answer", "Yes."),
+                ("aliases", &aliases),
+            ],
+        )
+        .await;
+    let refused = bot.fake.wait_answer(&interaction, WAIT).await;
+    assert_private_reply(&refused, "Nothing was saved");
+    assert!(
+        words(&refused).contains("the editing box holds at most 4000"),
+        "{refused}"
+    );
+    assert_eq!(faq_rows(&bot).await, before);
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
