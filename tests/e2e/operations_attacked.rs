@@ -272,3 +272,72 @@ async fn the_bot_stops_in_time_with_a_scrape_half_sent_and_the_connection_is_clo
         assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
     }
 }
+
+#[tokio::test]
+async fn stats_name_the_topics_asked_here_by_this_servers_own_questions() {
+    use rekindle::domain::faq_layer::FaqDraft;
+    use rekindle::service::faq_admin;
+    let mut bot = TestBot::start().await;
+    let guild = GuildId::new(bot.fake.guild_id());
+    let admin = Actor::admin(12_501);
+    {
+        let services = &bot.running().services;
+        let content = services.content.get();
+        let ctx = || services.ctx(&content);
+        let added = FaqDraft::from_fields("Can we keep the dog?", "Talk it through.", "");
+        faq_admin::add(
+            ctx(),
+            guild,
+            rekindle::domain::ids::MemberId::new(12_501),
+            Some("the-dog"),
+            &added,
+        )
+        .await
+        .expect("added");
+        let opened = faq_admin::open(ctx(), guild, "astrology")
+            .await
+            .expect("opens");
+        let edited = FaqDraft::from_fields("Do horoscopes help?", "Not really.", "astrology");
+        faq_admin::edit(
+            ctx(),
+            guild,
+            rekindle::domain::ids::MemberId::new(12_501),
+            "astrology",
+            opened.revision,
+            &edited,
+        )
+        .await
+        .expect("edited");
+    }
+    let member = Actor::member(12_502);
+    for asked in ["the-dog", "astrology"] {
+        let reply = command(
+            &bot,
+            &member,
+            "faq",
+            json!([{"type": 3, "name": "topic", "value": asked}]),
+        )
+        .await;
+        assert!(!words(&reply).contains("couldn't find"), "{reply}");
+    }
+    crate::support::bot::wait_for_count(
+        &bot,
+        "SELECT COALESCE(SUM(answered), 0) FROM faq_usage",
+        2,
+    )
+    .await;
+    let stats = words(
+        &command(
+            &bot,
+            &admin,
+            "admin",
+            json!([{"type": 1, "name": "stats", "options": []}]),
+        )
+        .await,
+    );
+    for label in ["1 × Can we keep the dog?", "1 × Do horoscopes help?"] {
+        assert!(stats.contains(label), "{label} in {stats}");
+    }
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
