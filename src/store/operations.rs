@@ -121,6 +121,38 @@ impl Store {
         })
     }
 
+    /// The outbox of one server, summed up like [`Store::outbox_summary`]: the messages to
+    /// the members who enrolled in `guild`, and its public encouragement posts. What its
+    /// admins see: never another server's activity.
+    pub async fn server_outbox_summary(
+        &self,
+        guild: GuildId,
+        since: DateTime<Utc>,
+    ) -> anyhow::Result<OutboxSummary> {
+        let (pending, failed, sent_since): (i64, i64, i64) = sqlx::query_as(
+            "WITH here AS (
+                 SELECT status, sent_at FROM outbox
+                 WHERE member_id IN (SELECT member_id FROM programs WHERE guild_id = ?2)
+                    OR (kind = 'public'
+                        AND channel_id IN (SELECT channel_id FROM public_encouragement
+                                           WHERE guild_id = ?2))
+             )
+             SELECT (SELECT COUNT(*) FROM here WHERE status = 'pending'),
+                    (SELECT COUNT(*) FROM here WHERE status = 'failed'),
+                    (SELECT COUNT(*) FROM here WHERE status = 'sent' AND sent_at >= ?1)",
+        )
+        .bind(UnixTime(since))
+        .bind(guild)
+        .fetch_one(self.pool())
+        .await
+        .context("cannot sum up a server's outbox")?;
+        Ok(OutboxSummary {
+            pending,
+            failed,
+            sent_since,
+        })
+    }
+
     /// Members who enrolled in `guild` and whose DMs were found closed.
     pub async fn unreachable_members(&self, guild: GuildId) -> anyhow::Result<i64> {
         sqlx::query_scalar(

@@ -1,6 +1,7 @@
 //! Attacks on running the bot (issue 12): a server that cannot be left at the first try, a
 //! form submitted from a server that is not a home server, a clock set back under the alerts'
-//! hour, and the metrics counting what happened once.
+//! hour, the metrics counting what happened once, the listener against slow clients and a
+//! stop, and one server's admins reading another's activity.
 
 use chrono::{DateTime, Duration as Span, TimeZone, Utc};
 use rekindle::domain::ids::GuildId;
@@ -338,6 +339,51 @@ async fn stats_name_the_topics_asked_here_by_this_servers_own_questions() {
     for label in ["1 × Can we keep the dog?", "1 × Do horoscopes help?"] {
         assert!(stats.contains(label), "{label} in {stats}");
     }
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn another_servers_admin_reads_nothing_of_this_servers_activity_in_admin_health() {
+    use crate::member::{enrol, Member};
+    let mut bot = TestBot::start().await;
+    // This server's member gets their check-in; another server's admin asks for health.
+    let member = Member::new(12_601);
+    enrol(&bot, &member).await;
+    let now = rekindle::clock::Clock::now(&bot.clock) + Span::hours(10);
+    bot.clock.set(now);
+    bot.running()
+        .scheduler
+        .run_due(now)
+        .await
+        .expect("a scheduler run");
+    let ours = words(
+        &command(
+            &bot,
+            &Actor::admin(12_602),
+            "admin",
+            json!([{"type": 1, "name": "health", "options": []}]),
+        )
+        .await,
+    );
+    assert!(
+        !ours.contains(" 0 sent today"),
+        "this server's activity shows here: {ours}"
+    );
+    let stranger = Actor::admin(12_603).in_server(STRANGE_GUILD, STRANGE_CHANNEL);
+    let theirs = words(
+        &command(
+            &bot,
+            &stranger,
+            "admin",
+            json!([{"type": 1, "name": "health", "options": []}]),
+        )
+        .await,
+    );
+    assert!(
+        theirs.contains("0 pending · 0 failed (last 7 days) · 0 sent today"),
+        "{theirs}"
+    );
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
