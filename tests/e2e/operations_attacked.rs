@@ -387,3 +387,54 @@ async fn another_servers_admin_reads_nothing_of_this_servers_activity_in_admin_h
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn a_server_not_on_the_list_that_the_bot_is_in_at_start_is_left_once_it_connects() {
+    // Only another server is a home server: the one Discord lists right after READY is not.
+    let home = crate::support::fake::HOME_GUILD;
+    let mut bot = TestBot::start_with(|settings| {
+        settings.servers.allowed = vec![GuildId::new(STRANGE_GUILD)]
+    })
+    .await;
+    bot.fake
+        .wait_for_request("the bot leaves the server it found at start", WAIT, |r| {
+            r.method == "DELETE" && r.path == format!("/users/@me/guilds/{home}")
+        })
+        .await;
+    assert_eq!(bot.fake.left_guilds(), vec![home]);
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_dm_channel_is_refused_as_the_alerts_channel_and_nothing_is_posted_there() {
+    let mut bot = TestBot::start().await;
+    let member = crate::member::Member::new(12_701);
+    crate::member::enrol(&bot, &member).await;
+    let dm_channel = bot.fake.dm_channel_id(member.id);
+    let posts_before = bot.fake.dm_messages_to(member.id).len();
+    let reply = command(
+        &bot,
+        &Actor::admin(12_702),
+        "admin",
+        json!([{"type": 1, "name": "alerts", "options": [
+            {"type": 7, "name": "channel", "value": dm_channel.to_string()}
+        ]}]),
+    )
+    .await;
+    assert_private_reply(
+        &reply,
+        "is not a channel of this server, so nothing changed",
+    );
+    assert_eq!(bot.fake.dm_messages_to(member.id).len(), posts_before);
+    let stored: Option<i64> =
+        sqlx::query_scalar("SELECT alerts_channel_id FROM guild_settings WHERE guild_id = ?1")
+            .bind(bot.fake.guild_id() as i64)
+            .fetch_optional(bot.running().store.pool())
+            .await
+            .expect("a read")
+            .flatten();
+    assert_eq!(stored, None);
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
