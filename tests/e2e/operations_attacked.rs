@@ -438,3 +438,52 @@ async fn a_dm_channel_is_refused_as_the_alerts_channel_and_nothing_is_posted_the
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
+
+/// A bot whose gateway discovery (`GET /gateway`) answers `statuses` first, booted.
+async fn boot_with_discovery(statuses: &[u16]) -> TestBot {
+    let fake = crate::support::FakeDiscord::start().await;
+    fake.fail_gateway_discovery(statuses);
+    let dir = std::sync::Arc::new(tempfile::tempdir().expect("a temporary folder"));
+    let database_url = format!("sqlite://{}", dir.path().join("rekindle.db").display());
+    let mut bot = TestBot {
+        fake,
+        clock: rekindle::clock::ManualClock::new(crate::support::bot::start_instant()),
+        running: None,
+        dir,
+        database_url,
+    };
+    // Connected and registered on the fake, i.e. through the configured origin.
+    bot.boot().await;
+    bot
+}
+
+fn discoveries(bot: &TestBot) -> Vec<u16> {
+    bot.fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path == "/gateway")
+        .map(|r| r.status)
+        .collect()
+}
+
+#[tokio::test]
+async fn gateway_discovery_answering_429_is_waited_out_and_the_bot_connects_through_its_api_base() {
+    // Our own probe and serenity's discovery would both get a 429: serenity then falls back
+    // to Discord's own gateway host, past DISCORD_API_BASE (and, in a test, to the internet).
+    let mut bot = boot_with_discovery(&[429, 429]).await;
+    let seen = discoveries(&bot);
+    assert_eq!(&seen[..3], &[429, 429, 200], "{seen:?}");
+    assert_eq!(bot.fake.sessions_identified(), 1);
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn the_bot_connects_through_its_api_base_even_when_only_serenitys_own_discovery_is_refused() {
+    let mut bot = boot_with_discovery(&[200, 429]).await;
+    let seen = discoveries(&bot);
+    assert_eq!(&seen[..2], &[200, 429], "{seen:?}");
+    assert_eq!(bot.fake.sessions_identified(), 1);
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}

@@ -170,6 +170,12 @@ impl FakeDiscord {
     pub fn fail_leaving(&self, statuses: &[u16]) {
         self.shared.lock().leave_failures.extend(statuses);
     }
+    /// The next `GET /gateway` requests (gateway discovery) fail with these statuses, in
+    /// order (429 comes with Discord's rate-limit body; 200 answers that one as usual); the
+    /// ones after are answered.
+    pub fn fail_gateway_discovery(&self, statuses: &[u16]) {
+        self.shared.lock().discovery_failures.extend(statuses);
+    }
     /// Servers the bot left, in order.
     pub fn left_guilds(&self) -> Vec<u64> {
         self.shared.lock().left_guilds.clone()
