@@ -271,3 +271,76 @@ async fn a_forged_form_with_more_aliases_than_its_box_holds_is_refused_and_nothi
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn aliases_that_fold_to_another_entrys_key_or_alias_are_refused() {
+    let mut bot = TestBot::start().await;
+    let admin = Actor::admin(13_501);
+    open_form(&bot, &admin, "add", json!([])).await;
+    let before = faq_rows(&bot).await;
+    // Fullwidth letters (NFKC), a zero-width space, upper case, a soft hyphen: all fold to
+    // "no contact", the key of the file's "no-contact".
+    for alias in [
+        "ｎｏ ｃｏｎｔａｃｔ",
+        "no\u{200B}contact",
+        "NO CONTACT",
+        "no\u{00AD}contact",
+    ] {
+        let refused = submit(
+            &bot,
+            &admin,
+            "faq:add",
+            &[
+                ("question", "Is silence kind?"),
+                ("answer", "Sometimes."),
+                ("aliases", alias),
+            ],
+        )
+        .await;
+        assert!(
+            words(&refused).contains("is already the key or an alias of “no-contact”"),
+            "{alias:?}: {refused}"
+        );
+    }
+    assert_eq!(faq_rows(&bot).await, before);
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn history_pages_past_the_end_or_out_of_range_show_the_last_page_or_a_kind_refusal() {
+    let mut bot = TestBot::start().await;
+    let admin = Actor::admin(13_601);
+    for key in ["astrology", "jealousy"] {
+        assert_private_reply(
+            &admin_faq(&bot, &admin, "remove", topic(key)).await,
+            "Removed",
+        );
+    }
+    for page in [json!(3), json!(4_294_967_295u64), json!(0)] {
+        let history = admin_faq(
+            &bot,
+            &admin,
+            "history",
+            json!([{"type": 4, "name": "page", "value": page}]),
+        )
+        .await;
+        assert_private_reply(&history, "removed `astrology`");
+        assert_eq!(
+            history["data"]["embeds"][0]["footer"]["text"], "Page 1 of 1 · 2 changes in all",
+            "page {page}"
+        );
+    }
+    for page in [json!(-1), json!(99_999_999_999u64)] {
+        let history = admin_faq(
+            &bot,
+            &admin,
+            "history",
+            json!([{"type": 4, "name": "page", "value": page}]),
+        )
+        .await;
+        assert_private_reply(&history, "couldn't understand one of the options");
+    }
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
