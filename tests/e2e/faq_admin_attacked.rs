@@ -344,3 +344,65 @@ async fn history_pages_past_the_end_or_out_of_range_show_the_last_page_or_a_kind
     bot.fake.assert_no_violations();
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn an_admin_who_never_enrolled_gets_their_faq_changes_by_export_and_erases_their_id() {
+    let mut bot = TestBot::start().await;
+    let admin = Actor::admin(13_701);
+    assert_private_reply(
+        &admin_faq(&bot, &admin, "remove", topic("astrology")).await,
+        "Removed",
+    );
+    let privacy = |sub: &'static str| {
+        let bot = &bot;
+        let admin = admin.clone();
+        async move {
+            let interaction = bot
+                .fake
+                .slash(
+                    &admin,
+                    "privacy",
+                    json!([{"type": 1, "name": sub, "options": []}]),
+                )
+                .await;
+            let reply = bot.fake.wait_answer(&interaction, WAIT).await;
+            (interaction, reply)
+        }
+    };
+    let (_, exported) = privacy("export").await;
+    assert_private_reply(&exported, "I've sent you a file");
+    let message = bot
+        .fake
+        .dm_messages_to(13_701)
+        .pop()
+        .expect("the export DM");
+    let export: serde_json::Value =
+        serde_json::from_str(message["files"][0]["content"].as_str().expect("text"))
+            .expect("valid JSON");
+    assert_eq!(export["member_id"], "13701");
+    assert_eq!(export["settings"], serde_json::Value::Null);
+    assert_eq!(export["faq_changes"][0]["key"], "astrology");
+    assert_eq!(export["faq_changes"][0]["action"], "removed");
+    assert_eq!(
+        export["faq_changes"][0]["server_id"],
+        bot.fake.guild_id().to_string()
+    );
+
+    let (interaction, _) = privacy("delete").await;
+    let shown = bot
+        .fake
+        .original_response(&interaction)
+        .expect("the prompt");
+    let done = crate::member::press(&bot, &admin, "pv:delete", &shown).await;
+    assert!(words(&done).contains("I keep nothing about you"), "{done}");
+    let history = admin_faq(&bot, &Actor::admin(13_702), "history", json!([])).await;
+    assert_private_reply(
+        &history,
+        "an admin (who has since erased their data) removed `astrology`",
+    );
+    assert!(!words(&history).contains("13701"), "{history}");
+    let (_, again) = privacy("export").await;
+    assert_private_reply(&again, "I don't keep anything about you");
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}
