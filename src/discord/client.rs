@@ -68,12 +68,11 @@ pub async fn run(
     let reach = Reach::new(settings.discord.api_base.as_deref(), &token);
     let clock = data.services.clock.clone();
     let now = move || clock.now();
-    if gateway::wait_for_discord(&reach, &telemetry, &now, until_stopped())
-        .await
-        .is_none()
-    {
+    let Some(discovered) =
+        gateway::wait_for_discord(&reach, &telemetry, &now, until_stopped()).await
+    else {
         return Ok(());
-    }
+    };
     let http = http(&token, settings.discord.api_base.as_deref());
     let guild = settings.discord.guild_id;
     let framework = poise::Framework::builder()
@@ -101,6 +100,12 @@ pub async fn run(
         .framework(framework)
         .await
         .map_err(ConnectionError::Build)?;
+    // serenity asked for the gateway's address again while building the client, and took
+    // Discord's own host if that failed (a 429, say): past DISCORD_API_BASE. Its shards use
+    // the address we were given instead.
+    if let gateway::Discovered::Gateway(url) = discovered {
+        *client.ws_url.lock().await = url;
+    }
     let shard_manager = client.shard_manager.clone();
     let closing = until_stopped();
     tokio::spawn(async move {
@@ -155,6 +160,11 @@ async fn register(
 /// command goes on as usual.
 fn before_command(ctx: super::Context<'_>) -> poise::BoxFuture<'_, Result<bool, Error>> {
     Box::pin(async move {
+        // poise runs this check once for each level of a subcommand (`/admin`, `faq`,
+        // `edit`): everything below happens once per interaction, at the first.
+        if ctx.invocation_data::<Started>().await.is_some() {
+            return Ok(true);
+        }
         ctx.set_invocation_data(Started(Instant::now())).await;
         let services = &ctx.data().services;
         let autocomplete = matches!(ctx, poise::Context::Application(app)

@@ -70,6 +70,22 @@ pub fn on_error(error: FrameworkError<'_, Data, Error>) -> poise::BoxFuture<'_, 
                     .unwrap_or_default();
                 reply(ctx, &format!("Sorry, I couldn't understand one of the options{detail}. Please check it and try again.")).await;
             }
+            FrameworkError::CommandStructureMismatch {
+                ctx, description, ..
+            } => {
+                // Options Discord should never have let through (out of range, the wrong
+                // type): a registration from before an update, still cached by Discord, or a
+                // forged interaction. poise's own handler only logs it, and the member would
+                // see "the application did not respond".
+                let ctx = poise::Context::Application(ctx);
+                super::client::finished(ctx, "refused").await;
+                tracing::warn!(command = %ctx.command().qualified_name, description, "options not as registered");
+                let autocomplete = matches!(ctx, poise::Context::Application(app)
+                    if app.interaction_type == poise::CommandInteractionType::Autocomplete);
+                if !autocomplete {
+                    reply(ctx, "Sorry, I couldn't understand one of the options. If I was updated a moment ago, Discord may show the old command for a while: please try again later.").await;
+                }
+            }
             FrameworkError::CommandPanic { ctx, .. } => {
                 super::client::finished(ctx, "error").await;
                 tracing::error!(command = %ctx.command().qualified_name, "command panicked");

@@ -1,7 +1,7 @@
 //! Gateway events that are not slash commands: components, modals, direct messages, and the
 //! servers the bot is in.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use poise::serenity_prelude as serenity;
 
@@ -111,19 +111,67 @@ async fn not_served(ctx: &serenity::Context, data: &Data, to: Answer<'_>) -> Res
     sent.map_err(Error::from)
 }
 
-/// Leaves a server that is not one of the home servers, and forgets it.
+/// Tries to leave a server at most this many times: Discord may answer a 5xx, a 429 or
+/// nothing at all for a moment, and a server that is not left stays a place the bot is in.
+const LEAVE_TRIES: u32 = 6;
+/// The wait before the second try; it doubles after each (about 15 s in all).
+const LEAVE_FIRST_WAIT: Duration = Duration::from_millis(500);
+
+/// Forgets a server that is not one of the home servers (nothing more is posted there) and
+/// leaves it, trying again while Discord's answer is a passing failure.
 async fn leave(ctx: &serenity::Context, data: &Data, guild: serenity::GuildId) {
     let id = GuildId::new(guild.get());
-    match ctx.http.leave_guild(guild).await {
-        Ok(()) => {
-            tracing::warn!(guild = %id, "left a server that is not in servers.allowed");
-            data.services.telemetry.metrics.server_left();
-        }
-        Err(error) => {
-            tracing::error!(guild = %id, error = %error, "cannot leave a server that is not in servers.allowed");
+    forget(data, id).await;
+    let mut wait = LEAVE_FIRST_WAIT;
+    for tries in 1..=LEAVE_TRIES {
+        let error = match ctx.http.leave_guild(guild).await {
+            Ok(()) => {
+                tracing::warn!(guild = %id, "left a server that is not in servers.allowed");
+                data.services.telemetry.metrics.server_left();
+                return;
+            }
+            Err(error) => error,
+        };
+        match leave_failure(&error) {
+            LeaveFailure::NotThere => {
+                tracing::info!(guild = %id, "a server that is not in servers.allowed was already left");
+                return;
+            }
+            LeaveFailure::Passing if tries < LEAVE_TRIES => {
+                tracing::debug!(guild = %id, tries, error = %error, "cannot leave a server yet: trying again");
+                tokio::time::sleep(wait).await;
+                wait *= 2;
+            }
+            LeaveFailure::Passing | LeaveFailure::Refused => {
+                tracing::error!(guild = %id, tries, error = %error, "cannot leave a server that is not in servers.allowed; its interactions are ignored, and leaving is tried again when Discord next lists it");
+                return;
+            }
         }
     }
-    forget(data, id).await;
+}
+
+/// What a failed request to leave a server means.
+enum LeaveFailure {
+    /// The bot is not in that server (any more).
+    NotThere,
+    /// A 5xx, a 429 or a network error: worth another try.
+    Passing,
+    /// Anything else: another try would be refused too.
+    Refused,
+}
+
+fn leave_failure(error: &serenity::Error) -> LeaveFailure {
+    match error {
+        serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(response)) => {
+            match response.status_code.as_u16() {
+                404 => LeaveFailure::NotThere,
+                429 | 500..=599 => LeaveFailure::Passing,
+                _ => LeaveFailure::Refused,
+            }
+        }
+        serenity::Error::Http(serenity::HttpError::Request(_)) => LeaveFailure::Passing,
+        _ => LeaveFailure::Refused,
+    }
 }
 
 async fn forget(data: &Data, guild: GuildId) {

@@ -45,6 +45,34 @@ pub async fn shards(manager: &Arc<serenity::ShardManager>) -> Vec<ShardView> {
     shards
 }
 
+/// The longest `retry_after` of a 429 on gateway discovery that is waited for.
+const MAX_RETRY_AFTER_SECS: f64 = 60.0;
+
+/// What gateway discovery found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Discovered {
+    /// The gateway's address, for the client's shards.
+    Gateway(String),
+    /// Discord refused the token: the client will find out and say so.
+    Refused,
+}
+
+/// Why gateway discovery did not succeed, and how long Discord asked us to wait (a 429).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotReached {
+    pub why: String,
+    pub retry_after: Option<Duration>,
+}
+
+impl NotReached {
+    fn new(why: String) -> NotReached {
+        NotReached {
+            why,
+            retry_after: None,
+        }
+    }
+}
+
 /// Finds out whether, and why not, Discord can be reached from here.
 #[derive(Clone)]
 pub struct Reach {
@@ -69,8 +97,14 @@ impl Reach {
         }
     }
 
-    /// `GET /gateway` (it needs no token): the gateway's URL, or why Discord cannot be reached.
-    pub async fn gateway_url(&self) -> Result<String, String> {
+    /// `GET /gateway`: the gateway's address, or why Discord's REST API did not give it.
+    ///
+    /// Only a 2xx with an address counts as reached: serenity asks again when the client is
+    /// built, and if that fails it silently connects to Discord's own gateway host, past
+    /// `DISCORD_API_BASE`; the address found here is handed to the client instead
+    /// ([`super::client::run`]). A refused token (401, 403) is Discord answering: the client
+    /// then says the token is refused.
+    pub async fn gateway_url(&self) -> Result<Discovered, NotReached> {
         let url = format!("{}/api/v10/gateway", self.origin);
         let response = self
             .client
@@ -79,29 +113,50 @@ impl Reach {
             .send()
             .await
             .map_err(|error| {
-                format!(
+                NotReached::new(format!(
                     "{} does not answer ({})",
                     shown(&self.origin),
                     cause(&error)
-                )
+                ))
             })?;
         let status = response.status();
-        if status.is_server_error() {
-            return Err(format!("{} answered {status}", shown(&self.origin)));
+        if matches!(status.as_u16(), 401 | 403) {
+            return Ok(Discovered::Refused);
         }
+        let header = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse::<f64>().ok());
         let json: serde_json::Value = response.json().await.unwrap_or_default();
-        Ok(json["url"]
-            .as_str()
-            .unwrap_or("wss://gateway.discord.gg")
-            .to_owned())
+        if !status.is_success() {
+            let mut not_reached =
+                NotReached::new(format!("{} answered {status}", shown(&self.origin)));
+            if status.as_u16() == 429 {
+                not_reached.retry_after = json["retry_after"]
+                    .as_f64()
+                    .or(header)
+                    .filter(|seconds| seconds.is_finite() && *seconds >= 0.0)
+                    .map(|seconds| Duration::from_secs_f64(seconds.min(MAX_RETRY_AFTER_SECS)));
+            }
+            return Err(not_reached);
+        }
+        match json["url"].as_str() {
+            Some(url) if !url.is_empty() => Ok(Discovered::Gateway(url.to_owned())),
+            _ => Err(NotReached::new(format!(
+                "{} answered {status} without the gateway's address",
+                shown(&self.origin)
+            ))),
+        }
     }
 
     /// Why Discord cannot be reached now (its REST API, then a websocket handshake with its
     /// gateway), or `None` when both answer.
     pub async fn why(&self) -> Option<String> {
         let url = match self.gateway_url().await {
-            Ok(url) => url,
-            Err(why) => return Some(why),
+            Ok(Discovered::Gateway(url)) => url,
+            Ok(Discovered::Refused) => return Some("Discord refused the bot token".into()),
+            Err(not_reached) => return Some(not_reached.why),
         };
         // As serenity connects: the URL as Discord gave it, with the API version.
         let address = format!("{url}?v=10");
@@ -147,14 +202,14 @@ fn cause(error: &reqwest::Error) -> String {
     source.to_string()
 }
 
-/// Waits until Discord's REST API answers, saying once why it does not; `None` if
-/// `shutdown` came first. Returns the gateway's URL.
+/// Waits until Discord's REST API gives the gateway's address, saying once why it does not;
+/// `None` if `shutdown` came first. A 429's `retry_after` is honoured.
 pub async fn wait_for_discord(
     reach: &Reach,
     telemetry: &Telemetry,
     now: impl Fn() -> chrono::DateTime<chrono::Utc>,
     shutdown: impl Future<Output = ()>,
-) -> Option<String> {
+) -> Option<Discovered> {
     tokio::pin!(shutdown);
     let started = Instant::now();
     let mut told = false;
@@ -163,29 +218,44 @@ pub async fn wait_for_discord(
             () = &mut shutdown => return None,
             attempt = reach.gateway_url() => attempt,
         };
-        match attempt {
-            Ok(url) => {
+        let not_reached = match attempt {
+            Ok(discovered) => {
                 if told {
                     tracing::info!(after_s = started.elapsed().as_secs(), "reached Discord");
                 }
-                return Some(url);
+                return Some(discovered);
             }
-            Err(why) if !told => {
-                tracing::warn!("cannot reach Discord: {why}, retrying in {RETRY_EVERY_SECS} s");
-                telemetry.status.problem(Problem {
-                    at: now(),
-                    kind: ProblemKind::Gateway,
-                    guild: None,
-                    text: format!("cannot reach Discord: {why}"),
-                });
-                told = true;
-            }
-            Err(why) => tracing::debug!("still cannot reach Discord: {why}"),
+            Err(not_reached) => not_reached,
+        };
+        let wait = not_reached
+            .retry_after
+            .unwrap_or(Duration::from_secs(RETRY_EVERY_SECS));
+        let why = &not_reached.why;
+        if told {
+            tracing::debug!("still cannot reach Discord: {why}");
+        } else {
+            tracing::warn!("cannot reach Discord: {why}, retrying in {}", seconds(wait));
+            telemetry.status.problem(Problem {
+                at: now(),
+                kind: ProblemKind::Gateway,
+                guild: None,
+                text: format!("cannot reach Discord: {why}"),
+            });
+            told = true;
         }
         tokio::select! {
             () = &mut shutdown => return None,
-            () = tokio::time::sleep(Duration::from_secs(RETRY_EVERY_SECS)) => {}
+            () = tokio::time::sleep(wait) => {}
         }
+    }
+}
+
+/// A wait as a log line says it: "5 s", "0.2 s".
+fn seconds(wait: Duration) -> String {
+    if wait.subsec_millis() == 0 {
+        format!("{} s", wait.as_secs())
+    } else {
+        format!("{:.1} s", wait.as_secs_f64())
     }
 }
 
@@ -245,6 +315,13 @@ pub async fn monitor(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_wait_reads_in_whole_or_tenths_of_seconds() {
+        use std::time::Duration;
+        assert_eq!(super::seconds(Duration::from_secs(5)), "5 s");
+        assert_eq!(super::seconds(Duration::from_millis(200)), "0.2 s");
+    }
+
     #[test]
     fn a_proxy_password_is_never_shown() {
         assert_eq!(

@@ -45,18 +45,20 @@ impl AlertKind {
 pub const ALERT_EVERY: Duration = Duration::hours(1);
 
 /// Whether an alert of a kind last posted at `last` may be posted at `now`. A `last` in the
-/// future means the clock was set back: the hour is counted from `now` instead, so a wrong
-/// clock can delay an alert by at most an hour, never silence it for longer.
+/// future means the clock was set back, by seconds (NTP) or by days (a clock that ran ahead,
+/// put right): nobody can tell how long ago the last one really was, so it is held back and
+/// the hour is counted again from `now` (the store records `now` as the last time). A wrong
+/// clock delays an alert by at most an hour; it never posts the same problem twice in a few
+/// seconds, and never silences it for longer.
 pub fn may_alert(last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
     match last {
         None => true,
-        Some(last) if last > now => true,
-        Some(last) => now - last >= ALERT_EVERY,
+        Some(last) => last <= now && now - last >= ALERT_EVERY,
     }
 }
 
-/// The earliest `last` at which an alert is still held back at `now`: posting claims the hour
-/// only where the stored time is older than this (or in the future).
+/// The latest `last` at which an alert may be posted at `now`: posting claims the hour only
+/// where the stored time is this or older (a time in the future is first brought to `now`).
 pub fn held_back_since(now: DateTime<Utc>) -> DateTime<Utc> {
     now - ALERT_EVERY
 }
@@ -110,8 +112,15 @@ mod tests {
     }
 
     #[test]
-    fn a_clock_set_back_does_not_silence_alerts() {
-        assert!(may_alert(Some(at(12, 0)), at(10, 0)));
+    fn a_clock_set_back_holds_the_alert_and_restarts_the_hour_from_now() {
+        assert!(!may_alert(Some(at(10, 0)), at(9, 59)));
+        assert!(!may_alert(Some(at(12, 0)), at(10, 0)));
+        // The hour restarted from the step back: an hour later at most, it is posted.
+        assert!(!may_alert(Some(at(10, 0)), at(10, 59)));
+        assert!(
+            may_alert(Some(at(10, 0)), at(11, 0)),
+            "delayed an hour at most"
+        );
     }
 
     #[test]

@@ -29,14 +29,19 @@ pub fn fold(text: &str) -> String {
 }
 
 /// Whether `c` takes no space and shows nothing: zero-width and joining characters,
-/// variation selectors, soft hyphens, the Hangul fillers.
+/// variation selectors, soft hyphens, the Hangul fillers, the marks and overrides that set
+/// the direction of text (right-to-left and the like), invisible operators and formatting
+/// characters, and the "tag" characters (invisible copies of ASCII).
 pub fn is_zero_width(c: char) -> bool {
     matches!(
         c,
         '\u{200B}'..='\u{200F}'
-            | '\u{2060}'..='\u{2064}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{061C}'
             | '\u{FEFF}'
             | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FFF9}'..='\u{FFFB}'
             | '\u{00AD}'
             | '\u{034F}'
             | '\u{115F}'
@@ -44,6 +49,9 @@ pub fn is_zero_width(c: char) -> bool {
             | '\u{3164}'
             | '\u{FFA0}'
             | '\u{180E}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E007F}'
+            | '\u{E0100}'..='\u{E01EF}'
     )
 }
 
@@ -153,6 +161,23 @@ mod tests {
             words("Love-spells & astrology"),
             vec!["love", "spells", "astrology"]
         );
+    }
+
+    #[test]
+    fn direction_overrides_and_tag_characters_show_nothing() {
+        for invisible in [
+            "\u{202E}",           // right-to-left override
+            "\u{2067}",           // right-to-left isolate
+            "\u{2069}",           // pop directional isolate
+            "\u{061C}",           // Arabic letter mark
+            "\u{E0041}\u{E0042}", // tag letters: invisible "AB"
+            "\u{E0100}",          // a variation selector of the supplement
+            "\u{FFF9}",
+        ] {
+            assert!(!invisible.chars().any(is_visible), "{invisible:?}");
+        }
+        assert!("\u{202E}abc".chars().any(is_visible));
+        assert!("שלום".chars().any(is_visible), "right-to-left letters show");
     }
 
     #[test]

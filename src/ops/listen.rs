@@ -5,7 +5,8 @@
 //! a malformed request is answered 400 by hyper and closed. A client that is slow to send its
 //! headers is dropped after [`HEADER_TIMEOUT`], any connection after [`CONNECTION_TIMEOUT`],
 //! and at most [`MAX_CONNECTIONS`] are served at once (more wait in the kernel's backlog), so
-//! a misbehaving scraper cannot take the bot's memory or tasks. It stops when the bot stops.
+//! a misbehaving scraper cannot take the bot's memory or tasks. It stops when the bot stops,
+//! and so does every connection it has open.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -34,6 +35,8 @@ pub const CONNECTION_TIMEOUT: Duration = Duration::from_secs(30);
 pub const MAX_CONNECTIONS: usize = 16;
 /// The largest request head read (hyper's minimum buffer); larger ones are refused.
 const MAX_HEAD: usize = 16 * 1024;
+/// How long a response being written when the bot stops may take to finish.
+pub const CLOSING_GRACE: Duration = Duration::from_secs(1);
 /// How long `/metrics` waits for the outbox counts before answering without refreshing them.
 const COUNTS_DEADLINE: Duration = Duration::from_secs(2);
 
@@ -53,11 +56,16 @@ pub async fn bind(address: SocketAddr) -> anyhow::Result<TcpListener> {
 }
 
 /// Serves `/healthz` and `/metrics` on `listener` until `shutdown` completes; then it stops
-/// accepting and the port is closed.
+/// accepting, the port is closed, and every open connection ends: a response being written
+/// is finished (for at most [`CLOSING_GRACE`]), an idle or half-sent one is closed at once.
 pub async fn serve(listener: TcpListener, probe: Probe, shutdown: impl Future<Output = ()>) {
     tokio::pin!(shutdown);
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let (closing, closed) = tokio::sync::watch::channel(false);
+    let mut connections = tokio::task::JoinSet::new();
     loop {
+        // Finished connections are reaped as we go, so the set stays small.
+        while connections.try_join_next().is_some() {}
         let permit = tokio::select! {
             () = &mut shutdown => break,
             permit = slots.clone().acquire_owned() => match permit {
@@ -79,7 +87,8 @@ pub async fn serve(listener: TcpListener, probe: Probe, shutdown: impl Future<Ou
             }
         };
         let probe = probe.clone();
-        tokio::spawn(async move {
+        let mut closed = closed.clone();
+        connections.spawn(async move {
             let service = hyper::service::service_fn(move |request| {
                 let probe = probe.clone();
                 async move { Ok::<_, Infallible>(answer(&probe, &request).await) }
@@ -89,12 +98,33 @@ pub async fn serve(listener: TcpListener, probe: Probe, shutdown: impl Future<Ou
                 .header_read_timeout(HEADER_TIMEOUT)
                 .max_buf_size(MAX_HEAD)
                 .serve_connection(TokioIo::new(stream), service);
-            match tokio::time::timeout(CONNECTION_TIMEOUT, connection).await {
-                Ok(Ok(())) | Err(_) => {}
-                Ok(Err(error)) => tracing::debug!(error = %error, "ops listener: connection ended"),
+            tokio::pin!(connection);
+            let stop = async move {
+                let _ = closed.wait_for(|closing| *closing).await;
+            };
+            let served = tokio::select! {
+                served = tokio::time::timeout(CONNECTION_TIMEOUT, connection.as_mut()) => served,
+                () = stop => {
+                    connection.as_mut().graceful_shutdown();
+                    tokio::time::timeout(CLOSING_GRACE, connection.as_mut()).await
+                }
+            };
+            if let Ok(Err(error)) = served {
+                tracing::debug!(error = %error, "ops listener: connection ended");
             }
             drop(permit);
         });
+    }
+    drop(listener);
+    closing.send_replace(true);
+    // Each connection ends within its grace; the set is aborted if one does not.
+    if tokio::time::timeout(CLOSING_GRACE * 2, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await
+    .is_err()
+    {
+        connections.abort_all();
     }
     tracing::info!("ops listener stopped");
 }

@@ -2,6 +2,7 @@
 
 use super::messages::{Destination, Outgoing};
 use super::{Ctx, ServiceError};
+use crate::content::faq::{layered, ServerFaq};
 use crate::content::Content;
 use crate::delivery::Lane;
 use crate::domain::ids::{ChannelId, GuildId};
@@ -124,17 +125,23 @@ impl Stats {
 pub async fn stats(ctx: Ctx<'_>, guild: GuildId) -> Result<Stats, ServiceError> {
     let totals = ctx.store.totals(guild, ctx.now).await?;
     let top = ctx.store.top_faq_topics(guild, 5).await?;
+    let layer = ctx.store.faq_layer(guild).await?;
+    let server = layered(&ctx.content.faq, &layer);
     Ok(Stats {
         totals,
-        top_faq: label_topics(ctx.content, top),
+        top_faq: label_topics(ctx.content, &server, top),
     })
 }
 
-fn label_topics(content: &Content, top: Vec<TopicCount>) -> Vec<(String, i64)> {
+/// Each topic by its question as this server has it (its own entries and versions too), else
+/// as the file has it, else by its key (an entry removed since).
+fn label_topics(content: &Content, server: &ServerFaq, top: Vec<TopicCount>) -> Vec<(String, i64)> {
     top.into_iter()
         .map(|t| {
-            let label = content
-                .faq_by_key(&t.topic)
+            let label = server
+                .entry(&t.topic)
+                .map(|(entry, _)| entry)
+                .or_else(|| content.faq_by_key(&t.topic))
                 .map_or(t.topic.clone(), |e| e.question.clone());
             (label, t.answered)
         })

@@ -305,6 +305,16 @@ fn entry_of(key: &str, draft: &FaqDraft) -> FaqEntry {
     }
 }
 
+/// A rule only the editor has: what it saves must open in its own form again. A form's box
+/// holds [`MODAL_INPUT`] characters, and Discord checks that, but a modified client can send
+/// more; aliases are checked one by one by the file's rules, so their total is checked here.
+fn fits_the_form(draft: &FaqDraft) -> Option<String> {
+    let length = FaqDraft::aliases_text(&draft.aliases).chars().count();
+    (length > MODAL_INPUT).then(|| {
+        format!("`aliases` are {length} characters together; the editing box holds at most {MODAL_INPUT}")
+    })
+}
+
 /// The other entries `key` must not clash with: every entry the server shows but itself.
 fn others(server: &ServerFaq, key: &str) -> Vec<FaqEntry> {
     server
@@ -395,6 +405,7 @@ fn decide_add(
         );
     }
     rules.extend(full(server.faq.len()));
+    rules.extend(fits_the_form(&draft));
     if !rules.is_empty() {
         return Err(FaqRefusal::BreaksRules(rules));
     }
@@ -431,7 +442,8 @@ fn decide_edit(
             },
         ));
     }
-    let rules = rules_broken(&entry, &others(&server, key));
+    let mut rules = rules_broken(&entry, &others(&server, key));
+    rules.extend(fits_the_form(&draft));
     if !rules.is_empty() {
         return Err(FaqRefusal::BreaksRules(rules));
     }

@@ -1,5 +1,6 @@
 //! `/admin health`: how the bot is doing, for a server's admins. Counts, times and the
-//! latest problems (their server's and the whole bot's), never a member's words or ids.
+//! latest problems (their server's and the whole bot's), never a member's words or ids, and
+//! never another server's activity: the outbox counts are this server's.
 
 use chrono::{DateTime, Utc};
 
@@ -18,7 +19,8 @@ pub struct Health {
     pub gateway: Gateway,
     /// When the scheduler last finished a pass.
     pub last_pass: Option<DateTime<Utc>>,
-    /// The whole bot's outbox; "sent" counts since midnight UTC.
+    /// This server's outbox (its members' messages, its public posts; the host sees the whole
+    /// bot's in `/metrics`); "sent" counts since midnight UTC.
     pub outbox: OutboxSummary,
     /// Members who enrolled in this server and whose DMs are closed.
     pub unreachable: i64,
@@ -43,7 +45,7 @@ pub async fn health(
         .date_naive()
         .and_hms_opt(0, 0, 0)
         .map_or(ctx.now, |start| start.and_utc());
-    let outbox = ctx.store.outbox_summary(midnight).await?;
+    let outbox = ctx.store.server_outbox_summary(guild, midnight).await?;
     let unreachable = ctx.store.unreachable_members(guild).await?;
     let status = &telemetry.status;
     Ok(Health {

@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::dm::{self, ClosedDms, Delivery};
-use super::messages::Outgoing;
+use super::messages::{Destination, Outgoing};
 use super::{Ctx, ServiceError};
-use crate::delivery::Lane;
+use crate::delivery::{Lane, SendError};
 use crate::domain::ids::CheckinId;
 use crate::domain::member::MemberId;
 use crate::domain::outbox::Kind;
@@ -35,6 +35,18 @@ pub struct Export {
     pub reflections: Vec<ExportReflection>,
     /// Scheduled messages not sent yet.
     pub pending_messages: Vec<ExportPending>,
+    /// Changes the member made to a server's FAQ as its admin (kept with their id).
+    pub faq_changes: Vec<ExportFaqChange>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ExportFaqChange {
+    /// The server's id, as a string.
+    pub server_id: String,
+    pub key: String,
+    /// `added`, `edited` or `removed`.
+    pub action: String,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -100,12 +112,13 @@ pub struct ExportPending {
     pub queued: bool,
 }
 
-/// Everything stored about the member, or `None` if nothing is.
+/// Everything stored about the member, or `None` if nothing is. Someone who never started
+/// the program but changed a server's FAQ as its admin has those changes, and nothing else.
 pub async fn export(ctx: Ctx<'_>, member: MemberId) -> Result<Option<Export>, ServiceError> {
     let record = ctx.store.member_record(member).await?;
-    let Some(row) = record.member.clone() else {
+    if record.member.is_none() && record.faq_changes.is_empty() {
         return Ok(None);
-    };
+    }
     let prompt = |step: StepNumber, index: usize| {
         ctx.content
             .step(step.get())
@@ -113,23 +126,32 @@ pub async fn export(ctx: Ctx<'_>, member: MemberId) -> Result<Option<Export>, Se
             .cloned()
             .unwrap_or_default()
     };
-    let settings = row.settings;
     Ok(Some(Export {
         format: FORMAT,
         version: VERSION,
         exported_at: ctx.now,
         member_id: member.to_string(),
-        settings: Some(ExportSettings {
-            timezone: settings.timezone.name().to_owned(),
-            checkin_time: settings.checkin_time.to_string(),
-            frequency: settings.frequency.as_str().to_owned(),
-            days: settings.days.as_string(),
-            encouragement: settings.encouragement,
+        settings: record.member.clone().map(|row| ExportSettings {
+            timezone: row.settings.timezone.name().to_owned(),
+            checkin_time: row.settings.checkin_time.to_string(),
+            frequency: row.settings.frequency.as_str().to_owned(),
+            days: row.settings.days.as_string(),
+            encouragement: row.settings.encouragement,
             reachable_by_dm: row.reachable,
             member_since: row.created_at,
             region: row.region.map(|country| country.code.to_owned()),
         }),
         pending_messages: pending_messages(&record),
+        faq_changes: record
+            .faq_changes
+            .iter()
+            .map(|change| ExportFaqChange {
+                server_id: change.guild.to_string(),
+                key: change.key.clone(),
+                action: change.kind.as_str().to_owned(),
+                at: change.at,
+            })
+            .collect(),
         program: record.program.map(|program| ExportProgram {
             step: i64::from(program.step.get()),
             step_since: program.step_since,
@@ -226,12 +248,31 @@ pub async fn export_to_dm(
     let Some(export) = export(ctx, member).await? else {
         return Ok(None);
     };
+    let enrolled = export.settings.is_some();
     let json = serde_json::to_vec_pretty(&export).map_err(anyhow::Error::from)?;
+    let message = Outgoing::Export { json };
+    if !enrolled {
+        // An admin who only changed a server's FAQ: no member row to keep a DM channel or
+        // closed DMs on, so the file goes to them directly (still under their lock).
+        let to = Destination::Member {
+            member,
+            channel: None,
+        };
+        return match ctx
+            .messenger
+            .send(to, &message, Lane::Interactive, None)
+            .await
+        {
+            Ok(_) => Ok(Some(Delivery::Sent)),
+            Err(SendError::DmsClosed) => Ok(Some(Delivery::Closed)),
+            Err(error) => Err(ServiceError::Send(error)),
+        };
+    }
     let delivery = dm::send_held(
         ctx,
         &held,
         member,
-        &Outgoing::Export { json },
+        &message,
         Lane::Interactive,
         None,
         ClosedDms::ToldNow,

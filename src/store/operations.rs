@@ -65,9 +65,10 @@ impl Store {
     }
 
     /// Claims the hour for an alert of `kind` in `guild` at `now`: true (and `now` recorded)
-    /// when none was posted after `held_back_since` (or one is recorded in the future, after
-    /// the clock was set back), false when this hour already had one. One statement, so two
-    /// problems at once claim it once.
+    /// when none was posted after `held_back_since`, false when this hour already had one.
+    /// A time recorded in the future (the clock was set back) is first brought back to `now`
+    /// and holds this alert back: the hour restarts (see [`crate::domain::alerts::may_alert`]).
+    /// Conditional statements in one transaction, so two problems at once claim it once.
     pub async fn claim_alert(
         &self,
         guild: GuildId,
@@ -75,19 +76,30 @@ impl Store {
         now: DateTime<Utc>,
         held_back_since: DateTime<Utc>,
     ) -> anyhow::Result<bool> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE alerts_sent SET sent_at = ?3 WHERE guild_id = ?1 AND kind = ?2 AND sent_at > ?3",
+        )
+        .bind(guild)
+        .bind(kind.as_str())
+        .bind(UnixTime(now))
+        .execute(&mut *tx)
+        .await
+        .context("cannot record an alert")?;
         let claimed = sqlx::query(
             "INSERT INTO alerts_sent (guild_id, kind, sent_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (guild_id, kind) DO UPDATE SET sent_at = ?3
-             WHERE sent_at <= ?4 OR sent_at > ?3",
+             WHERE sent_at <= ?4",
         )
         .bind(guild)
         .bind(kind.as_str())
         .bind(UnixTime(now))
         .bind(UnixTime(held_back_since))
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .context("cannot record an alert")?
         .rows_affected();
+        tx.commit().await.context("cannot record an alert")?;
         Ok(claimed == 1)
     }
 
@@ -102,6 +114,38 @@ impl Store {
         .fetch_one(self.pool())
         .await
         .context("cannot sum up the outbox")?;
+        Ok(OutboxSummary {
+            pending,
+            failed,
+            sent_since,
+        })
+    }
+
+    /// The outbox of one server, summed up like [`Store::outbox_summary`]: the messages to
+    /// the members who enrolled in `guild`, and its public encouragement posts. What its
+    /// admins see: never another server's activity.
+    pub async fn server_outbox_summary(
+        &self,
+        guild: GuildId,
+        since: DateTime<Utc>,
+    ) -> anyhow::Result<OutboxSummary> {
+        let (pending, failed, sent_since): (i64, i64, i64) = sqlx::query_as(
+            "WITH here AS (
+                 SELECT status, sent_at FROM outbox
+                 WHERE member_id IN (SELECT member_id FROM programs WHERE guild_id = ?2)
+                    OR (kind = 'public'
+                        AND channel_id IN (SELECT channel_id FROM public_encouragement
+                                           WHERE guild_id = ?2))
+             )
+             SELECT (SELECT COUNT(*) FROM here WHERE status = 'pending'),
+                    (SELECT COUNT(*) FROM here WHERE status = 'failed'),
+                    (SELECT COUNT(*) FROM here WHERE status = 'sent' AND sent_at >= ?1)",
+        )
+        .bind(UnixTime(since))
+        .bind(guild)
+        .fetch_one(self.pool())
+        .await
+        .context("cannot sum up a server's outbox")?;
         Ok(OutboxSummary {
             pending,
             failed,
@@ -160,10 +204,17 @@ mod tests {
         assert!(!claim(a, AlertKind::PublicPost, at(11, 30))
             .await
             .expect("held back"));
-        // A clock set back does not silence alerts.
-        assert!(claim(a, AlertKind::PublicPost, at(9, 0))
+        // A clock set back holds the alert and restarts the hour: not twice within minutes,
+        // and not silenced for longer than an hour.
+        assert!(!claim(a, AlertKind::PublicPost, at(9, 0))
             .await
-            .expect("claims"));
+            .expect("held back"));
+        assert!(!claim(a, AlertKind::PublicPost, at(9, 59))
+            .await
+            .expect("held back"));
+        assert!(claim(a, AlertKind::PublicPost, at(10, 0))
+            .await
+            .expect("an hour after the step back"));
     }
 
     #[tokio::test]

@@ -13,7 +13,8 @@ use super::program::HistoryRow;
 use super::types::UnixTime;
 use super::Store;
 use crate::domain::checkin::{CheckinStatus, Mood};
-use crate::domain::ids::CheckinId;
+use crate::domain::faq_layer::ChangeKind;
+use crate::domain::ids::{CheckinId, GuildId};
 use crate::domain::member::MemberId;
 use crate::domain::outbox::Kind;
 use crate::domain::program::{Outcome, StepNumber};
@@ -27,6 +28,20 @@ pub struct MemberRecord {
     pub checkins: Vec<CheckinRecord>,
     pub reflections: Vec<ReflectionRecord>,
     pub pending: Vec<PendingRecord>,
+    /// The changes the member made to a server's FAQ as its admin (their id is kept with
+    /// each, for `/admin faq history`).
+    pub faq_changes: Vec<FaqChangeRecord>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FaqChangeRecord {
+    #[sqlx(rename = "guild_id")]
+    pub guild: GuildId,
+    pub key: String,
+    #[sqlx(rename = "action")]
+    pub kind: ChangeKind,
+    #[sqlx(try_from = "UnixTime")]
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -131,6 +146,13 @@ impl Store {
             .fetch_all(&mut *tx)
             .await
             .context("cannot read pending messages")?,
+            faq_changes: sqlx::query_as(
+                "SELECT guild_id, key, action, at FROM faq_changes WHERE admin_id = ?1 ORDER BY id",
+            )
+            .bind(member)
+            .fetch_all(&mut *tx)
+            .await
+            .context("cannot read the member's FAQ changes")?,
         };
         tx.commit().await.context("cannot finish reading")?;
         Ok(record)

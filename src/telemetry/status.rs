@@ -14,8 +14,10 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::ids::GuildId;
 
-/// Problems kept, newest first; older ones are forgotten.
-const KEPT: usize = 20;
+/// Problems kept, newest first; older ones are forgotten. Each server keeps at most one per
+/// kind (a newer one replaces it), so this bounds the memory of a bot in very many servers
+/// without letting a few noisy servers push out the one problem a quiet server has.
+const KEPT: usize = 1000;
 /// Problems shown to one server.
 pub const SHOWN: usize = 5;
 /// A problem's text is cut to this many characters.
@@ -345,6 +347,37 @@ mod tests {
             status.failing_deliveries(minute(62)),
             Some((3, "502: Bad Gateway".to_owned()))
         );
+    }
+
+    #[test]
+    fn problems_of_many_other_servers_do_not_push_out_this_servers_own() {
+        let status = Status::new(start(), Duration::from_secs(30));
+        status.problem(problem(0, Some(100)));
+        // Thirty other servers, each with a problem of every kind, after ours.
+        for guild in 1000..1030 {
+            for kind in [
+                ProblemKind::PublicPost,
+                ProblemKind::AlertsChannel,
+                ProblemKind::Deliveries,
+            ] {
+                status.problem(Problem {
+                    kind,
+                    ..problem(5, Some(guild))
+                });
+            }
+        }
+        let ours = status.problems_for(GuildId::new(100));
+        assert_eq!(ours.len(), 1, "{ours:?}");
+        assert_eq!(ours[0].text, "problem at 0");
+    }
+
+    #[test]
+    fn a_flood_of_problems_keeps_a_bounded_number() {
+        let status = Status::new(start(), Duration::from_secs(30));
+        for guild in 0..(KEPT as u64 + 500) {
+            status.problem(problem(1, Some(guild)));
+        }
+        assert_eq!(status.inner().problems.len(), KEPT);
     }
 
     #[test]

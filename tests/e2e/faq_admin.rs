@@ -17,20 +17,20 @@ const BIRTHDAY_QUESTION: &str = "Can I text them on their birthday?";
 const BIRTHDAY_KEY: &str = "can-i-text-them-on-their-birthday";
 
 /// `/admin faq {sub}` with `options`.
-fn faq_options(sub: &str, options: Value) -> Value {
+pub(crate) fn faq_options(sub: &str, options: Value) -> Value {
     json!([{"type": 2, "name": "faq", "options": [{"type": 1, "name": sub, "options": options}]}])
 }
 
-async fn admin_faq(bot: &TestBot, who: &Actor, sub: &str, options: Value) -> Value {
+pub(crate) async fn admin_faq(bot: &TestBot, who: &Actor, sub: &str, options: Value) -> Value {
     command(bot, who, "admin", faq_options(sub, options)).await
 }
 
-fn topic(value: &str) -> Value {
+pub(crate) fn topic(value: &str) -> Value {
     json!([{"type": 3, "name": "topic", "value": value}])
 }
 
 /// `/admin faq add` or `edit`, expecting the form: returns the modal's data.
-async fn open_form(bot: &TestBot, who: &Actor, sub: &str, options: Value) -> Value {
+pub(crate) async fn open_form(bot: &TestBot, who: &Actor, sub: &str, options: Value) -> Value {
     let callback = admin_faq(bot, who, sub, options).await;
     assert_eq!(callback["type"], 9, "a modal opens: {callback}");
     callback["data"].clone()
@@ -47,7 +47,12 @@ fn prefilled(modal: &Value, id: &str) -> Option<String> {
         .and_then(|input| input["value"].as_str().map(str::to_owned))
 }
 
-async fn submit(bot: &TestBot, who: &Actor, custom_id: &str, fields: &[(&str, &str)]) -> Value {
+pub(crate) async fn submit(
+    bot: &TestBot,
+    who: &Actor,
+    custom_id: &str,
+    fields: &[(&str, &str)],
+) -> Value {
     let interaction = bot.fake.modal_submit(who, custom_id, fields).await;
     bot.fake.wait_answer(&interaction, WAIT).await
 }
@@ -93,7 +98,7 @@ async fn changes(bot: &TestBot) -> Vec<(i64, String, String, Option<i64>, i64)> 
 }
 
 /// Every row of the FAQ layer and its history, as text: equal snapshots mean nothing changed.
-async fn faq_rows(bot: &TestBot) -> Vec<String> {
+pub(crate) async fn faq_rows(bot: &TestBot) -> Vec<String> {
     let pool = bot.running().store.pool();
     let mut rows: Vec<String> = sqlx::query_scalar(
         "SELECT json_array(id, guild_id, key, kind, question, answer, aliases) FROM faq_layer ORDER BY id",
@@ -112,7 +117,7 @@ async fn faq_rows(bot: &TestBot) -> Vec<String> {
 }
 
 /// The `/faq` select menu's option values for `who` (no topic).
-async fn menu_keys(bot: &TestBot, who: &Actor) -> Vec<String> {
+pub(crate) async fn menu_keys(bot: &TestBot, who: &Actor) -> Vec<String> {
     let callback = command(bot, who, "faq", json!([])).await;
     assert_eq!(flags(&callback) & EPHEMERAL, EPHEMERAL, "{callback}");
     callback["data"]["components"][0]["components"][0]["options"]
@@ -124,12 +129,12 @@ async fn menu_keys(bot: &TestBot, who: &Actor) -> Vec<String> {
 }
 
 /// Picks `key` in the `/faq` select menu (on a menu the fake makes up).
-async fn pick(bot: &TestBot, who: &Actor, key: &str) -> Value {
+pub(crate) async fn pick(bot: &TestBot, who: &Actor, key: &str) -> Value {
     let interaction = bot.fake.component(who, "faq:pick", 3, &[key], None).await;
     bot.fake.wait_answer(&interaction, WAIT).await
 }
 
-async fn ask(bot: &TestBot, who: &Actor, typed: &str) -> Value {
+pub(crate) async fn ask(bot: &TestBot, who: &Actor, typed: &str) -> Value {
     command(bot, who, "faq", topic(typed)).await
 }
 

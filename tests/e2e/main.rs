@@ -6,12 +6,14 @@ mod support;
 
 mod checkins;
 mod faq_admin;
+mod faq_admin_attacked;
 mod foundation;
 mod journal;
 mod look_back;
 mod look_back_attacked;
 mod member;
 mod operations;
+mod operations_attacked;
 mod privacy;
 mod program;
 mod promises;

@@ -256,7 +256,7 @@ async fn admin_health_shows_version_uptime_gateway_scheduler_outbox_unreachable_
         "Gateway: shard 0: connected, ",
         "reconnects since start: 0",
         "Scheduler: last pass 5 min ago",
-        "Outbox (all servers): 0 pending · 2 failed (last 7 days) · ",
+        "Outbox (this server's members and posts): 0 pending · 2 failed (last 7 days) · ",
         " sent today (UTC)",
         "Members unreachable by DM: 1 (of this server's members)",
         "**public encouragement**: the public encouragement was not posted: the bot may not post there (Missing Permissions, 50013)",

@@ -55,7 +55,7 @@ pub async fn faq(
     let reply = match topic {
         None => CreateReply::default()
             .embed(render::faq_list(&faq))
-            .components(vec![render::faq_menu(&faq, None)]),
+            .components(render::faq_menu(&faq, None)),
         Some(topic) => match faq.resolve(&topic) {
             Some(entry) => {
                 send(
@@ -73,10 +73,11 @@ pub async fn faq(
                 .await;
                 return Ok(());
             }
+            None if faq.is_empty() => CreateReply::default().embed(render::faq_list(&faq)),
             None => CreateReply::default()
                 .content(render::faq_not_found(&topic))
                 .embed(render::faq_list(&faq))
-                .components(vec![render::faq_menu(&faq, None)]),
+                .components(render::faq_menu(&faq, None)),
         },
     };
     ctx.send(reply.ephemeral(true)).await?;

@@ -29,15 +29,17 @@ pub async fn pick(
             ..Reply::default()
         }
         .embed(render::faq_answer(&entry))
-        .rows(vec![render::faq_menu(&faq, Some(&entry.key))]),
+        .rows(render::faq_menu(&faq, Some(&entry.key))),
         None => Reply {
-            text: Some(
-                "That question is no longer in the list. Here is what I can answer now.".into(),
-            ),
+            text: Some(if faq.is_empty() {
+                String::new()
+            } else {
+                "That question is no longer in the list. Here is what I can answer now.".into()
+            }),
             update: true,
             ..Reply::default()
         }
         .embed(render::faq_list(&faq))
-        .rows(vec![render::faq_menu(&faq, None)]),
+        .rows(render::faq_menu(&faq, None)),
     })
 }

@@ -158,7 +158,11 @@ pub fn faq_overview(server: &ServerFaq) -> CreateEmbed {
             "This server's FAQ: {} of at most {CHOICES} entries",
             server.faq.len()
         ))
-        .description(fit(&lines, EMBED_DESCRIPTION - 900))
+        .description(if lines.is_empty() {
+            "No entry is shown here: /faq tells members there are no questions. Add one with /admin faq add.".to_owned()
+        } else {
+            fit(&lines, EMBED_DESCRIPTION - 900)
+        })
         .footer(CreateEmbedFooter::new(
             "/admin faq add · edit · remove · history. The content file stays the default; changes here apply to this server only.",
         ));

@@ -20,23 +20,34 @@ pub fn faq_answer(entry: &FaqEntry) -> CreateEmbed {
         .footer(CreateEmbedFooter::new(FAQ_FOOTER))
 }
 
+/// What `/faq` says when the FAQ of the place it is used in has no entry: every one was
+/// removed in that server, and the content file that kept the last one no longer has it.
+pub const FAQ_EMPTY: &str = "There are no questions in this FAQ right now: this server's team has taken them out. `/help` says what I can do and where to find support.";
+
 /// The list of every question, for `/faq` without a topic.
 pub fn faq_list(faq: &Faq) -> CreateEmbed {
+    let embed = CreateEmbed::new()
+        .colour(COLOUR)
+        .title("Frequently asked questions");
+    if faq.is_empty() {
+        return embed.description(FAQ_EMPTY);
+    }
     let list: String = faq
         .iter()
         .enumerate()
         .map(|(index, entry)| format!("{}. {}\n", index + 1, entry.question))
         .collect();
-    CreateEmbed::new()
-        .colour(COLOUR)
-        .title("Frequently asked questions")
-        .description(format!(
-            "{list}\nPick one below to read the answer. Only you can see this."
-        ))
+    embed.description(format!(
+        "{list}\nPick one below to read the answer. Only you can see this."
+    ))
 }
 
-/// A select menu over every question; its choice arrives with [`CustomId::FaqPick`].
-pub fn faq_menu(faq: &Faq, selected: Option<&str>) -> CreateActionRow {
+/// A select menu over every question; its choice arrives with [`CustomId::FaqPick`]. No row
+/// for an FAQ with no entry: Discord refuses a select menu without options.
+pub fn faq_menu(faq: &Faq, selected: Option<&str>) -> Vec<CreateActionRow> {
+    if faq.is_empty() {
+        return Vec::new();
+    }
     let options = faq
         .iter()
         .map(|entry| {
@@ -44,13 +55,13 @@ pub fn faq_menu(faq: &Faq, selected: Option<&str>) -> CreateActionRow {
                 .default_selection(selected == Some(entry.key.as_str()))
         })
         .collect();
-    CreateActionRow::SelectMenu(
+    vec![CreateActionRow::SelectMenu(
         CreateSelectMenu::new(
             CustomId::FaqPick.to_string(),
             CreateSelectMenuKind::String { options },
         )
         .placeholder("Choose a question"),
-    )
+    )]
 }
 
 /// When a typed topic matches nothing.

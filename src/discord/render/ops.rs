@@ -97,7 +97,7 @@ pub fn health(report: &Health, shards: &[ShardView]) -> CreateEmbed {
         .field("Up for", span(report.uptime()), true)
         .field("Gateway", gateway, false)
         .field("Scheduler", scheduler, false)
-        .field("Outbox (all servers)", outbox, false)
+        .field("Outbox (this server's members and posts)", outbox, false)
         .field(
             "Members unreachable by DM",
             format!("{} (of this server's members)", report.unreachable),

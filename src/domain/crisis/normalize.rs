@@ -315,6 +315,8 @@ mod tests {
         assert_eq!(texts("ki\u{200B}ll"), ["kil"]);
         assert_eq!(texts("tired 💊💊"), ["tired", "💊", "💊"]);
         assert!(words("\u{200B}\u{200D}\u{FEFF}").is_empty());
+        // Direction overrides and Unicode tag characters inside a word hide nothing either.
+        assert_eq!(texts("ki\u{202E}ll my\u{E0020}self"), ["kil", "myself"]);
     }
 
     #[test]

@@ -148,6 +148,7 @@ async fn the_export_format_keeps_its_documented_field_names() {
         "checkins",
         "reflections",
         "pending_messages",
+        "faq_changes",
     ] {
         assert!(keys.contains(&key), "{key} in {keys:?}");
     }
@@ -179,6 +180,49 @@ async fn nothing_stored_means_no_export() {
     .await
     .expect("export")
     .is_none());
+}
+
+#[tokio::test]
+async fn an_admin_who_never_started_the_program_gets_their_faq_changes_and_can_erase_their_id() {
+    let (store, _dir) = temp_store().await;
+    let settings = settings();
+    let content = content(&settings);
+    let now = Utc
+        .with_ymd_and_hms(2026, 2, 2, 0, 0, 0)
+        .single()
+        .expect("valid");
+    let ctx = || Ctx {
+        store: &store,
+        content: &content,
+        now,
+        settings: &settings,
+        messenger: crate::service::testing::quiet(),
+        guards: crate::service::testing::guards(),
+    };
+    let guild = crate::domain::ids::GuildId::new(900_000_000_000_000_010);
+    crate::service::faq_admin::remove(ctx(), guild, BOB, "astrology")
+        .await
+        .expect("removed");
+    let exported = export(ctx(), BOB)
+        .await
+        .expect("export")
+        .expect("their id is stored: something to export");
+    assert_eq!(exported.settings, None);
+    assert_eq!(exported.program, None);
+    assert_eq!(
+        exported.faq_changes,
+        vec![ExportFaqChange {
+            server_id: "900000000000000010".into(),
+            key: "astrology".into(),
+            action: "removed".into(),
+            at: now,
+        }]
+    );
+    delete(ctx(), BOB).await.expect("deleted");
+    assert!(export(ctx(), BOB).await.expect("export").is_none());
+    let (history, _) = store.faq_history(guild, 10, 0).await.expect("history");
+    assert_eq!(history.len(), 1, "the server's change stays");
+    assert_eq!(history[0].admin, None, "without who made it");
 }
 
 #[tokio::test]

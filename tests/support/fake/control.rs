@@ -165,6 +165,17 @@ impl FakeDiscord {
     pub fn gateway_refusals(&self) -> usize {
         self.shared.lock().gateway_refusals
     }
+    /// The next requests to leave a server fail with these statuses, in order (429 comes
+    /// with Discord's rate-limit body); the one after succeeds.
+    pub fn fail_leaving(&self, statuses: &[u16]) {
+        self.shared.lock().leave_failures.extend(statuses);
+    }
+    /// The next `GET /gateway` requests (gateway discovery) fail with these statuses, in
+    /// order (429 comes with Discord's rate-limit body; 200 answers that one as usual); the
+    /// ones after are answered.
+    pub fn fail_gateway_discovery(&self, statuses: &[u16]) {
+        self.shared.lock().discovery_failures.extend(statuses);
+    }
     /// Servers the bot left, in order.
     pub fn left_guilds(&self) -> Vec<u64> {
         self.shared.lock().left_guilds.clone()

@@ -303,7 +303,18 @@ fn route_request(
     let seg: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let app = APPLICATION_ID.to_string();
     match (method, seg.as_slice()) {
-        ("GET", ["gateway"]) => Reply::ok(json!({"url": st.ws_url()})),
+        ("GET", ["gateway"]) => match st.discovery_failures.pop_front() {
+            Some(429) => Reply::json(
+                429,
+                json!({"message": "You are being rate limited.", "retry_after": 0.2, "global": true}),
+            ),
+            Some(status) if status != 200 => Reply::error(
+                status,
+                0,
+                &format!("{status}: forced failure (fake-discord)"),
+            ),
+            _ => Reply::ok(json!({"url": st.ws_url()})),
+        },
         ("GET", ["gateway", "bot"]) => Reply::ok(json!({
             "url": st.ws_url(), "shards": 1,
             "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1},
@@ -318,6 +329,19 @@ fn route_request(
         },
         ("POST", ["users", "@me", "channels"]) => open_dm(st, &body.json),
         ("DELETE", ["users", "@me", "guilds", g]) => match g.parse::<u64>() {
+            Ok(_) if !st.leave_failures.is_empty() => {
+                match st.leave_failures.pop_front().unwrap_or(500) {
+                    429 => Reply::json(
+                        429,
+                        json!({"message": "You are being rate limited.", "retry_after": 0.2, "global": false}),
+                    ),
+                    status => Reply::error(
+                        status,
+                        0,
+                        &format!("{status}: forced failure (fake-discord)"),
+                    ),
+                }
+            }
             Ok(g) => {
                 st.left_guilds.push(g);
                 Reply::no_content()

@@ -126,6 +126,12 @@ pub(crate) struct State {
     pub channel_guilds: HashMap<u64, u64>,
     /// Servers the bot left (`DELETE /users/@me/guilds/{id}`), in order.
     pub left_guilds: Vec<u64>,
+    /// The next requests to leave a server answer these statuses instead (429 with Discord's
+    /// rate-limit body), in order.
+    pub leave_failures: VecDeque<u16>,
+    /// The next `GET /gateway` requests answer these statuses instead (429 with Discord's
+    /// rate-limit body), in order.
+    pub discovery_failures: VecDeque<u16>,
     /// Message creations in these channels answer this (status, code, message).
     pub refused_channels: HashMap<u64, (u16, u64, &'static str)>,
     /// The gateway answers 503 instead of upgrading, counted in `gateway_refusals`.
@@ -211,6 +217,8 @@ impl State {
             token_revoked: false,
             channel_guilds: HashMap::new(),
             left_guilds: Vec::new(),
+            leave_failures: VecDeque::new(),
+            discovery_failures: VecDeque::new(),
             refused_channels: HashMap::new(),
             gateway_down: false,
             gateway_refusals: 0,
