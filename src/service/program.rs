@@ -102,6 +102,9 @@ pub async fn enrol(
     member: MemberId,
     guild: Option<GuildId>,
 ) -> Result<Began, ServiceError> {
+    // Held from the decision to the welcome's fate, so a second press waits for both and
+    // answers as the first one found out.
+    let held = ctx.guards.lock(member).await;
     let began = ctx
         .store
         .transition(member, ctx.now, |standing| match standing.program {
@@ -122,30 +125,27 @@ pub async fn enrol(
         })
         .await?;
     if let Began::AlreadyIn { step, .. } = began {
-        // Answered as the press a moment ago found out, once it has.
-        let reachable = reachable_after_dm_in_flight(ctx, member).await?;
+        let reachable = reachable(ctx, member).await?;
         return Ok(Began::AlreadyIn { step, reachable });
     }
-    let delivery = dm::send(
+    let delivery = dm::send_held(
         ctx,
+        &held,
         member,
         &Outgoing::Welcome {
             step: StepNumber::FIRST,
         },
         Lane::Interactive,
+        None,
         ClosedDms::ToldNow,
     )
     .await?;
     Ok(Began::Enrolled(delivery))
 }
 
-/// Whether DMs reach the member, once a DM to them in flight (a press a moment ago sending
-/// the welcome or a step's introduction: it holds their lock while it sends) has found out.
-async fn reachable_after_dm_in_flight(
-    ctx: Ctx<'_>,
-    member: MemberId,
-) -> Result<bool, ServiceError> {
-    let _held = ctx.guards.lock(member).await;
+/// Whether DMs reach the member, as far as we know. Read under their lock by a repeated
+/// press: the first press held it from its decision until its DM's fate was stored.
+async fn reachable(ctx: Ctx<'_>, member: MemberId) -> Result<bool, ServiceError> {
     Ok(ctx
         .store
         .program_and_reachability(member)
@@ -331,6 +331,9 @@ pub async fn move_on(
     member: MemberId,
     from: StepNumber,
 ) -> Result<MovedOn, ServiceError> {
+    // Held from the decision to the introduction's fate, so a second press waits for both
+    // and answers as the first one found out.
+    let held = ctx.guards.lock(member).await;
     let (moved, finished_since) = decide_move(ctx, member, from).await?;
     match moved {
         MovedOn::Advanced {
@@ -340,11 +343,13 @@ pub async fn move_on(
                 Some(since) => Some(recap(ctx, member, from, since).await?),
                 None => None,
             };
-            let delivery = dm::send(
+            let delivery = dm::send_held(
                 ctx,
+                &held,
                 member,
                 &Outgoing::StepIntro { step: to, recap },
                 Lane::Interactive,
+                None,
                 ClosedDms::ToldNow,
             )
             .await?;
@@ -357,8 +362,7 @@ pub async fn move_on(
         MovedOn::Advanced {
             to, repeat: true, ..
         } => {
-            // Answered as the press a moment ago found out, once it has.
-            let reachable = reachable_after_dm_in_flight(ctx, member).await?;
+            let reachable = reachable(ctx, member).await?;
             Ok(MovedOn::Advanced {
                 to,
                 delivery: if reachable {
