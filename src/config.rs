@@ -6,16 +6,22 @@
 //! read further). The bot token only ever lives in a [`Token`], whose `Debug` and `Display`
 //! never show it, so no log line or error can leak it.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-use thiserror::Error;
+mod discord;
+mod error;
+mod file;
+
+pub use discord::{DiscordSettings, Token};
+pub use error::ConfigError;
+
+use discord::discord_from_env;
+use file::{parse_guild_id, FileSettings, Problems};
 
 use crate::domain::ids::GuildId;
 
 use crate::domain::member::MemberSettings;
-use crate::domain::timing::{Frequency, LocalTime, SettingError, Timezone};
+use crate::domain::timing::{Frequency, LocalTime, Timezone};
 
 /// Where the settings file is looked for when no `--config` is given.
 pub const DEFAULT_CONFIG_PATH: &str = "config/default.toml";
@@ -31,114 +37,6 @@ const DISCORD_GLOBAL_LIMIT: u32 = 50;
 /// Kept free of scheduled messages and ordinary replies, for crisis replies and the DMs
 /// members ask for with a command.
 const CRISIS_HEADROOM: u32 = 5;
-
-const TOKEN_HELP: &str = "Create a bot at https://discord.com/developers/applications \
-(your application → Bot → Reset Token), then copy .env.example to .env and put the token \
-after DISCORD_TOKEN=, or export DISCORD_TOKEN in the environment.";
-
-/// Why the settings could not be loaded.
-#[derive(Debug, Error)]
-pub enum ConfigError {
-    #[error("{file}: cannot be read: {reason}. Start Rekindle from the folder that holds config/, or pass --config PATH.")]
-    Unreadable { file: PathBuf, reason: String },
-    #[error("{file}: {message}")]
-    Syntax { file: PathBuf, message: String },
-    #[error("{file}: `{key}`: {message}")]
-    Invalid {
-        file: PathBuf,
-        key: String,
-        message: String,
-    },
-    #[error("environment variable {var}: {message}")]
-    Environment { var: &'static str, message: String },
-    #[error("DISCORD_TOKEN is not set. {TOKEN_HELP}")]
-    MissingToken,
-    #[error(
-        "DISCORD_TOKEN is still the placeholder from .env.example; put your bot's token there \
-(https://discord.com/developers/applications → your application → Bot → Reset Token, then \
-replace {PLACEHOLDER_TOKEN} after DISCORD_TOKEN= in .env, or in the service's environment file, \
-with the token)."
-    )]
-    PlaceholderToken,
-    /// More than one of the above, in the order they were found.
-    #[error("{} problems in the settings:{}", .0.len(), .0.iter().map(|p| format!("\n  - {p}")).collect::<String>())]
-    Several(Vec<ConfigError>),
-}
-
-impl ConfigError {
-    /// One error for `problems`: the problem itself when there is one.
-    fn from_problems(mut problems: Vec<ConfigError>) -> ConfigError {
-        if problems.len() == 1 {
-            problems.remove(0)
-        } else {
-            ConfigError::Several(problems)
-        }
-    }
-
-    /// How many problems this error reports.
-    pub fn count(&self) -> usize {
-        match self {
-            ConfigError::Several(problems) => problems.len(),
-            _ => 1,
-        }
-    }
-}
-
-/// The bot token. Never printed: `Debug` and `Display` show a placeholder.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Token(String);
-
-impl Token {
-    /// Accepts a non-empty token without spaces; the placeholder from `.env.example` is
-    /// refused as such, so a half-done setup is told which half is missing.
-    pub fn parse(raw: &str) -> Result<Token, ConfigError> {
-        let token = raw.trim();
-        let token = token.strip_prefix("Bot ").unwrap_or(token);
-        if token.is_empty() {
-            return Err(ConfigError::MissingToken);
-        }
-        if token == PLACEHOLDER_TOKEN {
-            return Err(ConfigError::PlaceholderToken);
-        }
-        if token.chars().any(char::is_whitespace) {
-            return Err(ConfigError::Environment {
-                var: "DISCORD_TOKEN",
-                message: format!("contains spaces; paste the token alone. {TOKEN_HELP}"),
-            });
-        }
-        Ok(Token(token.to_owned()))
-    }
-
-    /// The secret itself, for the one place that hands it to serenity.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Token(<redacted>)")
-    }
-}
-
-impl fmt::Display for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-/// Everything about reaching Discord.
-#[derive(Debug, Clone)]
-pub struct DiscordSettings {
-    /// `None` when `DISCORD_TOKEN` is unset: `rekindle check` needs no token, running does.
-    pub token: Option<Token>,
-    /// `DISCORD_TOKEN` is the placeholder from `.env.example` (and `token` is `None`).
-    pub token_is_placeholder: bool,
-    /// An origin such as `http://127.0.0.1:8080` (no `/api/v10`) that REST goes through.
-    pub api_base: Option<String>,
-    /// Register commands in this guild only (instant, for development) instead of globally.
-    pub guild_id: Option<u64>,
-}
 
 #[derive(Debug, Clone, Copy)]
 pub struct QuietHours {
@@ -200,74 +98,6 @@ pub struct Settings {
     pub privacy: PrivacySettings,
     pub servers: ServerSettings,
     pub ops: OpsSettings,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileSettings {
-    content_path: PathBuf,
-    defaults: FileDefaults,
-    quiet_hours: FileQuietHours,
-    schedule: ScheduleFile,
-    delivery: DeliveryFile,
-    privacy: PrivacyFile,
-    // Optional sections, so a settings file from before they existed still starts the bot.
-    #[serde(default)]
-    servers: ServersFile,
-    #[serde(default)]
-    ops: OpsFile,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct ServersFile {
-    // Each id as written: a quoted string (documented) or a bare integer (accepted).
-    #[serde(default)]
-    allowed: Vec<toml::Value>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct OpsFile {
-    #[serde(default)]
-    listen: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileDefaults {
-    timezone: String,
-    checkin_time: String,
-    frequency: String,
-    encouragement: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileQuietHours {
-    start: String,
-    end: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ScheduleFile {
-    reminder_after_hours: u32,
-    stale_after_hours: u32,
-    encouragement_every_days: u32,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DeliveryFile {
-    max_messages_per_second: u32,
-    max_replies_per_second: u32,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PrivacyFile {
-    reflection_retention_days: u32,
 }
 
 impl Settings {
@@ -471,148 +301,12 @@ impl Settings {
     }
 }
 
-/// The problems found in one settings file so far.
-struct Problems<'a> {
-    file: &'a Path,
-    found: Vec<ConfigError>,
-}
-
-impl Problems<'_> {
-    fn invalid(&mut self, key: &str, message: String) {
-        self.found.push(ConfigError::Invalid {
-            file: self.file.to_owned(),
-            key: key.to_owned(),
-            message,
-        });
-    }
-
-    /// The parsed value, or `None` with its problem recorded.
-    fn value<T>(&mut self, key: &str, parsed: Result<T, SettingError>) -> Option<T> {
-        parsed
-            .map_err(|error| self.invalid(key, in_a_file(&error)))
-            .ok()
-    }
-
-    /// `value`, with a problem recorded when it is 0 (the settings are refused then, so the
-    /// value returned does not matter).
-    fn positive(&mut self, key: &str, value: u32) -> u32 {
-        if value == 0 {
-            self.invalid(key, "must be at least 1".into());
-        }
-        value
-    }
-}
-
-/// `error` worded for someone editing the settings file. [`SettingError`]'s own text is
-/// written for members in Discord, who pick from a list as they type; the file has no list.
-fn in_a_file(error: &SettingError) -> String {
-    match error {
-        SettingError::UnknownTimezone(name) => format!(
-            "“{name}” is not an IANA timezone name; write one like \"Europe/Berlin\", \"America/New_York\" or \"UTC\" (the names are listed at https://en.wikipedia.org/wiki/List_of_tz_database_time_zones, column \"TZ identifier\")"
-        ),
-        SettingError::BadTime(time) => format!(
-            "“{time}” is not a 24-hour time; write it as \"HH:MM\", e.g. \"08:30\" or \"19:00\""
-        ),
-        SettingError::BadFrequency(frequency) => format!(
-            "“{frequency}” is not a frequency; write \"daily\", \"every_2_days\" or \"weekly\""
-        ),
-        SettingError::UnknownRegion(region) => format!(
-            "“{region}” is not a country; write its two-letter ISO 3166-1 code, e.g. \"DE\""
-        ),
-        // The settings file has no days key (new members start with every day); the words
-        // for members serve if one is ever added.
-        other @ (SettingError::NoDays | SettingError::UnknownDays(_)) => other.to_string(),
-    }
-}
-
-/// A server id from `servers.allowed`: a quoted string of digits (as Discord's "Copy Server
-/// ID" gives it) or a bare integer. Snowflakes of servers are 17 to 20 digits; anything else
-/// (a name, a mention, a link, a channel id pasted with its server's) is refused with what to
-/// write instead, never guessed at.
-fn parse_guild_id(raw: &toml::Value) -> Result<GuildId, String> {
-    const HOW: &str = "write the server's id in quotes, e.g. \"123456789012345678\" (Discord: User Settings → Advanced → Developer Mode on, then right-click the server icon → Copy Server ID)";
-    let text = match raw {
-        toml::Value::String(text) => text.trim().to_owned(),
-        toml::Value::Integer(number) if *number > 0 => number.to_string(),
-        other => return Err(format!("{other} is not a server id; {HOW}")),
-    };
-    let digits = text.chars().all(|c| c.is_ascii_digit());
-    match text.parse::<u64>() {
-        Ok(id) if digits && (17..=20).contains(&text.len()) && id > 0 => Ok(GuildId::new(id)),
-        _ => Err(format!(
-            "“{text}” is not a server id (17 to 20 digits); {HOW}"
-        )),
-    }
-}
-
 /// `DATABASE_URL`, or the default when it is unset or blank. Needs no settings file, so
 /// `rekindle backup` works even when that file is broken.
 pub fn database_url(env: &impl Fn(&str) -> Option<String>) -> String {
     env("DATABASE_URL")
         .filter(|url| !url.trim().is_empty())
         .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned())
-}
-
-/// The Discord variables; each bad one is added to `problems` (and left out of the result,
-/// which is then refused as a whole).
-fn discord_from_env(
-    env: &impl Fn(&str) -> Option<String>,
-    problems: &mut Vec<ConfigError>,
-) -> DiscordSettings {
-    let set = |var: &str| env(var).filter(|value| !value.trim().is_empty());
-    let mut token_is_placeholder = false;
-    let token = match set("DISCORD_TOKEN").map(|raw| Token::parse(&raw)) {
-        None | Some(Err(ConfigError::MissingToken)) => None,
-        Some(Err(ConfigError::PlaceholderToken)) => {
-            token_is_placeholder = true;
-            None
-        }
-        Some(Err(other)) => {
-            problems.push(other);
-            None
-        }
-        Some(Ok(token)) => Some(token),
-    };
-    let api_base = set("DISCORD_API_BASE").and_then(|raw| {
-        parse_api_base(&raw)
-            .map_err(|problem| problems.push(problem))
-            .ok()
-    });
-    let guild_id = set("DISCORD_GUILD_ID").and_then(|raw| {
-        let id = raw.trim().parse::<u64>().ok().filter(|id| *id > 0);
-        if id.is_none() {
-            problems.push(ConfigError::Environment {
-                var: "DISCORD_GUILD_ID",
-                message: format!("“{raw}” is not a server id; right-click the server with Developer Mode on and choose Copy Server ID, or leave it unset to register commands globally."),
-            });
-        }
-        id
-    });
-    DiscordSettings {
-        token,
-        token_is_placeholder,
-        api_base,
-        guild_id,
-    }
-}
-
-/// Accepts `http(s)://host[:port]`, with or without a trailing `/` or `/api/v10`, and
-/// returns the bare origin that serenity's proxy setting expects.
-fn parse_api_base(raw: &str) -> Result<String, ConfigError> {
-    let trimmed = raw.trim().trim_end_matches('/');
-    let trimmed = trimmed.strip_suffix("/api/v10").unwrap_or(trimmed);
-    let valid_scheme = trimmed.starts_with("http://") || trimmed.starts_with("https://");
-    let host = trimmed
-        .split_once("://")
-        .map(|(_, rest)| rest)
-        .unwrap_or("");
-    if !valid_scheme || host.is_empty() || host.contains('/') {
-        return Err(ConfigError::Environment {
-            var: "DISCORD_API_BASE",
-            message: format!("“{raw}” is not an origin like http://127.0.0.1:8080 (scheme and host, no path); leave it unset to talk to Discord directly."),
-        });
-    }
-    Ok(trimmed.to_owned())
 }
 
 #[cfg(test)]
