@@ -9,6 +9,7 @@ use crate::config::Settings;
 use crate::content::Content;
 use crate::domain::checkin::Mood;
 use crate::domain::member::MemberSettings;
+use crate::domain::program::Outcome;
 use crate::domain::timing::{Frequency, LocalTime, Timezone};
 use crate::service::checkin::{self, Kept};
 use crate::service::settings::{self, RawChange};
