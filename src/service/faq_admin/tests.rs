@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::*;
 use crate::config::Settings;
 use crate::content::Content;
+use crate::domain::faq_layer::ChangeKind;
 use crate::service::faq::{faq_at, Place};
 use crate::store::test_support::temp_store;
 use crate::store::Store;
