@@ -45,13 +45,7 @@ impl Store {
 
     /// The server's private support-team channel, if one is set.
     pub async fn support_channel(&self, guild: GuildId) -> anyhow::Result<Option<ChannelId>> {
-        let channel: Option<Option<ChannelId>> =
-            sqlx::query_scalar("SELECT support_channel_id FROM guild_settings WHERE guild_id = ?1")
-                .bind(guild)
-                .fetch_optional(self.pool())
-                .await
-                .context("cannot read a server's support channel")?;
-        Ok(channel.flatten())
+        self.guild_channel(guild, GuildChannel::Support).await
     }
 
     /// Sets (or, with `None`, clears) the server's support-team channel.
@@ -61,16 +55,46 @@ impl Store {
         channel: Option<ChannelId>,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        sqlx::query(
-            "INSERT INTO guild_settings (guild_id, support_channel_id, updated_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (guild_id) DO UPDATE SET support_channel_id = ?2, updated_at = ?3",
-        )
+        self.set_guild_channel(guild, GuildChannel::Support, channel, now)
+            .await
+    }
+
+    /// One of the server's channels, if it is set.
+    pub(super) async fn guild_channel(
+        &self,
+        guild: GuildId,
+        which: GuildChannel,
+    ) -> anyhow::Result<Option<ChannelId>> {
+        let column = which.column();
+        let channel: Option<Option<ChannelId>> = sqlx::query_scalar(&format!(
+            "SELECT {column} FROM guild_settings WHERE guild_id = ?1"
+        ))
+        .bind(guild)
+        .fetch_optional(self.pool())
+        .await
+        .with_context(|| format!("cannot read a server's {}", which.name()))?;
+        Ok(channel.flatten())
+    }
+
+    /// Sets (or, with `None`, clears) one of the server's channels.
+    pub(super) async fn set_guild_channel(
+        &self,
+        guild: GuildId,
+        which: GuildChannel,
+        channel: Option<ChannelId>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let column = which.column();
+        sqlx::query(&format!(
+            "INSERT INTO guild_settings (guild_id, {column}, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (guild_id) DO UPDATE SET {column} = ?2, updated_at = ?3"
+        ))
         .bind(guild)
         .bind(channel)
         .bind(UnixTime(now))
         .execute(self.pool())
         .await
-        .context("cannot save a server's support channel")?;
+        .with_context(|| format!("cannot save a server's {}", which.name()))?;
         Ok(())
     }
 
@@ -88,6 +112,32 @@ impl Store {
             .context("cannot save a member's region")?
             .rows_affected();
         Ok(changed == 1)
+    }
+}
+
+/// A channel a server's admins choose for the bot: a column of `guild_settings`.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum GuildChannel {
+    /// Where crisis notes for the support team go.
+    Support,
+    /// Where operational problems go.
+    Alerts,
+}
+
+impl GuildChannel {
+    /// The column; a fixed name, never from input.
+    fn column(self) -> &'static str {
+        match self {
+            GuildChannel::Support => "support_channel_id",
+            GuildChannel::Alerts => "alerts_channel_id",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            GuildChannel::Support => "support channel",
+            GuildChannel::Alerts => "alerts channel",
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 
+use super::guilds::GuildChannel;
 use super::types::UnixTime;
 use super::Store;
 use crate::domain::alerts::AlertKind;
@@ -24,13 +25,7 @@ pub struct OutboxSummary {
 impl Store {
     /// The server's alerts channel, if one is set.
     pub async fn alerts_channel(&self, guild: GuildId) -> anyhow::Result<Option<ChannelId>> {
-        let channel: Option<Option<ChannelId>> =
-            sqlx::query_scalar("SELECT alerts_channel_id FROM guild_settings WHERE guild_id = ?1")
-                .bind(guild)
-                .fetch_optional(self.pool())
-                .await
-                .context("cannot read a server's alerts channel")?;
-        Ok(channel.flatten())
+        self.guild_channel(guild, GuildChannel::Alerts).await
     }
 
     /// Sets (or, with `None`, clears) the server's alerts channel.
@@ -40,17 +35,8 @@ impl Store {
         channel: Option<ChannelId>,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        sqlx::query(
-            "INSERT INTO guild_settings (guild_id, alerts_channel_id, updated_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (guild_id) DO UPDATE SET alerts_channel_id = ?2, updated_at = ?3",
-        )
-        .bind(guild)
-        .bind(channel)
-        .bind(UnixTime(now))
-        .execute(self.pool())
-        .await
-        .context("cannot save a server's alerts channel")?;
-        Ok(())
+        self.set_guild_channel(guild, GuildChannel::Alerts, channel, now)
+            .await
     }
 
     /// Every server with an alerts channel, for problems that concern the whole bot.
