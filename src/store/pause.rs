@@ -98,7 +98,7 @@ impl Store {
         now: DateTime<Utc>,
         limit: u32,
     ) -> anyhow::Result<Vec<DueResume>> {
-        sqlx::query_as(&format!(
+        let rows = sqlx::query(&format!(
             "SELECT p.step, p.paused_until, p.resume_at, {}
              FROM programs p JOIN members m ON m.id = p.member_id
              WHERE p.resume_at <= ?1 ORDER BY p.resume_at LIMIT ?2",
@@ -112,7 +112,15 @@ impl Store {
         .bind(limit)
         .fetch_all(self.pool())
         .await
-        .context("cannot read pauses that end")
+        .context("cannot read pauses that end")?;
+        super::schedule::decode_due(
+            self,
+            rows,
+            "id",
+            "pause ends",
+            "UPDATE programs SET paused_until = NULL, resume_at = NULL WHERE member_id = ?1",
+        )
+        .await
     }
 
     /// Resumes `due.member` as their pause ends: unpaused, a `resumed` history line, the

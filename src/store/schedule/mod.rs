@@ -24,6 +24,50 @@ use super::Store;
 use crate::domain::member::{MemberId, MemberSettings};
 use crate::domain::schedule::{Plan, ScheduleChange, Slot};
 
+/// Decodes the rows of a read of what is due, one by one. A row whose stored values do not
+/// fit their types (a timezone this build does not know, a mangled date or setting) must not
+/// stop everyone else's messages: it is set aside with `stop` (an `UPDATE` whose `?1` is the
+/// member's id as stored, clearing the schedule column that made the row due, so it is not
+/// read again on every run), and logged at error level with that id and what does not fit
+/// (never anything the member wrote). Any other error (a missing column: a bug) fails the
+/// read as before.
+pub(crate) async fn decode_due<T>(
+    store: &Store,
+    rows: Vec<sqlx::sqlite::SqliteRow>,
+    id_column: &str,
+    what: &str,
+    stop: &str,
+) -> anyhow::Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
+{
+    use sqlx::Row as _;
+    let mut due = Vec::with_capacity(rows.len());
+    for row in &rows {
+        match T::from_row(row) {
+            Ok(decoded) => due.push(decoded),
+            Err(error @ sqlx::Error::ColumnDecode { .. }) => {
+                let member: i64 = row
+                    .try_get(id_column)
+                    .context("cannot read the id of an unreadable row")?;
+                sqlx::query(stop)
+                    .bind(member)
+                    .execute(store.pool())
+                    .await
+                    .context("cannot set an unreadable row aside")?;
+                tracing::error!(
+                    member,
+                    what,
+                    error = %error,
+                    "a member's stored row does not fit its type: their {what} are stopped until it is repaired (then /program pause and resume plan them again)"
+                );
+            }
+            Err(error) => return Err(error).with_context(|| format!("cannot read due {what}")),
+        }
+    }
+    Ok(due)
+}
+
 /// Writes `change` for `member` on `conn` (inside the caller's transaction).
 pub(crate) async fn apply(
     conn: &mut sqlx::SqliteConnection,

@@ -1,0 +1,117 @@
+//! A stored row that does not fit its type (written by an older build, a hand edit, a
+//! restore gone wrong) stops that member's messages, loudly, and nobody else's.
+
+use std::io::Write;
+use std::sync::Mutex;
+
+use sqlx::Connection as _;
+
+use super::*;
+
+#[derive(Clone, Default)]
+struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Logs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Logs {
+    fn text(&self) -> String {
+        let bytes = self.0.lock().map(|b| b.clone()).unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+/// Runs `sql` on a connection of its own, as a hand edit would.
+async fn corrupt(w: &World, sql: &str) {
+    let path = w._dir.path().join("nested/rekindle.db");
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("a second connection");
+    sqlx::query(sql)
+        .execute(&mut conn)
+        .await
+        .expect("the row is corrupted");
+    conn.close().await.expect("closed");
+}
+
+#[tokio::test]
+async fn one_members_unreadable_row_stops_their_messages_only_and_says_so() {
+    let logs = Logs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _logging = tracing::subscriber::set_default(subscriber);
+
+    let w = world().await;
+    let broken = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    let fine = w.enrol(2, utc(2026, 6, 1, 9, 0)).await;
+    let paused = w.enrol(3, utc(2026, 6, 1, 9, 0)).await;
+    service::program::pause_until(w.ctx(utc(2026, 6, 1, 10, 0)), paused, "2")
+        .await
+        .expect("paused until a date");
+    // A timezone this build does not know (renamed in a newer tz database, say), and a
+    // pause end that is not a date.
+    corrupt(
+        &w,
+        "UPDATE members SET timezone = 'Mars/Olympus_Mons' WHERE id = 1",
+    )
+    .await;
+    corrupt(
+        &w,
+        "UPDATE programs SET paused_until = '2026-13-45' WHERE member_id = 3",
+    )
+    .await;
+
+    let report = w
+        .scheduler
+        .run_due(utc(2026, 6, 5, 17, 0))
+        .await
+        .expect("the run goes on past an unreadable row");
+    let to: Vec<MemberId> = w
+        .recorder
+        .sent()
+        .iter()
+        .filter(|sent| sent.kind == "checkin")
+        .filter_map(|sent| sent.member)
+        .collect();
+    assert_eq!(to, vec![fine], "{report:?}");
+
+    let logs = logs.text();
+    assert!(logs.contains("ERROR"), "{logs}");
+    assert!(logs.contains("member=1"), "{logs}");
+    assert!(logs.contains("member=3"), "{logs}");
+    assert!(
+        logs.contains("Mars/Olympus_Mons"),
+        "what does not fit is named: {logs}"
+    );
+
+    // Set aside: the next run neither reads them again nor fails.
+    let again = w
+        .scheduler
+        .run_due(utc(2026, 6, 6, 17, 0))
+        .await
+        .expect("a later run");
+    assert_eq!(again.sent, 1, "{again:?}");
+    assert_eq!(
+        w.count(
+            "SELECT COUNT(*) FROM programs WHERE member_id = 1 AND next_checkin_at IS NOT NULL"
+        )
+        .await,
+        0
+    );
+    // The member hears an apology, not a made-up timezone.
+    let status = service::program::status(w.ctx(utc(2026, 6, 6, 18, 0)), broken).await;
+    assert!(status.is_err(), "{status:?}");
+}
