@@ -590,3 +590,48 @@ async fn a_timezone_changed_at_the_moment_of_a_pause_until_leaves_the_end_in_the
         "the morning of the old timezone in rounds {wrong:?}"
     );
 }
+
+/// Discord fails the welcome (and then a step's introduction) after the lane's retries:
+/// the member is told it did not go, and the caller's retry (`patiently`, as the buttons
+/// use) is not given an error to retry into "already in: sent".
+#[tokio::test]
+async fn a_welcome_or_introduction_discord_fails_is_said_not_sent() {
+    use crate::delivery::SendError;
+    use crate::service::guards::Guards;
+    use crate::service::testing::Recorder;
+
+    let (store, _dir) = temp_store().await;
+    let content = content();
+    let recorder = Recorder::default();
+    let guards = Guards::new();
+    let at = |now| Ctx {
+        messenger: &recorder,
+        guards: &guards,
+        ..ctx(&store, &content, now)
+    };
+    recorder.script([Err(SendError::Transient("502 Bad Gateway".into()))]);
+    let began =
+        crate::service::patiently(crate::service::LONG_WAIT, || enrol(at(t0()), ALICE, None))
+            .await
+            .expect("an answer, not an error");
+    assert_eq!(began, Began::EnrolledUnsent);
+    assert!(matches!(
+        store.program(ALICE).await.expect("read"),
+        Some(Program::InStep { .. })
+    ));
+    assert!(recorder.sent_on(Lane::Interactive).is_empty());
+
+    let later = t0() + Duration::days(30);
+    recorder.script([Err(SendError::Transient("503 Service Unavailable".into()))]);
+    let moved = crate::service::patiently(crate::service::LONG_WAIT, || {
+        move_on(at(later), ALICE, StepNumber::FIRST)
+    })
+    .await
+    .expect("an answer, not an error");
+    assert_eq!(
+        moved,
+        MovedOn::AdvancedUnsent {
+            to: StepNumber::new(2).expect("step")
+        }
+    );
+}
