@@ -115,3 +115,44 @@ async fn one_members_unreadable_row_stops_their_messages_only_and_says_so() {
     let status = service::program::status(w.ctx(utc(2026, 6, 6, 18, 0)), broken).await;
     assert!(status.is_err(), "{status:?}");
 }
+
+#[tokio::test]
+async fn a_queued_message_whose_row_cannot_be_read_is_given_up_on_not_claimed_forever() {
+    let logs = Logs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _logging = tracing::subscriber::set_default(subscriber);
+
+    let w = world().await;
+    w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    let fine = w.enrol(2, utc(2026, 6, 1, 9, 0)).await;
+    let now = utc(2026, 6, 1, 17, 0);
+    assert_eq!(w.scheduler.plan(now).await.expect("planned"), 2);
+    // Queued, then the member's days are mangled before the sender claims the row.
+    corrupt(&w, "UPDATE members SET days = 'someday' WHERE id = 1").await;
+
+    w.scheduler.run_due(now).await.expect("a run");
+    let to: Vec<MemberId> = w.recorder.sent().iter().filter_map(|s| s.member).collect();
+    assert_eq!(to, vec![fine]);
+    assert_eq!(
+        w.count("SELECT COUNT(*) FROM outbox WHERE member_id = 1 AND status = 'pending'")
+            .await,
+        0,
+        "not left pending, to be claimed and fail again every run"
+    );
+    assert_eq!(
+        w.count("SELECT COUNT(*) FROM outbox WHERE member_id = 1 AND status = 'failed'")
+            .await,
+        1
+    );
+    let logs = logs.text();
+    assert!(logs.contains("ERROR"), "{logs}");
+    assert!(logs.contains("cannot be read"), "{logs}");
+    assert!(
+        logs.contains("someday"),
+        "what does not fit is named: {logs}"
+    );
+}
