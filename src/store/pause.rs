@@ -116,9 +116,13 @@ impl Store {
         super::schedule::decode_due(
             self,
             rows,
-            "id",
-            "pause ends",
-            "UPDATE programs SET paused_until = NULL, resume_at = NULL WHERE member_id = ?1",
+            super::schedule::SetAside {
+                owner: "member",
+                id_column: "id",
+                what: "pause ends",
+                stop: "UPDATE programs SET paused_until = NULL, resume_at = NULL WHERE member_id = ?1",
+                after_repair: "/program resume",
+            },
         )
         .await
     }

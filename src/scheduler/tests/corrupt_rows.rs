@@ -90,8 +90,8 @@ async fn one_members_unreadable_row_stops_their_messages_only_and_says_so() {
 
     let logs = logs.text();
     assert!(logs.contains("ERROR"), "{logs}");
-    assert!(logs.contains("member=1"), "{logs}");
-    assert!(logs.contains("member=3"), "{logs}");
+    assert!(logs.contains("owner=\"member\" id=1"), "{logs}");
+    assert!(logs.contains("owner=\"member\" id=3"), "{logs}");
     assert!(
         logs.contains("Mars/Olympus_Mons"),
         "what does not fit is named: {logs}"
@@ -155,4 +155,48 @@ async fn a_queued_message_whose_row_cannot_be_read_is_given_up_on_not_claimed_fo
         logs.contains("someday"),
         "what does not fit is named: {logs}"
     );
+}
+
+#[tokio::test]
+async fn one_servers_unreadable_public_post_stops_that_post_only() {
+    let w = world().await;
+    let fine = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    for guild in [77, 78] {
+        let post = PublicPost {
+            guild: crate::domain::ids::GuildId::new(guild),
+            channel: crate::domain::ids::ChannelId::new(guild + 100),
+            time: LocalTime::parse("09:30").expect("valid"),
+            timezone: Timezone::parse("UTC").expect("valid"),
+            enabled: true,
+            next: Some(crate::domain::schedule::Slot {
+                date: utc(2026, 6, 2, 9, 30).date_naive(),
+                at: utc(2026, 6, 2, 9, 30),
+            }),
+            next_index: 0,
+            last_failure: None,
+        };
+        w.store.save_public_post(&post).await.expect("saved");
+    }
+    corrupt(
+        &w,
+        "UPDATE public_encouragement SET timezone = 'Atlantis/Capital' WHERE guild_id = 77",
+    )
+    .await;
+
+    w.scheduler
+        .run_due(utc(2026, 6, 2, 9, 30))
+        .await
+        .expect("the run goes on past an unreadable post");
+    let channels: Vec<u64> = w.recorder.sent().iter().filter_map(|s| s.channel).collect();
+    assert_eq!(channels, vec![178]);
+    // And the members' messages still go out.
+    w.scheduler
+        .run_due(utc(2026, 6, 2, 17, 0))
+        .await
+        .expect("a later run");
+    assert!(w
+        .recorder
+        .sent()
+        .iter()
+        .any(|s| s.kind == "checkin" && s.member == Some(fine)));
 }

@@ -84,9 +84,13 @@ impl Store {
         super::decode_due(
             self,
             rows,
-            "member_id",
-            "check-ins",
-            "UPDATE programs SET next_checkin_date = NULL, next_checkin_at = NULL WHERE member_id = ?1",
+            super::SetAside {
+                owner: "member",
+                id_column: "member_id",
+                what: "check-ins",
+                stop: "UPDATE programs SET next_checkin_date = NULL, next_checkin_at = NULL WHERE member_id = ?1",
+                after_repair: "/program pause, then /program resume",
+            },
         )
         .await
     }

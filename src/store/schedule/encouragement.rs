@@ -67,9 +67,13 @@ impl Store {
         super::decode_due(
             self,
             rows,
-            "member_id",
-            "encouragements",
-            "UPDATE programs SET next_encouragement_at = NULL WHERE member_id = ?1",
+            super::SetAside {
+                owner: "member",
+                id_column: "member_id",
+                what: "encouragements",
+                stop: "UPDATE programs SET next_encouragement_at = NULL WHERE member_id = ?1",
+                after_repair: "/program pause, then /program resume",
+            },
         )
         .await
     }

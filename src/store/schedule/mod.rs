@@ -24,19 +24,31 @@ use super::Store;
 use crate::domain::member::{MemberId, MemberSettings};
 use crate::domain::schedule::{Plan, ScheduleChange, Slot};
 
+/// Where an unreadable due row belongs, and how its schedule comes back once repaired.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SetAside<'a> {
+    /// `member` or `server`: whose id `id_column` holds.
+    pub owner: &'static str,
+    pub id_column: &'a str,
+    /// What stops: `check-ins`, `encouragements`, ...
+    pub what: &'a str,
+    /// An `UPDATE` whose `?1` is the id as stored, clearing the schedule column that made
+    /// the row due.
+    pub stop: &'a str,
+    /// What brings the schedule back once the row is repaired.
+    pub after_repair: &'a str,
+}
+
 /// Decodes the rows of a read of what is due, one by one. A row whose stored values do not
 /// fit their types (a timezone this build does not know, a mangled date or setting) must not
-/// stop everyone else's messages: it is set aside with `stop` (an `UPDATE` whose `?1` is the
-/// member's id as stored, clearing the schedule column that made the row due, so it is not
-/// read again on every run), and logged at error level with that id and what does not fit
-/// (never anything the member wrote). Any other error (a missing column: a bug) fails the
-/// read as before.
+/// stop everyone else's messages: it is set aside (`aside.stop`, so it is not read again on
+/// every run), and logged at error level with its owner's id and what does not fit (never
+/// anything a member wrote). Any other error (a missing column: a bug) fails the read as
+/// before.
 pub(crate) async fn decode_due<T>(
     store: &Store,
     rows: Vec<sqlx::sqlite::SqliteRow>,
-    id_column: &str,
-    what: &str,
-    stop: &str,
+    aside: SetAside<'_>,
 ) -> anyhow::Result<Vec<T>>
 where
     T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
@@ -47,22 +59,26 @@ where
         match T::from_row(row) {
             Ok(decoded) => due.push(decoded),
             Err(error @ sqlx::Error::ColumnDecode { .. }) => {
-                let member: i64 = row
-                    .try_get(id_column)
+                let id: i64 = row
+                    .try_get(aside.id_column)
                     .context("cannot read the id of an unreadable row")?;
-                sqlx::query(stop)
-                    .bind(member)
+                sqlx::query(aside.stop)
+                    .bind(id)
                     .execute(store.pool())
                     .await
                     .context("cannot set an unreadable row aside")?;
                 tracing::error!(
-                    member,
-                    what,
+                    owner = aside.owner,
+                    id,
+                    stopped = aside.what,
+                    after_repair = aside.after_repair,
                     error = %error,
-                    "a member's stored row does not fit its type: their {what} are stopped until it is repaired (then /program pause and resume plan them again)"
+                    "a stored row does not fit its type: what it schedules is stopped until it is repaired"
                 );
             }
-            Err(error) => return Err(error).with_context(|| format!("cannot read due {what}")),
+            Err(error) => {
+                return Err(error).with_context(|| format!("cannot read due {}", aside.what))
+            }
         }
     }
     Ok(due)
