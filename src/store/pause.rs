@@ -57,7 +57,14 @@ impl Store {
         .fetch_optional(self.pool())
         .await
         .context("cannot read when a pause ends")?;
-        Ok(text.flatten().and_then(|text| text.parse().ok()))
+        // A date that does not parse is an error, not "no end": the member would be told
+        // their pause lasts until they resume it while it still ends by itself.
+        text.flatten()
+            .map(|text| {
+                text.parse::<NaiveDate>()
+                    .with_context(|| format!("a stored pause end is “{text}”"))
+            })
+            .transpose()
     }
 
     /// Gives a pause that is already running (open-ended or not) the end `end`; false when

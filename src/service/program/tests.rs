@@ -635,3 +635,34 @@ async fn a_welcome_or_introduction_discord_fails_is_said_not_sent() {
         }
     );
 }
+
+/// A pause end that is not a date (a hand edit, a restore gone wrong) is an error the member
+/// hears an apology for, not a status that says the pause has no end.
+#[tokio::test]
+async fn an_unreadable_pause_end_is_an_error_not_an_open_ended_pause() {
+    use sqlx::Connection as _;
+    let (store, dir) = temp_store().await;
+    let content = content();
+    let now = t0();
+    begin(ctx(&store, &content, now), ALICE)
+        .await
+        .expect("enrolled");
+    pause_until(ctx(&store, &content, now), ALICE, "3")
+        .await
+        .expect("paused until a date");
+    let path = dir.path().join("nested/rekindle.db");
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("a second connection");
+    sqlx::query("UPDATE programs SET paused_until = 'soon' WHERE member_id = ?1")
+        .bind(ALICE)
+        .execute(&mut conn)
+        .await
+        .expect("corrupted");
+    conn.close().await.expect("closed");
+    let shown = status(ctx(&store, &content, now), ALICE).await;
+    assert!(
+        matches!(&shown, Err(ServiceError::Internal(error)) if format!("{error:#}").contains("soon")),
+        "{shown:?}"
+    );
+}
