@@ -37,6 +37,11 @@ async fn corrupt(w: &World, sql: &str) {
     let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
         .await
         .expect("a second connection");
+    // As a hand edit could: past the columns' CHECK constraints too.
+    sqlx::query("PRAGMA ignore_check_constraints = ON")
+        .execute(&mut conn)
+        .await
+        .expect("checks off");
     sqlx::query(sql)
         .execute(&mut conn)
         .await
@@ -58,6 +63,7 @@ async fn one_members_unreadable_row_stops_their_messages_only_and_says_so() {
     let broken = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
     let fine = w.enrol(2, utc(2026, 6, 1, 9, 0)).await;
     let paused = w.enrol(3, utc(2026, 6, 1, 9, 0)).await;
+    w.enrol(4, utc(2026, 6, 1, 9, 0)).await;
     service::program::pause_until(w.ctx(utc(2026, 6, 1, 10, 0)), paused, "2")
         .await
         .expect("paused until a date");
@@ -73,6 +79,8 @@ async fn one_members_unreadable_row_stops_their_messages_only_and_says_so() {
         "UPDATE programs SET paused_until = '2026-13-45' WHERE member_id = 3",
     )
     .await;
+    // A step past the seventh.
+    corrupt(&w, "UPDATE programs SET step = 8 WHERE member_id = 4").await;
 
     let report = w
         .scheduler
@@ -92,6 +100,7 @@ async fn one_members_unreadable_row_stops_their_messages_only_and_says_so() {
     assert!(logs.contains("ERROR"), "{logs}");
     assert!(logs.contains("owner=\"member\" id=1"), "{logs}");
     assert!(logs.contains("owner=\"member\" id=3"), "{logs}");
+    assert!(logs.contains("owner=\"member\" id=4"), "{logs}");
     assert!(
         logs.contains("Mars/Olympus_Mons"),
         "what does not fit is named: {logs}"
