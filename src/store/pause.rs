@@ -121,7 +121,7 @@ impl Store {
         .await
         .context("cannot read pauses that end")?;
         super::schedule::decode_due(
-            self,
+            &mut *self.pool().acquire().await.context("cannot reach the database")?,
             rows,
             super::schedule::SetAside {
                 owner: "member",

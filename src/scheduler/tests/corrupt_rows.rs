@@ -31,6 +31,20 @@ impl Logs {
     }
 }
 
+/// This thread's log lines, from now until the guard is dropped. Every test here captures,
+/// even those that do not read the lines: tracing caches whether a log line is wanted at all
+/// when it is first reached, and a line first reached on a thread with nobody listening could
+/// be skipped for a test running beside it that does listen.
+fn capture() -> (Logs, tracing::subscriber::DefaultGuard) {
+    let logs = Logs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    (logs, tracing::subscriber::set_default(subscriber))
+}
+
 /// Runs `sql` on a connection of its own, as a hand edit would.
 async fn corrupt(w: &World, sql: &str) {
     let path = w._dir.path().join("nested/rekindle.db");
@@ -51,13 +65,7 @@ async fn corrupt(w: &World, sql: &str) {
 
 #[tokio::test]
 async fn one_members_unreadable_row_stops_their_messages_only_and_says_so() {
-    let logs = Logs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _logging = tracing::subscriber::set_default(subscriber);
+    let (logs, _logging) = capture();
 
     let w = world().await;
     let broken = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
@@ -127,13 +135,7 @@ async fn one_members_unreadable_row_stops_their_messages_only_and_says_so() {
 
 #[tokio::test]
 async fn a_queued_message_whose_row_cannot_be_read_is_given_up_on_not_claimed_forever() {
-    let logs = Logs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _logging = tracing::subscriber::set_default(subscriber);
+    let (logs, _logging) = capture();
 
     let w = world().await;
     w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
@@ -168,6 +170,7 @@ async fn a_queued_message_whose_row_cannot_be_read_is_given_up_on_not_claimed_fo
 
 #[tokio::test]
 async fn one_servers_unreadable_public_post_stops_that_post_only() {
+    let (_logs, _logging) = capture();
     let w = world().await;
     let fine = w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
     for guild in [77, 78] {
@@ -208,4 +211,36 @@ async fn one_servers_unreadable_public_post_stops_that_post_only() {
         .sent()
         .iter()
         .any(|s| s.kind == "checkin" && s.member == Some(fine)));
+}
+
+#[tokio::test]
+async fn after_the_clock_is_set_back_one_unreadable_row_does_not_stop_the_others() {
+    let (_logs, _logging) = capture();
+    let w = world().await;
+    w.enrol(1, utc(2026, 6, 1, 9, 0)).await;
+    let fine = w.enrol(2, utc(2026, 6, 1, 9, 0)).await;
+    w.run(utc(2026, 6, 1, 17, 0)).await;
+    // The clock ran a month ahead: every schedule now lies a month away.
+    w.run(utc(2026, 7, 1, 17, 0)).await;
+    corrupt(
+        &w,
+        "UPDATE members SET timezone = 'Mars/Olympus_Mons' WHERE id = 1",
+    )
+    .await;
+    let before = w.recorder.sent().len();
+    // Set back: the fine member is planned again from now and hears from us the next evening.
+    w.scheduler
+        .run_due(utc(2026, 6, 2, 8, 0))
+        .await
+        .expect("planned again past an unreadable row");
+    w.scheduler
+        .run_due(utc(2026, 6, 2, 17, 0))
+        .await
+        .expect("a run");
+    let to: Vec<MemberId> = w.recorder.sent()[before..]
+        .iter()
+        .filter(|s| s.kind == "checkin")
+        .filter_map(|s| s.member)
+        .collect();
+    assert_eq!(to, vec![fine]);
 }

@@ -82,7 +82,7 @@ impl Store {
         .await
         .context("cannot read due check-ins")?;
         super::decode_due(
-            self,
+            &mut *self.pool().acquire().await.context("cannot reach the database")?,
             rows,
             super::SetAside {
                 owner: "member",

@@ -65,7 +65,11 @@ impl Store {
         .await
         .context("cannot read due encouragements")?;
         super::decode_due(
-            self,
+            &mut *self
+                .pool()
+                .acquire()
+                .await
+                .context("cannot reach the database")?,
             rows,
             super::SetAside {
                 owner: "member",

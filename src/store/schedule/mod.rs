@@ -46,7 +46,7 @@ pub(crate) struct SetAside<'a> {
 /// anything a member wrote). Any other error (a missing column: a bug) fails the read as
 /// before.
 pub(crate) async fn decode_due<T>(
-    store: &Store,
+    conn: &mut sqlx::SqliteConnection,
     rows: Vec<sqlx::sqlite::SqliteRow>,
     aside: SetAside<'_>,
 ) -> anyhow::Result<Vec<T>>
@@ -64,7 +64,7 @@ where
                     .context("cannot read the id of an unreadable row")?;
                 sqlx::query(aside.stop)
                     .bind(id)
-                    .execute(store.pool())
+                    .execute(&mut *conn)
                     .await
                     .context("cannot set an unreadable row aside")?;
                 tracing::error!(
@@ -170,7 +170,7 @@ impl Store {
         plan: impl Fn(&MemberSettings) -> Plan,
     ) -> anyhow::Result<usize> {
         let mut tx = self.begin().await?;
-        let members: Vec<MemberRow> = sqlx::query_as(&format!(
+        let rows = sqlx::query(&format!(
             "SELECT {MEMBER_COLUMNS} FROM members WHERE id IN
                  (SELECT member_id FROM programs WHERE next_checkin_at > ?1
                   UNION SELECT member_id FROM programs WHERE next_encouragement_at > ?1)
@@ -181,6 +181,19 @@ impl Store {
         .fetch_all(&mut *tx)
         .await
         .context("cannot read schedules from the future")?;
+        let members: Vec<MemberRow> = decode_due(
+            &mut tx,
+            rows,
+            SetAside {
+                owner: "member",
+                id_column: "id",
+                what: "check-ins and encouragements",
+                stop: "UPDATE programs SET next_checkin_date = NULL, next_checkin_at = NULL, next_encouragement_at = NULL
+                       WHERE member_id = ?1",
+                after_repair: "/program pause, then /program resume",
+            },
+        )
+        .await?;
         for member in &members {
             // A schedule is only ever far ahead while it runs, so this always moves it.
             set(member.id, plan(&member.settings), false)
