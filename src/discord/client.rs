@@ -210,7 +210,7 @@ fn before_command(ctx: super::Context<'_>) -> poise::BoxFuture<'_, Result<bool, 
         // A notice that cannot be read in time waits for the next command.
         let notice = tokio::time::timeout(
             super::reply::DEFER_AFTER / 2,
-            services.store.take_unreachable_notice(member),
+            crate::service::dm::take_closed_notice(&services.store, member),
         )
         .await;
         if let Ok(Ok(true)) = notice {

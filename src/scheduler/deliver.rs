@@ -95,14 +95,14 @@ impl Scheduler {
             let content = services.content.get();
             let ctx = services.ctx(&content);
             // Peek at the member, take their lock, then read the row afresh under it.
-            let Some(peek) = services.store.claim(id).await? else {
+            let Some(peek) = self.claim(id).await? else {
                 return Ok(Fate::Gone);
             };
             let held = match peek.member {
                 Some(member) => Some(services.guards.lock(member).await),
                 None => None,
             };
-            let Some(row) = services.store.claim(id).await? else {
+            let Some(row) = self.claim(id).await? else {
                 return Ok(Fate::Gone);
             };
             let (to, message) = match super::message::decide(&row, &content, now, stale_after) {
@@ -240,6 +240,34 @@ impl Scheduler {
                     return Ok(Fate::Failed);
                 }
             }
+        }
+    }
+}
+
+impl Scheduler {
+    /// Reads row `id` for sending. A row that cannot be read (a stored value, its own or its
+    /// member's, that does not fit its type) would fail the same way on every run, every
+    /// few hundred milliseconds, and never expire: it is given up on, logged with its id, and
+    /// read as gone.
+    async fn claim(&self, id: OutboxId) -> anyhow::Result<Option<crate::store::OutboxRow>> {
+        match self.services.store.claim(id).await {
+            Err(error) if crate::store::is_unreadable(&error) => {
+                tracing::error!(
+                    outbox = id,
+                    error = format!("{error:#}"),
+                    "a scheduled message cannot be read: given up on, not sent"
+                );
+                self.services
+                    .store
+                    .fail_unreadable(id, "a stored value does not fit its type")
+                    .await?;
+                self.services
+                    .telemetry
+                    .metrics
+                    .message("unreadable", "failed");
+                Ok(None)
+            }
+            other => other,
         }
     }
 }

@@ -34,6 +34,16 @@ pub enum ClosedDms {
     TellLater,
 }
 
+/// Whether to tell the member now that their DMs were found closed by a scheduled message
+/// (which paused their schedule): true once, then false. The edge asks here: it does not
+/// read the store itself.
+pub async fn take_closed_notice(
+    store: &crate::store::Store,
+    member: MemberId,
+) -> Result<bool, ServiceError> {
+    Ok(store.take_unreachable_notice(member).await?)
+}
+
 /// Sends `message` to `member` by DM (see the module docs).
 pub async fn send(
     ctx: Ctx<'_>,

@@ -85,6 +85,10 @@ async fn change(
 pub enum Began {
     /// Enrolled now; the welcome and step 1 went by DM (or could not: see the delivery).
     Enrolled(Delivery),
+    /// Enrolled now, but the welcome could not be sent (Discord failed after the lane's
+    /// retries, or the database was busy right after the enrolment): said so. Not an error,
+    /// which a caller would try again whole, find them enrolled and answer as if it had gone.
+    EnrolledUnsent,
     /// Already in the program (a second press, or an old notice): nothing changed.
     /// `reachable`: whether DMs reach them, as the first press found out.
     AlreadyIn { step: StepNumber, reachable: bool },
@@ -129,7 +133,7 @@ pub async fn enrol(
         let reachable = reachable(ctx, member).await?;
         return Ok(Began::AlreadyIn { step, reachable });
     }
-    let delivery = dm::send_held(
+    let sent = dm::send_held(
         ctx,
         &held,
         member,
@@ -140,8 +144,14 @@ pub async fn enrol(
         None,
         ClosedDms::ToldNow,
     )
-    .await?;
-    Ok(Began::Enrolled(delivery))
+    .await;
+    match sent {
+        Ok(delivery) => Ok(Began::Enrolled(delivery)),
+        Err(error) => {
+            tracing::warn!(error = %error, "enrolled, but the welcome could not be sent");
+            Ok(Began::EnrolledUnsent)
+        }
+    }
 }
 
 /// Whether DMs reach the member, as far as we know. Read under their lock by a repeated

@@ -188,6 +188,17 @@ impl Store {
 
 /// Whether `error` is SQLite saying the database is busy or locked (another connection holds
 /// the write lock): worth trying again, unlike every other failure.
+/// Whether `error` is a stored value that does not fit its type (a corrupt or out-of-range
+/// row): reading the row again fails the same way, so trying again cannot help.
+pub fn is_unreadable(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<sqlx::Error>(),
+            Some(sqlx::Error::ColumnDecode { .. })
+        )
+    })
+}
+
 pub fn is_busy(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
         cause

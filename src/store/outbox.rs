@@ -195,6 +195,26 @@ impl Store {
         Ok(())
     }
 
+    /// Gives up on a row that cannot be read (a stored value that does not fit its type):
+    /// failed, with `reason`, and its check-in counted as missed, so it is neither claimed
+    /// again on every run nor kept pending forever.
+    pub async fn fail_unreadable(&self, id: OutboxId, reason: &str) -> anyhow::Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE outbox SET status = 'failed', last_error = ?2 WHERE id = ?1 AND status = 'pending'",
+        )
+        .bind(id)
+        .bind(reason)
+        .execute(&mut *tx)
+        .await
+        .context("cannot set an unreadable message aside")?;
+        miss_checkin_of(&mut tx, id).await?;
+        tx.commit()
+            .await
+            .context("cannot commit an unreadable message set aside")?;
+        Ok(())
+    }
+
     /// Deletes sent and settled rows due before `cutoff`; returns how many.
     pub async fn purge_outbox_before(&self, cutoff: DateTime<Utc>) -> anyhow::Result<u64> {
         let deleted = sqlx::query("DELETE FROM outbox WHERE status != 'pending' AND due_at < ?1")

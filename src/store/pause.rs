@@ -57,7 +57,14 @@ impl Store {
         .fetch_optional(self.pool())
         .await
         .context("cannot read when a pause ends")?;
-        Ok(text.flatten().and_then(|text| text.parse().ok()))
+        // A date that does not parse is an error, not "no end": the member would be told
+        // their pause lasts until they resume it while it still ends by itself.
+        text.flatten()
+            .map(|text| {
+                text.parse::<NaiveDate>()
+                    .with_context(|| format!("a stored pause end is “{text}”"))
+            })
+            .transpose()
     }
 
     /// Gives a pause that is already running (open-ended or not) the end `end`; false when
@@ -98,7 +105,7 @@ impl Store {
         now: DateTime<Utc>,
         limit: u32,
     ) -> anyhow::Result<Vec<DueResume>> {
-        sqlx::query_as(&format!(
+        let rows = sqlx::query(&format!(
             "SELECT p.step, p.paused_until, p.resume_at, {}
              FROM programs p JOIN members m ON m.id = p.member_id
              WHERE p.resume_at <= ?1 ORDER BY p.resume_at LIMIT ?2",
@@ -112,7 +119,19 @@ impl Store {
         .bind(limit)
         .fetch_all(self.pool())
         .await
-        .context("cannot read pauses that end")
+        .context("cannot read pauses that end")?;
+        super::schedule::decode_due(
+            &mut *self.pool().acquire().await.context("cannot reach the database")?,
+            rows,
+            super::schedule::SetAside {
+                owner: "member",
+                id_column: "id",
+                what: "pause ends",
+                stop: "UPDATE programs SET paused_until = NULL, resume_at = NULL WHERE member_id = ?1",
+                after_repair: "/program resume",
+            },
+        )
+        .await
     }
 
     /// Resumes `due.member` as their pause ends: unpaused, a `resumed` history line, the

@@ -153,23 +153,47 @@ impl Store {
         &self,
         beyond: DateTime<Utc>,
     ) -> anyhow::Result<Vec<PublicPost>> {
-        sqlx::query_as(&format!(
+        let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM public_encouragement WHERE next_post_at > ?1"
         ))
         .bind(UnixTime(beyond))
         .fetch_all(self.pool())
         .await
-        .context("cannot read public posts from the future")
+        .context("cannot read public posts from the future")?;
+        super::schedule::decode_due(
+            &mut *self.pool().acquire().await.context("cannot reach the database")?,
+            rows,
+            super::schedule::SetAside {
+                owner: "server",
+                id_column: "guild_id",
+                what: "public posts",
+                stop: "UPDATE public_encouragement SET next_post_date = NULL, next_post_at = NULL WHERE guild_id = ?1",
+                after_repair: "/admin encouragement enabled:true",
+            },
+        )
+        .await
     }
 
     pub async fn due_public_posts(&self, now: DateTime<Utc>) -> anyhow::Result<Vec<PublicPost>> {
-        sqlx::query_as(&format!(
+        let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM public_encouragement WHERE next_post_at <= ?1 ORDER BY next_post_at"
         ))
         .bind(UnixTime(now))
         .fetch_all(self.pool())
         .await
-        .context("cannot read due public posts")
+        .context("cannot read due public posts")?;
+        super::schedule::decode_due(
+            &mut *self.pool().acquire().await.context("cannot reach the database")?,
+            rows,
+            super::schedule::SetAside {
+                owner: "server",
+                id_column: "guild_id",
+                what: "public posts",
+                stop: "UPDATE public_encouragement SET next_post_date = NULL, next_post_at = NULL WHERE guild_id = ?1",
+                after_repair: "/admin encouragement enabled:true",
+            },
+        )
+        .await
     }
 
     /// Queues a server's post (if `send`: channel, message index, nonce) and moves its

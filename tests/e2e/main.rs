@@ -20,3 +20,4 @@ mod promises;
 mod promises_attacked;
 mod safety;
 mod scheduler;
+mod store_attacked;

@@ -159,6 +159,10 @@ pub async fn next(data: &Data, member: MemberId, checkin: CheckinId) -> Result<R
                 render::moved_on(step)
             }))
         }
+        MovedOn::AdvancedUnsent { to } => Ok(Reply::private(match content.step(to.get()) {
+            Some(step) => render::moved_on_not_sent(step),
+            None => render::moved_on_plain(to.get()),
+        })),
         MovedOn::AskOutcome => {
             let (embed, buttons) = render::outcome_question();
             Ok(Reply::default().embed(embed).rows(vec![buttons]))

@@ -25,6 +25,7 @@ pub async fn begin(data: &Data, member: MemberId, here: Option<GuildId>) -> Resu
         | Began::AlreadyIn {
             reachable: false, ..
         } => render::dms_closed("run `/program start` again and I'll send step 1."),
+        Began::EnrolledUnsent => render::WELCOME_NOT_SENT.to_owned(),
         Began::Enrolled(_) | Began::AlreadyIn { .. } => render::DM_SENT.to_owned(),
     }))
 }

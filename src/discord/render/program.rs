@@ -53,6 +53,9 @@ pub const NOT_NOW: &str =
 
 pub const DM_SENT: &str = "I've sent you a direct message. Take your time; there's no rush.";
 
+/// Enrolled, but Discord did not take the welcome (not closed DMs: a failure).
+pub const WELCOME_NOT_SENT: &str = "You're in: step 1 starts now. I couldn't send your welcome by direct message just now. `/steps number:1` shows step 1 any time, and your check-ins come at your check-in time.";
+
 pub const CHECKIN_SENT: &str = "Your check-in is in your DMs. 💛";
 
 /// A member-only action for someone who is not (or no longer) a member.
@@ -223,6 +226,14 @@ pub fn moved_on(step: &Step) -> String {
 /// Moved on to a step the content no longer has (it changed meanwhile).
 pub fn moved_on_plain(step: u8) -> String {
     format!("Well done for getting here. You're now at step {step}.")
+}
+
+/// Moved on, but Discord did not take the introduction (not closed DMs: a failure).
+pub fn moved_on_not_sent(step: &Step) -> String {
+    format!(
+        "Well done for getting here. You're now at step {}: {}. I couldn't send its introduction by direct message just now; `/steps number:{}` shows it any time.",
+        step.number, step.title, step.number
+    )
 }
 
 /// Moved on, but the introduction could not be sent because the member's DMs are closed.

@@ -10,6 +10,7 @@ use chrono::TimeZone;
 use super::*;
 
 mod check_ins;
+mod corrupt_rows;
 mod delivery;
 mod reminders_and_encouragement;
 use crate::config::Settings;

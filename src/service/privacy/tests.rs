@@ -387,3 +387,73 @@ async fn an_export_racing_an_erasure_and_a_new_start_sends_none_of_the_erased_wo
     );
     assert!(!files[0].contains("a journal line"), "{}", files[0]);
 }
+
+/// Bob's export holds Bob's FAQ changes, in every server he made them, and nobody else's;
+/// erasing Bob takes his id from his changes only.
+#[tokio::test]
+async fn an_export_holds_only_the_admins_own_faq_changes_and_erasing_spares_the_others() {
+    let (store, _dir) = temp_store().await;
+    let settings = settings();
+    let content = content(&settings);
+    let now = Utc
+        .with_ymd_and_hms(2026, 2, 2, 0, 0, 0)
+        .single()
+        .expect("valid");
+    let ctx = || Ctx {
+        store: &store,
+        content: &content,
+        now,
+        settings: &settings,
+        messenger: crate::service::testing::quiet(),
+        guards: crate::service::testing::guards(),
+    };
+    let carol = MemberId::new(626_262_626_262_626_262);
+    let here = crate::domain::ids::GuildId::new(900_000_000_000_000_020);
+    let there = crate::domain::ids::GuildId::new(900_000_000_000_000_030);
+    for (guild, admin, key) in [
+        (here, BOB, "astrology"),
+        (here, carol, "jealousy"),
+        (there, carol, "no-contact"),
+        (there, BOB, "counseling"),
+    ] {
+        crate::service::faq_admin::remove(ctx(), guild, admin, key)
+            .await
+            .expect("removed");
+    }
+    let exported = export(ctx(), BOB)
+        .await
+        .expect("export")
+        .expect("something to export");
+    let mine: Vec<(String, String)> = exported
+        .faq_changes
+        .iter()
+        .map(|c| (c.server_id.clone(), c.key.clone()))
+        .collect();
+    assert_eq!(
+        mine,
+        vec![
+            (here.get().to_string(), "astrology".to_owned()),
+            (there.get().to_string(), "counseling".to_owned()),
+        ]
+    );
+    let json = serde_json::to_string(&exported).expect("json");
+    assert!(!json.contains(&carol.get().to_string()), "{json}");
+    assert!(
+        !json.contains("jealousy") && !json.contains("no-contact"),
+        "{json}"
+    );
+
+    delete(ctx(), BOB).await.expect("deleted");
+    for guild in [here, there] {
+        let (history, _) = store.faq_history(guild, 10, 0).await.expect("history");
+        assert_eq!(history.len(), 2);
+        for change in history {
+            let expected = if ["jealousy", "no-contact"].contains(&change.key.as_str()) {
+                Some(carol)
+            } else {
+                None
+            };
+            assert_eq!(change.admin, expected, "{}", change.key);
+        }
+    }
+}

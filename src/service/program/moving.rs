@@ -28,7 +28,7 @@ pub async fn next_step(ctx: Ctx<'_>, member: MemberId) -> Result<NextStep, Servi
         None => return Err(Refusal::NotEnrolled.into()),
     };
     match decide_move(ctx, member, current).await?.0 {
-        MovedOn::Advanced { to, .. } => Ok(NextStep::Advanced(to)),
+        MovedOn::Advanced { to, .. } | MovedOn::AdvancedUnsent { to } => Ok(NextStep::Advanced(to)),
         MovedOn::AskOutcome => Ok(NextStep::AskOutcome),
     }
 }
@@ -43,6 +43,11 @@ pub enum MovedOn {
         delivery: Delivery,
         repeat: bool,
     },
+    /// Moved on to the step, but its introduction could not be sent (Discord failed after
+    /// the lane's retries, or the database was busy right after the move): said so. Not an
+    /// error, which a caller would try again whole, find the move made and answer as if the
+    /// introduction had gone.
+    AdvancedUnsent { to: StepNumber },
     /// The last step is done: ask how things stand before closing the program.
     AskOutcome,
 }
@@ -62,25 +67,35 @@ pub async fn move_on(
         MovedOn::Advanced {
             to, repeat: false, ..
         } => {
-            let recap = match finished_since {
-                Some(since) => Some(recap(ctx, member, from, since).await?),
-                None => None,
-            };
-            let delivery = dm::send_held(
-                ctx,
-                &held,
-                member,
-                &Outgoing::StepIntro { step: to, recap },
-                Lane::Interactive,
-                None,
-                ClosedDms::ToldNow,
-            )
-            .await?;
-            Ok(MovedOn::Advanced {
-                to,
-                delivery,
-                repeat: false,
-            })
+            // The move is stored: from here on a failure is told, not returned as an error.
+            let sent = async {
+                let recap = match finished_since {
+                    Some(since) => Some(recap(ctx, member, from, since).await?),
+                    None => None,
+                };
+                dm::send_held(
+                    ctx,
+                    &held,
+                    member,
+                    &Outgoing::StepIntro { step: to, recap },
+                    Lane::Interactive,
+                    None,
+                    ClosedDms::ToldNow,
+                )
+                .await
+            }
+            .await;
+            match sent {
+                Ok(delivery) => Ok(MovedOn::Advanced {
+                    to,
+                    delivery,
+                    repeat: false,
+                }),
+                Err(error) => {
+                    tracing::warn!(error = %error, "moved on, but the introduction could not be sent");
+                    Ok(MovedOn::AdvancedUnsent { to })
+                }
+            }
         }
         MovedOn::Advanced {
             to, repeat: true, ..

@@ -590,3 +590,79 @@ async fn a_timezone_changed_at_the_moment_of_a_pause_until_leaves_the_end_in_the
         "the morning of the old timezone in rounds {wrong:?}"
     );
 }
+
+/// Discord fails the welcome (and then a step's introduction) after the lane's retries:
+/// the member is told it did not go, and the caller's retry (`patiently`, as the buttons
+/// use) is not given an error to retry into "already in: sent".
+#[tokio::test]
+async fn a_welcome_or_introduction_discord_fails_is_said_not_sent() {
+    use crate::delivery::SendError;
+    use crate::service::guards::Guards;
+    use crate::service::testing::Recorder;
+
+    let (store, _dir) = temp_store().await;
+    let content = content();
+    let recorder = Recorder::default();
+    let guards = Guards::new();
+    let at = |now| Ctx {
+        messenger: &recorder,
+        guards: &guards,
+        ..ctx(&store, &content, now)
+    };
+    recorder.script([Err(SendError::Transient("502 Bad Gateway".into()))]);
+    let began =
+        crate::service::patiently(crate::service::LONG_WAIT, || enrol(at(t0()), ALICE, None))
+            .await
+            .expect("an answer, not an error");
+    assert_eq!(began, Began::EnrolledUnsent);
+    assert!(matches!(
+        store.program(ALICE).await.expect("read"),
+        Some(Program::InStep { .. })
+    ));
+    assert!(recorder.sent_on(Lane::Interactive).is_empty());
+
+    let later = t0() + Duration::days(30);
+    recorder.script([Err(SendError::Transient("503 Service Unavailable".into()))]);
+    let moved = crate::service::patiently(crate::service::LONG_WAIT, || {
+        move_on(at(later), ALICE, StepNumber::FIRST)
+    })
+    .await
+    .expect("an answer, not an error");
+    assert_eq!(
+        moved,
+        MovedOn::AdvancedUnsent {
+            to: StepNumber::new(2).expect("step")
+        }
+    );
+}
+
+/// A pause end that is not a date (a hand edit, a restore gone wrong) is an error the member
+/// hears an apology for, not a status that says the pause has no end.
+#[tokio::test]
+async fn an_unreadable_pause_end_is_an_error_not_an_open_ended_pause() {
+    use sqlx::Connection as _;
+    let (store, dir) = temp_store().await;
+    let content = content();
+    let now = t0();
+    begin(ctx(&store, &content, now), ALICE)
+        .await
+        .expect("enrolled");
+    pause_until(ctx(&store, &content, now), ALICE, "3")
+        .await
+        .expect("paused until a date");
+    let path = dir.path().join("nested/rekindle.db");
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("a second connection");
+    sqlx::query("UPDATE programs SET paused_until = 'soon' WHERE member_id = ?1")
+        .bind(ALICE)
+        .execute(&mut conn)
+        .await
+        .expect("corrupted");
+    conn.close().await.expect("closed");
+    let shown = status(ctx(&store, &content, now), ALICE).await;
+    assert!(
+        matches!(&shown, Err(ServiceError::Internal(error)) if format!("{error:#}").contains("soon")),
+        "{shown:?}"
+    );
+}

@@ -70,7 +70,7 @@ impl Store {
         now: DateTime<Utc>,
         limit: u32,
     ) -> anyhow::Result<Vec<DueCheckin>> {
-        sqlx::query_as(
+        let rows = sqlx::query(
             "SELECT p.member_id, p.step, p.next_checkin_date, p.next_checkin_at,
                     m.timezone, m.checkin_time, m.frequency, m.days, m.encouragement
              FROM programs p JOIN members m ON m.id = p.member_id
@@ -80,7 +80,19 @@ impl Store {
         .bind(limit)
         .fetch_all(self.pool())
         .await
-        .context("cannot read due check-ins")
+        .context("cannot read due check-ins")?;
+        super::decode_due(
+            &mut *self.pool().acquire().await.context("cannot reach the database")?,
+            rows,
+            super::SetAside {
+                owner: "member",
+                id_column: "member_id",
+                what: "check-ins",
+                stop: "UPDATE programs SET next_checkin_date = NULL, next_checkin_at = NULL WHERE member_id = ?1",
+                after_repair: "/program pause, then /program resume",
+            },
+        )
+        .await
     }
 
     /// Records the decisions for due members in one transaction: missed slots, the check-in

@@ -54,7 +54,7 @@ impl Store {
         now: DateTime<Utc>,
         limit: u32,
     ) -> anyhow::Result<Vec<DueEncouragement>> {
-        sqlx::query_as(
+        let rows = sqlx::query(
             "SELECT p.member_id, p.step, p.last_encouragement, p.next_encouragement_at, m.timezone, m.encouragement
              FROM programs p JOIN members m ON m.id = p.member_id
              WHERE p.next_encouragement_at <= ?1 ORDER BY p.next_encouragement_at LIMIT ?2",
@@ -63,7 +63,23 @@ impl Store {
         .bind(limit)
         .fetch_all(self.pool())
         .await
-        .context("cannot read due encouragements")
+        .context("cannot read due encouragements")?;
+        super::decode_due(
+            &mut *self
+                .pool()
+                .acquire()
+                .await
+                .context("cannot reach the database")?,
+            rows,
+            super::SetAside {
+                owner: "member",
+                id_column: "member_id",
+                what: "encouragements",
+                stop: "UPDATE programs SET next_encouragement_at = NULL WHERE member_id = ?1",
+                after_repair: "/program pause, then /program resume",
+            },
+        )
+        .await
     }
 
     /// Records the encouragement decisions; a member whose schedule moved since the read is

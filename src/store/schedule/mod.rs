@@ -24,6 +24,66 @@ use super::Store;
 use crate::domain::member::{MemberId, MemberSettings};
 use crate::domain::schedule::{Plan, ScheduleChange, Slot};
 
+/// Where an unreadable due row belongs, and how its schedule comes back once repaired.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SetAside<'a> {
+    /// `member` or `server`: whose id `id_column` holds.
+    pub owner: &'static str,
+    pub id_column: &'a str,
+    /// What stops: `check-ins`, `encouragements`, ...
+    pub what: &'a str,
+    /// An `UPDATE` whose `?1` is the id as stored, clearing the schedule column that made
+    /// the row due.
+    pub stop: &'a str,
+    /// What brings the schedule back once the row is repaired.
+    pub after_repair: &'a str,
+}
+
+/// Decodes the rows of a read of what is due, one by one. A row whose stored values do not
+/// fit their types (a timezone this build does not know, a mangled date or setting) must not
+/// stop everyone else's messages: it is set aside (`aside.stop`, so it is not read again on
+/// every run), and logged at error level with its owner's id and what does not fit (never
+/// anything a member wrote). Any other error (a missing column: a bug) fails the read as
+/// before.
+pub(crate) async fn decode_due<T>(
+    conn: &mut sqlx::SqliteConnection,
+    rows: Vec<sqlx::sqlite::SqliteRow>,
+    aside: SetAside<'_>,
+) -> anyhow::Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
+{
+    use sqlx::Row as _;
+    let mut due = Vec::with_capacity(rows.len());
+    for row in &rows {
+        match T::from_row(row) {
+            Ok(decoded) => due.push(decoded),
+            Err(error @ sqlx::Error::ColumnDecode { .. }) => {
+                let id: i64 = row
+                    .try_get(aside.id_column)
+                    .context("cannot read the id of an unreadable row")?;
+                sqlx::query(aside.stop)
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await
+                    .context("cannot set an unreadable row aside")?;
+                tracing::error!(
+                    owner = aside.owner,
+                    id,
+                    stopped = aside.what,
+                    after_repair = aside.after_repair,
+                    error = %error,
+                    "a stored row does not fit its type: what it schedules is stopped until it is repaired"
+                );
+            }
+            Err(error) => {
+                return Err(error).with_context(|| format!("cannot read due {}", aside.what))
+            }
+        }
+    }
+    Ok(due)
+}
+
 /// Writes `change` for `member` on `conn` (inside the caller's transaction).
 pub(crate) async fn apply(
     conn: &mut sqlx::SqliteConnection,
@@ -110,7 +170,7 @@ impl Store {
         plan: impl Fn(&MemberSettings) -> Plan,
     ) -> anyhow::Result<usize> {
         let mut tx = self.begin().await?;
-        let members: Vec<MemberRow> = sqlx::query_as(&format!(
+        let rows = sqlx::query(&format!(
             "SELECT {MEMBER_COLUMNS} FROM members WHERE id IN
                  (SELECT member_id FROM programs WHERE next_checkin_at > ?1
                   UNION SELECT member_id FROM programs WHERE next_encouragement_at > ?1)
@@ -121,6 +181,19 @@ impl Store {
         .fetch_all(&mut *tx)
         .await
         .context("cannot read schedules from the future")?;
+        let members: Vec<MemberRow> = decode_due(
+            &mut tx,
+            rows,
+            SetAside {
+                owner: "member",
+                id_column: "id",
+                what: "check-ins and encouragements",
+                stop: "UPDATE programs SET next_checkin_date = NULL, next_checkin_at = NULL, next_encouragement_at = NULL
+                       WHERE member_id = ?1",
+                after_repair: "/program pause, then /program resume",
+            },
+        )
+        .await?;
         for member in &members {
             // A schedule is only ever far ahead while it runs, so this always moves it.
             set(member.id, plan(&member.settings), false)
