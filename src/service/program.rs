@@ -283,10 +283,22 @@ pub async fn restart(ctx: Ctx<'_>, member: MemberId) -> Result<StepNumber, Servi
     Ok(StepNumber::FIRST)
 }
 
-/// `/program restart`: back to step 1, and step 1's introduction by DM.
-pub async fn start_over(ctx: Ctx<'_>, member: MemberId) -> Result<Delivery, ServiceError> {
-    restart(ctx, member).await?;
-    dm::send(
+/// What `/program restart` led to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartedOver {
+    /// Back at step 1; step 1 went by DM (or could not: see the delivery).
+    Delivered(Delivery),
+    /// Back at step 1, but step 1 could not be sent (Discord failed after the lane's retries,
+    /// or the database was busy right after the restart): said so. Not an error, which a
+    /// caller would retry whole and so restart twice.
+    Unsent,
+}
+
+/// `/program restart`: back to step 1 (waiting out a busy database for the restart only),
+/// then step 1 by DM, once.
+pub async fn start_over(ctx: Ctx<'_>, member: MemberId) -> Result<StartedOver, ServiceError> {
+    super::patiently(super::LONG_WAIT, || restart(ctx, member)).await?;
+    let sent = dm::send(
         ctx,
         member,
         &Outgoing::StepIntro {
@@ -296,7 +308,14 @@ pub async fn start_over(ctx: Ctx<'_>, member: MemberId) -> Result<Delivery, Serv
         Lane::Interactive,
         ClosedDms::ToldNow,
     )
-    .await
+    .await;
+    match sent {
+        Ok(delivery) => Ok(StartedOver::Delivered(delivery)),
+        Err(error) => {
+            tracing::warn!(error = %error, "restarted, but step 1 could not be sent");
+            Ok(StartedOver::Unsent)
+        }
+    }
 }
 
 /// DMs reached the member again: resume their schedule if their program is running.

@@ -7,7 +7,7 @@ use crate::discord::reply::in_time;
 use crate::discord::{member_of, render, Context, Error};
 use crate::domain::program::Refusal;
 use crate::service::dm::Delivery;
-use crate::service::program::Start;
+use crate::service::program::{Start, StartedOver};
 use crate::service::{self, patiently, ServiceError};
 
 /// Your private walk through the seven steps
@@ -154,14 +154,17 @@ async fn restart(ctx: Context<'_>) -> Result<(), Error> {
     let data = ctx.data();
     let content = data.services.content.get();
     let member = member_of(ctx.author());
-    let delivery = patiently(service::LONG_WAIT, || {
-        service::program::start_over(data.service(&content), member)
-    })
-    .await?;
-    let text = match delivery {
-        Delivery::Sent => render::restarted(),
-        Delivery::Closed => render::dms_closed("use `/checkin` and I'll send your check-in."),
-        Delivery::Gone => return Err(ServiceError::from(Refusal::NotEnrolled).into()),
+    // Not retried whole: the restart waits out a busy database inside, and step 1 is sent once.
+    let started = service::program::start_over(data.service(&content), member).await?;
+    let text = match started {
+        StartedOver::Delivered(Delivery::Sent) => render::restarted(),
+        StartedOver::Delivered(Delivery::Closed) => {
+            render::dms_closed("use `/checkin` and I'll send your check-in.")
+        }
+        StartedOver::Delivered(Delivery::Gone) => {
+            return Err(ServiceError::from(Refusal::NotEnrolled).into())
+        }
+        StartedOver::Unsent => render::RESTARTED_NOT_SENT.to_owned(),
     };
     ctx.send(CreateReply::default().content(text).ephemeral(true))
         .await?;

@@ -212,6 +212,9 @@ pub fn step_intro(recap: Option<&crate::domain::recap::Recap>) -> Option<String>
     recap.map(|recap| format!("{} 🌱", recap.words()))
 }
 
+/// Restarted, but Discord did not take step 1 (not closed DMs: a failure).
+pub const RESTARTED_NOT_SENT: &str = "You're back at step 1. Everything you wrote before is still yours. I couldn't send step 1 by direct message just now; `/steps number:1` shows it any time.";
+
 pub fn restarted() -> String {
     "You're back at step 1. Everything you wrote before is still yours. I've sent step 1 to your DMs.".to_owned()
 }

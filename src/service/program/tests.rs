@@ -636,6 +636,43 @@ async fn a_welcome_or_introduction_discord_fails_is_said_not_sent() {
     );
 }
 
+/// `/program restart` whose step 1 Discord fails: back at step 1 once, and said not sent,
+/// not an error the command would retry whole (which restarted twice).
+#[tokio::test]
+async fn a_restart_whose_step_one_discord_fails_restarts_once_and_says_not_sent() {
+    use crate::delivery::SendError;
+    use crate::service::guards::Guards;
+    use crate::service::testing::Recorder;
+
+    let (store, _dir) = temp_store().await;
+    let content = content();
+    let recorder = Recorder::default();
+    let guards = Guards::new();
+    let at = |now| Ctx {
+        messenger: &recorder,
+        guards: &guards,
+        ..ctx(&store, &content, now)
+    };
+    begin(at(t0()), ALICE).await.expect("enrolled");
+    recorder.script([Err(SendError::Transient("502 Bad Gateway".into()))]);
+    let started = start_over(at(t0() + Duration::days(3)), ALICE)
+        .await
+        .expect("an answer, not an error");
+    assert_eq!(started, StartedOver::Unsent);
+    let history = store.step_history(ALICE).await.expect("history");
+    let restarts = history
+        .iter()
+        .filter(|h| h.event.as_str() == "restarted")
+        .count();
+    assert_eq!(restarts, 1, "{history:?}");
+
+    let started = start_over(at(t0() + Duration::days(4)), ALICE)
+        .await
+        .expect("an answer");
+    assert_eq!(started, StartedOver::Delivered(Delivery::Sent));
+    assert_eq!(recorder.sent_on(Lane::Interactive).len(), 1);
+}
+
 /// A pause end that is not a date (a hand edit, a restore gone wrong) is an error the member
 /// hears an apology for, not a status that says the pause has no end.
 #[tokio::test]
