@@ -59,6 +59,36 @@ fn ctx<'a>(store: &'a Store, content: &'a Content, now: DateTime<Utc>) -> Ctx<'a
     }
 }
 
+/// A store, the content and a recorder of what would be sent, for tests that fail a send.
+struct Rig {
+    store: Store,
+    _dir: tempfile::TempDir,
+    content: Content,
+    recorder: crate::service::testing::Recorder,
+    guards: crate::service::guards::Guards,
+}
+
+impl Rig {
+    async fn new() -> Rig {
+        let (store, dir) = temp_store().await;
+        Rig {
+            store,
+            _dir: dir,
+            content: content(),
+            recorder: crate::service::testing::Recorder::default(),
+            guards: crate::service::guards::Guards::new(),
+        }
+    }
+
+    fn at(&self, now: DateTime<Utc>) -> Ctx<'_> {
+        Ctx {
+            messenger: &self.recorder,
+            guards: &self.guards,
+            ..ctx(&self.store, &self.content, now)
+        }
+    }
+}
+
 const ALICE: MemberId = MemberId::new(111);
 const BOB: MemberId = MemberId::new(222);
 
@@ -597,18 +627,10 @@ async fn a_timezone_changed_at_the_moment_of_a_pause_until_leaves_the_end_in_the
 #[tokio::test]
 async fn a_welcome_or_introduction_discord_fails_is_said_not_sent() {
     use crate::delivery::SendError;
-    use crate::service::guards::Guards;
-    use crate::service::testing::Recorder;
 
-    let (store, _dir) = temp_store().await;
-    let content = content();
-    let recorder = Recorder::default();
-    let guards = Guards::new();
-    let at = |now| Ctx {
-        messenger: &recorder,
-        guards: &guards,
-        ..ctx(&store, &content, now)
-    };
+    let rig = Rig::new().await;
+    let (store, recorder) = (&rig.store, &rig.recorder);
+    let at = |now| rig.at(now);
     recorder.script([Err(SendError::Transient("502 Bad Gateway".into()))]);
     let began =
         crate::service::patiently(crate::service::LONG_WAIT, || enrol(at(t0()), ALICE, None))
@@ -641,18 +663,10 @@ async fn a_welcome_or_introduction_discord_fails_is_said_not_sent() {
 #[tokio::test]
 async fn a_restart_whose_step_one_discord_fails_restarts_once_and_says_not_sent() {
     use crate::delivery::SendError;
-    use crate::service::guards::Guards;
-    use crate::service::testing::Recorder;
 
-    let (store, _dir) = temp_store().await;
-    let content = content();
-    let recorder = Recorder::default();
-    let guards = Guards::new();
-    let at = |now| Ctx {
-        messenger: &recorder,
-        guards: &guards,
-        ..ctx(&store, &content, now)
-    };
+    let rig = Rig::new().await;
+    let (store, recorder) = (&rig.store, &rig.recorder);
+    let at = |now| rig.at(now);
     begin(at(t0()), ALICE).await.expect("enrolled");
     recorder.script([Err(SendError::Transient("502 Bad Gateway".into()))]);
     let started = start_over(at(t0() + Duration::days(3)), ALICE)
