@@ -4,11 +4,16 @@
 //! checks, under the lock, that the member still exists and, for a scheduled message, that
 //! their schedule still runs); a pause until a date and a new timezone take turns.
 //!
+//! Beside the locks, and read only under them: when a member's last welcome or step
+//! introduction could not be sent (Discord failed, not closed DMs), so a press repeating it
+//! a moment later answers the same instead of "sent".
+//!
 //! In memory and per process: Rekindle runs as one process per database.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use chrono::{DateTime, Duration, Utc};
 use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 
 use crate::domain::ids::MemberId;
@@ -17,6 +22,9 @@ use crate::domain::ids::MemberId;
 #[derive(Debug, Default)]
 pub struct Guards {
     locks: Mutex<HashMap<MemberId, Arc<AsyncMutex<()>>>>,
+    /// When a DM sent under a member's lock last failed; only members whose last such DM
+    /// failed within the window they were noted with, so it stays small.
+    unsent: Mutex<HashMap<MemberId, DateTime<Utc>>>,
 }
 
 /// A held member lock; released (and forgotten when unused) on drop.
@@ -68,6 +76,34 @@ impl Guards {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .get(&member)
             .map_or(0, |lock| Arc::strong_count(lock) - 1)
+    }
+}
+
+impl Held<'_> {
+    /// The DM this holder sent could not go, at `at`; entries older than `window` are dropped.
+    pub fn note_unsent(&self, at: DateTime<Utc>, window: Duration) {
+        let mut unsent = self.unsent();
+        unsent.retain(|_, when| at - *when < window);
+        unsent.insert(self.member, at);
+    }
+
+    /// The DM this holder sent went (or DMs are closed, which is known otherwise).
+    pub fn clear_unsent(&self) {
+        self.unsent().remove(&self.member);
+    }
+
+    /// Whether a DM sent under this lock failed within `window` before `now`.
+    pub fn unsent_within(&self, now: DateTime<Utc>, window: Duration) -> bool {
+        self.unsent()
+            .get(&self.member)
+            .is_some_and(|when| now - *when < window && *when <= now)
+    }
+
+    fn unsent(&self) -> std::sync::MutexGuard<'_, HashMap<MemberId, DateTime<Utc>>> {
+        self.guards
+            .unsent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

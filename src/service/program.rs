@@ -130,6 +130,10 @@ pub async fn enrol(
         })
         .await?;
     if let Began::AlreadyIn { step, .. } = began {
+        if step == StepNumber::FIRST && held.unsent_within(ctx.now, REPEAT_WINDOW) {
+            // The press a moment ago could not send the welcome: say the same.
+            return Ok(Began::EnrolledUnsent);
+        }
         let reachable = reachable(ctx, member).await?;
         return Ok(Began::AlreadyIn { step, reachable });
     }
@@ -146,9 +150,13 @@ pub async fn enrol(
     )
     .await;
     match sent {
-        Ok(delivery) => Ok(Began::Enrolled(delivery)),
+        Ok(delivery) => {
+            held.clear_unsent();
+            Ok(Began::Enrolled(delivery))
+        }
         Err(error) => {
             tracing::warn!(error = %error, "enrolled, but the welcome could not be sent");
+            held.note_unsent(ctx.now, REPEAT_WINDOW);
             Ok(Began::EnrolledUnsent)
         }
     }

@@ -86,13 +86,17 @@ pub async fn move_on(
             }
             .await;
             match sent {
-                Ok(delivery) => Ok(MovedOn::Advanced {
-                    to,
-                    delivery,
-                    repeat: false,
-                }),
+                Ok(delivery) => {
+                    held.clear_unsent();
+                    Ok(MovedOn::Advanced {
+                        to,
+                        delivery,
+                        repeat: false,
+                    })
+                }
                 Err(error) => {
                     tracing::warn!(error = %error, "moved on, but the introduction could not be sent");
+                    held.note_unsent(ctx.now, REPEAT_WINDOW);
                     Ok(MovedOn::AdvancedUnsent { to })
                 }
             }
@@ -100,6 +104,10 @@ pub async fn move_on(
         MovedOn::Advanced {
             to, repeat: true, ..
         } => {
+            if held.unsent_within(ctx.now, REPEAT_WINDOW) {
+                // The press a moment ago could not send the introduction: say the same.
+                return Ok(MovedOn::AdvancedUnsent { to });
+            }
             let reachable = reachable(ctx, member).await?;
             Ok(MovedOn::Advanced {
                 to,

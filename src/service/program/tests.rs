@@ -658,6 +658,55 @@ async fn a_welcome_or_introduction_discord_fails_is_said_not_sent() {
     );
 }
 
+/// A press repeating one whose DM Discord failed, a moment later, says the same (not
+/// "sent"); ten minutes on, it is an ordinary "already in".
+#[tokio::test]
+async fn a_press_repeating_one_whose_dm_failed_says_not_sent_too() {
+    use crate::delivery::SendError;
+
+    let rig = Rig::new().await;
+    let at = |now| rig.at(now);
+    rig.recorder
+        .script([Err(SendError::Transient("502 Bad Gateway".into()))]);
+    let first = enrol(at(t0()), ALICE, None).await.expect("an answer");
+    assert_eq!(first, Began::EnrolledUnsent);
+    let again = enrol(at(t0() + Duration::seconds(1)), ALICE, None)
+        .await
+        .expect("an answer");
+    assert_eq!(again, Began::EnrolledUnsent, "the repeat says the same");
+    let later = enrol(at(t0() + Duration::minutes(11)), ALICE, None)
+        .await
+        .expect("an answer");
+    assert_eq!(
+        later,
+        Began::AlreadyIn {
+            step: StepNumber::FIRST,
+            reachable: true
+        }
+    );
+
+    let moved_at = t0() + Duration::days(30);
+    rig.recorder
+        .script([Err(SendError::Transient("503 Service Unavailable".into()))]);
+    let to = StepNumber::new(2).expect("step");
+    let first = move_on(at(moved_at), ALICE, StepNumber::FIRST)
+        .await
+        .expect("an answer");
+    assert_eq!(first, MovedOn::AdvancedUnsent { to });
+    let again = move_on(
+        at(moved_at + Duration::seconds(1)),
+        ALICE,
+        StepNumber::FIRST,
+    )
+    .await
+    .expect("an answer");
+    assert_eq!(
+        again,
+        MovedOn::AdvancedUnsent { to },
+        "the repeat says the same"
+    );
+}
+
 /// `/program restart` whose step 1 Discord fails: back at step 1 once, and said not sent,
 /// not an error the command would retry whole (which restarted twice).
 #[tokio::test]
