@@ -1,14 +1,11 @@
 //! Start, registration, /faq, /steps, /help, and surviving a dropped gateway.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
+use crate::member::flags;
 use crate::support::{Actor, TestBot, WAIT};
 
 const EPHEMERAL: u64 = 64;
-
-fn flags(callback: &Value) -> u64 {
-    callback["data"]["flags"].as_u64().unwrap_or(0)
-}
 
 #[tokio::test]
 async fn the_bot_starts_identifies_with_minimal_intents_and_registers_valid_commands() {

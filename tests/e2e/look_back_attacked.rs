@@ -5,11 +5,10 @@
 //!
 //! Every wait has a deadline; nothing sleeps for a fixed time.
 
-use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use sqlx::{Connection, Executor};
+use sqlx::Executor;
 
 use crate::journal::{button, fields, footer, journal, press_on, shown, suggestions};
 use crate::look_back::{answer_with_mood, hex_bytes, pause_until, run_due, utc};
@@ -192,20 +191,6 @@ async fn page_buttons_pressed_after_their_entries_were_deleted_show_what_is_left
     bot.stop().await;
 }
 
-/// A second connection holding SQLite's write lock (`BEGIN IMMEDIATE` and a write).
-async fn hold_write_lock(bot: &TestBot) -> sqlx::SqliteConnection {
-    let options =
-        sqlx::sqlite::SqliteConnectOptions::from_str(&bot.database_url).expect("a SQLite URL");
-    let mut lock = sqlx::SqliteConnection::connect_with(&options)
-        .await
-        .expect("a second connection");
-    lock.execute("BEGIN IMMEDIATE").await.expect("the lock");
-    lock.execute("UPDATE members SET encouragement = encouragement")
-        .await
-        .expect("a write");
-    lock
-}
-
 #[tokio::test]
 async fn crisis_words_in_a_journal_entry_while_the_database_is_locked_get_the_reply_first() {
     let mut bot = TestBot::start().await;
@@ -213,7 +198,7 @@ async fn crisis_words_in_a_journal_entry_while_the_database_is_locked_get_the_re
     enrol(&bot, &member).await;
     let (_, modal) = journal(&bot, &member.guild, "write", json!([])).await;
     assert_eq!(modal["type"], 9);
-    let mut lock = hold_write_lock(&bot).await;
+    let mut lock = bot.lock_database().await;
     let locked_at = Instant::now();
     let submitted = bot
         .fake
@@ -275,7 +260,7 @@ async fn a_status_while_the_database_is_locked_comes_in_time_with_its_chart() {
     let member = Member::new(9504);
     enrol(&bot, &member).await;
     three_moods(&bot, &member).await;
-    let mut lock = hold_write_lock(&bot).await;
+    let mut lock = bot.lock_database().await;
     let asked = Instant::now();
     let (interaction, status) = program(&bot, &member.guild, "status").await;
     let callback_at = bot

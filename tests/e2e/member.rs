@@ -88,6 +88,17 @@ pub fn assert_private_reply(callback: &Value, expected: &str) {
     );
 }
 
+/// `/admin {sub}` with `options`, and the bot's callback.
+pub async fn admin(bot: &TestBot, who: &Actor, sub: &str, options: Value) -> Value {
+    command(
+        bot,
+        who,
+        "admin",
+        json!([{"type": 1, "name": sub, "options": options}]),
+    )
+    .await
+}
+
 /// `/{name}` with `options`, and the bot's callback.
 pub async fn command(bot: &TestBot, who: &Actor, name: &str, options: Value) -> Value {
     let interaction = bot.fake.slash(who, name, options).await;

@@ -7,10 +7,10 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use rekindle::delivery::{ChannelProblem, SendError};
 use rekindle::domain::ids::{ChannelId, GuildId};
-use serde_json::{json, Value};
+use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::member::{assert_private_reply, command, content, enrol, words, Member};
+use crate::member::{admin, assert_private_reply, command, content, enrol, words, Member};
 use crate::support::bot::wait_for_count;
 use crate::support::{Actor, TestBot, WAIT};
 
@@ -22,16 +22,6 @@ const PUBLIC: u64 = 900_000_000_000_000_030;
 const ALERTS: u64 = 900_000_000_000_000_040;
 
 const REFUSED: &str = "This command is for the server's admins";
-
-async fn admin(bot: &TestBot, who: &Actor, sub: &str, options: Value) -> Value {
-    command(
-        bot,
-        who,
-        "admin",
-        json!([{"type": 1, "name": sub, "options": options}]),
-    )
-    .await
-}
 
 fn at(hour: u32, minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, hour, minute, 0)

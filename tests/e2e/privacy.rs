@@ -6,7 +6,9 @@ use chrono::Duration;
 use rekindle::clock::Clock;
 use serde_json::{json, Value};
 
-use crate::member::{assert_private_reply, checkin, command, enrol, press, select, words, Member};
+use crate::member::{
+    admin, assert_private_reply, checkin, command, enrol, press, select, words, Member,
+};
 use crate::support::bot::test_settings;
 use crate::support::{Actor, TestBot, WAIT};
 
@@ -22,17 +24,6 @@ async fn privacy(bot: &TestBot, who: &Actor, sub: &str) -> (crate::support::Inte
         .await;
     let callback = bot.fake.wait_answer(&interaction, WAIT).await;
     (interaction, callback)
-}
-
-/// `/admin {sub}` with `options`.
-async fn admin(bot: &TestBot, who: &Actor, sub: &str, options: Value) -> Value {
-    command(
-        bot,
-        who,
-        "admin",
-        json!([{"type": 1, "name": sub, "options": options}]),
-    )
-    .await
 }
 
 /// A member who has stored something of everything: settings, a mood, a reflection, a journal entry.

@@ -3,18 +3,17 @@
 //! words leave the files; a refused token stops sending without losing anything; a busy
 //! database or a slow DM still gets every interaction answered in time.
 
-use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use chrono::Duration as Days;
 use rekindle::clock::Clock;
 use serde_json::{json, Value};
-use sqlx::{Connection, Executor};
+use sqlx::Executor;
 
 use crate::member::{
     assert_private_reply, checkin, command, enrol, history, new_dms, program_row, words, Member,
 };
-use crate::support::{Interaction, TestBot, WAIT};
+use crate::support::{file_holds, Interaction, TestBot, WAIT};
 
 /// Presses `custom_id` on `message` twice, at the same moment; returns both answers.
 async fn press_twice(
@@ -144,7 +143,7 @@ async fn snooze_mood_and_pause_pressed_twice_at_once_answer_both_and_act_once() 
 }
 
 /// `/privacy delete` and its confirm button; returns the confirm interaction.
-async fn confirm_delete(bot: &TestBot, member: &Member) -> Interaction {
+pub async fn confirm_delete(bot: &TestBot, member: &Member) -> Interaction {
     let prompt = command(
         bot,
         &member.guild,
@@ -323,12 +322,6 @@ async fn a_delete_racing_every_write_and_a_delivery_leaves_nothing_and_nothing_a
     bot.stop().await;
 }
 
-fn file_holds(path: &std::path::Path, needle: &str) -> bool {
-    std::fs::read(path)
-        .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
-        .unwrap_or(false)
-}
-
 #[tokio::test]
 async fn erased_words_are_in_neither_database_file_and_neither_are_purged_ones() {
     let mut bot = TestBot::start().await;
@@ -426,17 +419,7 @@ async fn with_the_database_locked_for_8_s_every_press_is_answered_in_time() {
     let member = Member::new(9207);
     enrol(&bot, &member).await;
     let today = checkin(&bot, &member).await;
-    let options =
-        sqlx::sqlite::SqliteConnectOptions::from_str(&bot.database_url).expect("a SQLite URL");
-    let mut lock = sqlx::SqliteConnection::connect_with(&options)
-        .await
-        .expect("a second connection");
-    lock.execute("BEGIN IMMEDIATE")
-        .await
-        .expect("the write lock");
-    lock.execute("UPDATE members SET encouragement = encouragement")
-        .await
-        .expect("a write");
+    let mut lock = bot.lock_database().await;
     let locked_at = Instant::now();
     let pressed = bot
         .fake

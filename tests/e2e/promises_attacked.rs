@@ -10,7 +10,8 @@ use serde_json::{json, Value};
 use sqlx::{Connection, Executor};
 
 use crate::member::{checkin, command, enrol, words, Member};
-use crate::support::{TestBot, WAIT};
+use crate::promises::confirm_delete;
+use crate::support::{file_holds, TestBot, WAIT};
 
 const ACUTE: &str = "honestly i just want to die tonight";
 
@@ -89,24 +90,6 @@ async fn a_dm_whose_answer_is_lost_on_the_way_back_arrives_once() {
     bot.stop().await;
 }
 
-/// Holds the database's write lock from another connection until rolled back.
-async fn lock_database(bot: &TestBot) -> sqlx::SqliteConnection {
-    let options =
-        sqlx::sqlite::SqliteConnectOptions::from_str(&bot.database_url).expect("a SQLite URL");
-    let mut connection = sqlx::SqliteConnection::connect_with(&options)
-        .await
-        .expect("a second connection");
-    connection
-        .execute("BEGIN IMMEDIATE")
-        .await
-        .expect("the write lock");
-    connection
-        .execute("UPDATE members SET encouragement = encouragement")
-        .await
-        .expect("a write inside the lock");
-    connection
-}
-
 /// Waits until `sql` (one integer) is at least `at_least`.
 async fn wait_until_count(bot: &TestBot, sql: &str, at_least: i64) {
     let deadline = tokio::time::Instant::now() + WAIT;
@@ -154,7 +137,7 @@ async fn a_database_locked_while_a_checkin_is_on_its_way_sends_it_once_and_keeps
         member.id
     );
     wait_until_count(&bot, &stored, 1).await;
-    let mut lock = lock_database(&bot).await;
+    let mut lock = bot.lock_database().await;
     wait_for_dm_saying(&bot, &member, "Hi, it's check-in time").await;
     // Held past the store's wait for a busy database (1.5 s), then released.
     tokio::time::sleep(rekindle::store::BUSY_WAIT + Duration::from_millis(700)).await;
@@ -266,21 +249,6 @@ async fn two_settings_changed_at_once_are_both_kept() {
     bot.stop().await;
 }
 
-/// `/privacy delete`, then its confirm button pressed; returns the press.
-async fn confirm_delete(bot: &TestBot, member: &Member) -> crate::support::Interaction {
-    let prompt = command(
-        bot,
-        &member.guild,
-        "privacy",
-        json!([{"type": 1, "name": "delete", "options": []}]),
-    )
-    .await;
-    assert!(words(&prompt).contains("erases everything"), "{prompt}");
-    bot.fake
-        .component(&member.guild, "pv:delete", 2, &[], None)
-        .await
-}
-
 #[tokio::test]
 async fn words_erased_while_their_answer_waits_are_not_answered_as_kept() {
     // A member writes something that calls for the crisis reply, which is slow to go out;
@@ -332,12 +300,6 @@ async fn words_erased_while_their_answer_waits_are_not_answered_as_kept() {
     );
     bot.fake.assert_no_violations();
     bot.stop().await;
-}
-
-fn file_holds(path: &std::path::Path, needle: &str) -> bool {
-    std::fs::read(path)
-        .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
-        .unwrap_or(false)
 }
 
 #[tokio::test]

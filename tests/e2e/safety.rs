@@ -2,11 +2,10 @@
 //! locked database, a flood of other DMs or closed DMs; its form follows safe-messaging
 //! practice; the support team hears only when the member asks.
 
-use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use sqlx::{Connection, Executor};
+use sqlx::Executor;
 
 use crate::member::{
     assert_private_reply, checkin, command, custom_ids, enrol, flags, new_dms, press, reflections,
@@ -67,24 +66,6 @@ async fn a_crisis_dm_whose_reply_gets_a_500_is_retried_and_the_words_are_kept() 
     bot.stop().await;
 }
 
-/// Holds the database's write lock from another connection until dropped (or released).
-async fn lock_database(bot: &TestBot) -> sqlx::SqliteConnection {
-    let options =
-        sqlx::sqlite::SqliteConnectOptions::from_str(&bot.database_url).expect("a SQLite URL");
-    let mut connection = sqlx::SqliteConnection::connect_with(&options)
-        .await
-        .expect("a second connection");
-    connection
-        .execute("BEGIN IMMEDIATE")
-        .await
-        .expect("the write lock");
-    connection
-        .execute("UPDATE members SET encouragement = encouragement")
-        .await
-        .expect("a write inside the lock");
-    connection
-}
-
 #[tokio::test]
 async fn with_the_database_locked_for_8_s_a_crisis_dm_and_a_crisis_modal_are_answered_within_2_s() {
     let mut bot = TestBot::start().await;
@@ -104,7 +85,7 @@ async fn with_the_database_locked_for_8_s_a_crisis_dm_and_a_crisis_modal_are_ans
         .to_owned();
     let dm_channel = bot.fake.dm_channel_id(member.id);
 
-    let mut lock = lock_database(&bot).await;
+    let mut lock = bot.lock_database().await;
     let locked_at = Instant::now();
 
     let sent = Instant::now();

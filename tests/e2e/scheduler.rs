@@ -4,22 +4,17 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::Duration;
 use rekindle::delivery::{Lane, SendError};
 use rekindle::domain::ids::{ChannelId, GuildId};
 use rekindle::scheduler::Scheduler;
 use rekindle::service::messages::{BoxFuture, Destination, Messenger, Outgoing};
 use serde_json::{json, Value};
 
+use crate::look_back::{run_due, utc};
 use crate::member::{assert_private_reply, command, enrol, words, Member};
 use crate::support::bot::test_tuning;
 use crate::support::{Actor, TestBot};
-
-fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, mo, d, h, mi, 0)
-        .single()
-        .expect("a valid instant")
-}
 
 /// Sets the member's timezone and check-in time with `/settings`.
 async fn set_time(bot: &TestBot, member: &Member, timezone: &str, time: &str) {
@@ -44,15 +39,6 @@ fn checkins(bot: &TestBot, member: &Member) -> Vec<Value> {
                 .is_some_and(|c| c.contains("check-in time"))
         })
         .collect()
-}
-
-async fn run_due(bot: &TestBot, at: DateTime<Utc>) -> rekindle::scheduler::RunReport {
-    bot.clock.set(at);
-    bot.running()
-        .scheduler
-        .run_due(at)
-        .await
-        .expect("a scheduler run")
 }
 
 async fn count(bot: &TestBot, sql: &str) -> i64 {

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -152,6 +153,31 @@ impl TestBot {
     pub fn db_path(&self) -> PathBuf {
         self.dir.path().join("rekindle.db")
     }
+
+    /// A second connection holding the database's write lock (`BEGIN IMMEDIATE` and a write)
+    /// until it is dropped or rolled back, as another process (a backup, a hand edit) would.
+    pub async fn lock_database(&self) -> sqlx::SqliteConnection {
+        use sqlx::{ConnectOptions as _, Executor as _};
+        let options =
+            sqlx::sqlite::SqliteConnectOptions::from_str(&self.database_url).expect("a SQLite URL");
+        let mut connection = options.connect().await.expect("a second connection");
+        connection
+            .execute("BEGIN IMMEDIATE")
+            .await
+            .expect("the write lock");
+        connection
+            .execute("UPDATE members SET encouragement = encouragement")
+            .await
+            .expect("a write inside the lock");
+        connection
+    }
+}
+
+/// Whether the file at `path` holds `needle`'s bytes anywhere (a missing file holds nothing).
+pub fn file_holds(path: &Path, needle: &str) -> bool {
+    std::fs::read(path)
+        .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+        .unwrap_or(false)
 }
 
 /// Waits until `sql` (a single integer) returns `expected`, with a deadline: for writes the

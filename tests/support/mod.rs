@@ -9,6 +9,6 @@ pub mod bot;
 pub mod fake;
 
 #[allow(unused_imports)]
-pub use bot::{TestBot, WAIT};
+pub use bot::{file_holds, TestBot, WAIT};
 #[allow(unused_imports)]
 pub use fake::{Actor, Dir, FakeDiscord, Frame, Interaction, Recorded};

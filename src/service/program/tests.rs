@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use super::*;
 use crate::config::Settings;
 use crate::content::Content;
+use crate::delivery::SendError;
 use crate::domain::checkin::Mood;
 use crate::domain::member::MemberSettings;
 use crate::domain::program::Outcome;
@@ -626,8 +627,6 @@ async fn a_timezone_changed_at_the_moment_of_a_pause_until_leaves_the_end_in_the
 /// use) is not given an error to retry into "already in: sent".
 #[tokio::test]
 async fn a_welcome_or_introduction_discord_fails_is_said_not_sent() {
-    use crate::delivery::SendError;
-
     let rig = Rig::new().await;
     let (store, recorder) = (&rig.store, &rig.recorder);
     let at = |now| rig.at(now);
@@ -662,8 +661,6 @@ async fn a_welcome_or_introduction_discord_fails_is_said_not_sent() {
 /// "sent"); ten minutes on, it is an ordinary "already in".
 #[tokio::test]
 async fn a_press_repeating_one_whose_dm_failed_says_not_sent_too() {
-    use crate::delivery::SendError;
-
     let rig = Rig::new().await;
     let at = |now| rig.at(now);
     rig.recorder
@@ -711,8 +708,6 @@ async fn a_press_repeating_one_whose_dm_failed_says_not_sent_too() {
 /// not an error the command would retry whole (which restarted twice).
 #[tokio::test]
 async fn a_restart_whose_step_one_discord_fails_restarts_once_and_says_not_sent() {
-    use crate::delivery::SendError;
-
     let rig = Rig::new().await;
     let (store, recorder) = (&rig.store, &rig.recorder);
     let at = |now| rig.at(now);
